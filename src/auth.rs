@@ -1,0 +1,398 @@
+//! Who is asking: passwords (argon2id), sessions, API keys, roles as extractor types,
+//! CSRF checks and sign-in rate limits.
+
+use crate::domain::{Role, Session};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{Duration, Utc};
+use futures_util::future::LocalBoxFuture;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use subtle::ConstantTimeEq;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "statusd_session";
+/// Name of the pre-session CSRF cookie used by the sign-in and setup forms.
+pub const CSRF_COOKIE: &str = "statusd_csrf";
+/// How long a session lasts.
+pub const SESSION_DAYS: i64 = 14;
+
+/// Hashes a password with argon2id (the crate's default parameters: 19 MiB, t=2).
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let mut salt_bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| AppError::Internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Checks a password against a stored argon2 hash.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A random URL-safe token of 32 bytes.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Hex SHA-256, used to store tokens without storing the tokens.
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// A new API token (`sd_...`), its hash and a short display prefix.
+pub fn new_api_token() -> (String, String, String) {
+    let token = format!("sd_{}", random_token());
+    let hash = sha256_hex(&token);
+    let prefix = token.chars().take(8).collect();
+    (token, hash, prefix)
+}
+
+/// Constant-time string comparison for tokens.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// A new session for a user: the cookie value and the record to store.
+pub fn new_session(user_id: &str) -> (String, Session) {
+    let now = Utc::now();
+    let session = Session {
+        user_id: user_id.to_string(),
+        csrf: random_token(),
+        created_at: now,
+        expires_at: now + Duration::days(SESSION_DAYS),
+    };
+    (random_token(), session)
+}
+
+/// How the actor proved who they are.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    User { id: String, email: String },
+    Key { id: String, name: String },
+}
+
+/// Whoever is making the request, after authentication.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Principal,
+    pub role: Role,
+    /// The session's CSRF token (browser sessions only).
+    pub csrf: Option<String>,
+}
+
+impl Actor {
+    /// A short name for logs and history ("ops@example.com", "key:ci").
+    pub fn name(&self) -> String {
+        match &self.principal {
+            Principal::User { email, .. } => email.clone(),
+            Principal::Key { name, .. } => format!("key:{name}"),
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::User { id, .. } => Some(id),
+            Principal::Key { .. } => None,
+        }
+    }
+
+    pub fn can(&self, role: Role) -> bool {
+        self.role >= role
+    }
+}
+
+fn is_api(req: &HttpRequest) -> bool {
+    req.path().starts_with("/api/")
+}
+
+/// Resolves the actor from a bearer token or the session cookie; cached per request.
+async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
+    if let Some(actor) = req.extensions().get::<Actor>() {
+        return Ok(actor.clone());
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal("app state missing".into()))?
+        .clone();
+    let missing = || {
+        if is_api(req) {
+            AppError::Unauthorized
+        } else {
+            AppError::SignInRequired
+        }
+    };
+    let bearer = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_string());
+    let actor = if let Some(token) = bearer {
+        let hash = sha256_hex(&token);
+        let key = state.store.run(move |s| s.key_by_hash(&hash)).await?;
+        let key = key.ok_or(AppError::Unauthorized)?;
+        Actor {
+            principal: Principal::Key {
+                id: key.id,
+                name: key.name,
+            },
+            role: key.role,
+            csrf: None,
+        }
+    } else {
+        let cookie = req.cookie(SESSION_COOKIE).ok_or_else(missing)?;
+        let hash = sha256_hex(cookie.value());
+        let found = state.store.run(move |s| s.session(&hash)).await?;
+        let (session, user) = found.ok_or_else(missing)?;
+        Actor {
+            principal: Principal::User {
+                id: user.id,
+                email: user.email,
+            },
+            role: user.role,
+            csrf: Some(session.csrf),
+        }
+    };
+    req.extensions_mut().insert(actor.clone());
+    Ok(actor)
+}
+
+macro_rules! role_extractor {
+    ($name:ident, $role:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Actor);
+
+        impl FromRequest for $name {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move {
+                    let actor = resolve(&req).await?;
+                    if !actor.can($role) {
+                        return Err(AppError::Forbidden(format!(
+                            "this needs the {} role; {} has the {} role",
+                            $role,
+                            actor.name(),
+                            actor.role
+                        )));
+                    }
+                    Ok($name(actor))
+                })
+            }
+        }
+    };
+}
+
+role_extractor!(
+    Viewer,
+    Role::Viewer,
+    "Any signed-in user or API key (read access)."
+);
+role_extractor!(
+    Editor,
+    Role::Editor,
+    "An editor or owner: may change pages, components and incidents."
+);
+role_extractor!(
+    Owner,
+    Role::Owner,
+    "An owner: may manage users, API keys and backups."
+);
+
+/// A signed-in actor if there is one, without requiring it.
+#[derive(Debug, Clone)]
+pub struct MaybeActor(pub Option<Actor>);
+
+impl FromRequest for MaybeActor {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match resolve(&req).await {
+                Ok(a) => Ok(MaybeActor(Some(a))),
+                Err(AppError::Unauthorized | AppError::SignInRequired) => Ok(MaybeActor(None)),
+                Err(e) => Err(e),
+            }
+        })
+    }
+}
+
+/// A URL-encoded form whose `csrf` field matched the session's token (or, before
+/// sign-in, the `statusd_csrf` cookie). `pairs` keeps repeated fields (multi-selects).
+#[derive(Debug)]
+pub struct CsrfForm<T> {
+    pub data: T,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl<T> CsrfForm<T> {
+    /// Every value of a repeated field.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+const FORM_LIMIT: usize = 256 * 1024;
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let ct = req.content_type().to_string();
+            if ct != "application/x-www-form-urlencoded" {
+                return Err(AppError::UnsupportedMediaType(format!(
+                    "expected a form (application/x-www-form-urlencoded), got {ct:?}"
+                )));
+            }
+            let body = body
+                .await
+                .map_err(|_| AppError::PayloadTooLarge(FORM_LIMIT))?;
+            if body.len() > FORM_LIMIT {
+                return Err(AppError::PayloadTooLarge(FORM_LIMIT));
+            }
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::invalid("form", e.to_string()))?;
+            let sent = pairs
+                .iter()
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            let expected = match resolve(&req).await {
+                Ok(actor) => actor.csrf,
+                Err(_) => req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()),
+            };
+            match expected {
+                Some(e) if !sent.is_empty() && same_token(&e, sent) => {}
+                _ => return Err(AppError::Csrf),
+            }
+            let data = serde_urlencoded::from_bytes(&body).map_err(|e| {
+                let msg = e.to_string();
+                let field = msg.split('`').nth(1).unwrap_or("form").to_string();
+                AppError::Invalid {
+                    field,
+                    message: msg,
+                }
+            })?;
+            Ok(CsrfForm { data, pairs })
+        })
+    }
+}
+
+/// Per-IP and per-account limits on sign-in and setup attempts.
+pub struct Limiters {
+    by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    by_account: DefaultKeyedRateLimiter<String>,
+}
+
+impl Default for Limiters {
+    fn default() -> Self {
+        let per_minute = |n| Quota::per_minute(NonZeroU32::new(n).expect("nonzero"));
+        Limiters {
+            by_ip: RateLimiter::keyed(per_minute(20)),
+            by_account: RateLimiter::keyed(per_minute(10)),
+        }
+    }
+}
+
+impl Limiters {
+    /// Counts one attempt; an error when over the limit for this IP or account.
+    pub fn check(&self, ip: IpAddr, account: &str) -> AppResult<()> {
+        if self.by_ip.check_key(&ip).is_err()
+            || self.by_account.check_key(&account.to_lowercase()).is_err()
+        {
+            return Err(AppError::RateLimited);
+        }
+        Ok(())
+    }
+}
+
+/// The client address: the peer, or the forwarded client when the peer is a trusted proxy.
+pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    if !trusted.iter().any(|n| n.contains(&peer)) {
+        return peer;
+    }
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    forwarded
+        .split(',')
+        .rev()
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .find(|ip| !trusted.iter().any(|n| n.contains(ip)))
+        .unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hash_is_argon2id_and_verifies() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "wrong"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (t1, h1, p1) = new_api_token();
+        let (t2, _, _) = new_api_token();
+        assert_ne!(t1, t2);
+        assert_eq!(h1, sha256_hex(&t1));
+        assert!(t1.starts_with(&p1) && t1.len() > 40);
+    }
+
+    #[test]
+    fn limiter_stops_after_quota() {
+        let l = Limiters::default();
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let results: Vec<bool> = (0..12)
+            .map(|_| l.check(ip, "a@example.com").is_ok())
+            .collect();
+        assert_eq!(results.iter().filter(|ok| **ok).count(), 10);
+    }
+}

@@ -1,0 +1,374 @@
+//! The command line: `serve` and the offline admin commands.
+
+use crate::auth;
+use crate::config::{Config, ConfigArgs, LogFormat};
+use crate::domain::{Role, validate};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::Store;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+/// statusd: status pages, incidents and monitoring in one binary.
+#[derive(Parser, Debug)]
+#[command(name = "statusd", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (public pages, admin UI, API).
+    Serve,
+    /// Manage users in the data file (server must be stopped).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API keys in the data file (server must be stopped).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Write a consistent copy of the data file to FILE (via the server when STATUSD_URL is set).
+    Backup { file: PathBuf },
+    /// Restore a backup FILE into the data file given by --data (server must be stopped).
+    Restore {
+        file: PathBuf,
+        /// Replace an existing data file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate the configuration and print it (secrets redacted).
+    CheckConfig,
+    /// Exit 0 when the server's /healthz answers 200.
+    Healthcheck {
+        /// Base URL of the server [default: STATUSD_URL, else http://<listen>].
+        #[arg(long, env = "STATUSD_URL")]
+        url: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user. The password is read from stdin with --password-stdin, else generated and printed.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "editor")]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Set a new password (from stdin with --password-stdin, else generated and printed).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Create an API key and print only its token.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "editor")]
+        role: String,
+    },
+    /// List API keys (no tokens).
+    List,
+    /// Revoke an API key by id.
+    Revoke { id: String },
+}
+
+/// Runs the parsed command; the exit code follows the contract (0 ok, 1 runtime, 2 usage).
+pub fn main(cli: Cli) -> i32 {
+    let config = match Config::load(&cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("statusd: configuration error: {e}");
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Serve => serve(config),
+        Command::User { command } => user(&config, command),
+        Command::Key { command } => key(&config, command),
+        Command::Backup { file } => backup(&config, &file),
+        Command::Restore { file, force } => restore(&config, &file, force),
+        Command::CheckConfig => {
+            println!("{config:#?}");
+            println!("configuration is valid");
+            Ok(())
+        }
+        Command::Healthcheck { url } => healthcheck(&config, url),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e @ AppError::Invalid { .. }) => {
+            eprintln!("statusd: {e}");
+            2
+        }
+        Err(e) => {
+            eprintln!("statusd: {e}");
+            1
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn serve(config: Config) -> AppResult<()> {
+    init_logging(&config);
+    let store = Store::open(&config.data)?;
+    let state = AppState::new(store.clone(), config.clone());
+    let users = store.user_count()?;
+    let base = config.public_url.clone();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "statusd listening on http://{}/ (data file {})",
+        config.listen,
+        config.data.display()
+    );
+    if users == 0 {
+        let token = auth::random_token();
+        *state
+            .setup_token_hash
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(auth::sha256_hex(&token));
+        let _ = writeln!(
+            out,
+            "Setup: open {base}/admin/setup?token={token} to create the owner account"
+        );
+    }
+    let _ = out.flush();
+    drop(out);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(64)
+        .build()
+        .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
+    let state = actix_web::web::Data::new(state);
+    rt.block_on(crate::web::serve(state))
+        .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
+    tracing::info!("statusd stopped");
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> AppResult<(String, bool)> {
+    if !from_stdin {
+        return Ok((auth::random_token()[..20].to_string(), true));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::invalid("password", format!("cannot read stdin: {e}")))?;
+    let pw = line.trim_end_matches(['\n', '\r']).to_string();
+    validate::password(&pw).map_err(|m| AppError::invalid("password", m))?;
+    Ok((pw, false))
+}
+
+fn user(config: &Config, command: UserCommand) -> AppResult<()> {
+    let store = Store::open(&config.data)?;
+    match command {
+        UserCommand::Add {
+            email,
+            role,
+            password_stdin,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|m: String| AppError::invalid("role", m))?;
+            let (pw, generated) = read_password(password_stdin)?;
+            let u = store.create_user(&email, auth::hash_password(&pw)?, role, false)?;
+            println!("added {} ({})", u.email, u.role);
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+        UserCommand::List => {
+            for u in store.list_users()? {
+                let last = u
+                    .last_login_at
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_else(|| "never".into());
+                println!("{}\t{}\t{}\tlast sign-in {}", u.id, u.email, u.role, last);
+            }
+        }
+        UserCommand::ResetPassword {
+            email,
+            password_stdin,
+        } => {
+            let u = store
+                .user_by_email(&email)?
+                .ok_or_else(|| AppError::invalid("email", format!("no user with email {email}")))?;
+            let (pw, generated) = read_password(password_stdin)?;
+            store.set_user_password(&u.id, auth::hash_password(&pw)?)?;
+            println!(
+                "password of {} reset; their sessions were signed out",
+                u.email
+            );
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn key(config: &Config, command: KeyCommand) -> AppResult<()> {
+    let store = Store::open(&config.data)?;
+    match command {
+        KeyCommand::Create { name, role } => {
+            let role: Role = role
+                .parse()
+                .map_err(|m: String| AppError::invalid("role", m))?;
+            let (token, hash, prefix) = auth::new_api_token();
+            store.create_key(&name, role, hash, prefix, Some("cli".into()))?;
+            println!("{token}");
+        }
+        KeyCommand::List => {
+            for k in store.list_keys()? {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}\t{}\t{}…\t{}", k.id, k.name, k.role, k.prefix, state);
+            }
+        }
+        KeyCommand::Revoke { id } => {
+            let k = store.revoke_key(&id)?;
+            println!("revoked {}", k.name);
+        }
+    }
+    Ok(())
+}
+
+fn client_url(config: &Config, url: Option<String>) -> String {
+    url.unwrap_or_else(|| format!("http://{}", config.listen))
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn http_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn backup(config: &Config, file: &PathBuf) -> AppResult<()> {
+    if file.exists() {
+        return Err(AppError::invalid(
+            "FILE",
+            format!("{} already exists; choose a new file name", file.display()),
+        ));
+    }
+    if let Ok(url) = std::env::var("STATUSD_URL") {
+        let token = std::env::var("STATUSD_TOKEN").map_err(|_| {
+            AppError::invalid(
+                "STATUSD_TOKEN",
+                "set it to an owner API token to back up through the server",
+            )
+        })?;
+        let url = format!("{}/api/v1/backup", url.trim_end_matches('/'));
+        let mut resp = http_agent()
+            .get(&url)
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .map_err(|e| AppError::Internal(format!("GET {url}: {e}")))?;
+        if resp.status() != 200 {
+            let body = resp.body_mut().read_to_string().unwrap_or_default();
+            return Err(AppError::Internal(format!(
+                "GET {url}: {} {body}",
+                resp.status()
+            )));
+        }
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_vec()
+            .map_err(|e| AppError::Internal(format!("reading backup: {e}")))?;
+        std::fs::write(file, &bytes)
+            .map_err(|e| AppError::Storage(format!("writing {}: {e}", file.display())))?;
+        println!(
+            "backup written to {} ({} bytes, via {url})",
+            file.display(),
+            bytes.len()
+        );
+        return Ok(());
+    }
+    Store::open(&config.data)?.backup_to(file)?;
+    println!("backup written to {}", file.display());
+    Ok(())
+}
+
+fn restore(config: &Config, file: &PathBuf, force: bool) -> AppResult<()> {
+    if !file.exists() {
+        return Err(AppError::invalid(
+            "FILE",
+            format!("{} does not exist", file.display()),
+        ));
+    }
+    let target = &config.data;
+    if target.exists() {
+        if !force {
+            return Err(AppError::invalid(
+                "data",
+                format!(
+                    "{} exists; pass --force to replace it (stop the server first)",
+                    target.display()
+                ),
+            ));
+        }
+        // Opening takes the lock, so a running server makes this fail instead of corrupting it.
+        drop(Store::open(target)?);
+    }
+    // Opening the backup checks its schema and upgrades it if it is older.
+    let source = Store::open(file)?;
+    let staging = target.with_extension("restore-tmp");
+    let _ = std::fs::remove_file(&staging);
+    source.backup_to(&staging)?;
+    std::fs::rename(&staging, target)
+        .map_err(|e| AppError::Storage(format!("moving into {}: {e}", target.display())))?;
+    println!("restored {} into {}", file.display(), target.display());
+    Ok(())
+}
+
+fn healthcheck(config: &Config, url: Option<String>) -> AppResult<()> {
+    let url = format!("{}/healthz", client_url(config, url));
+    let resp = http_agent()
+        .get(&url)
+        .call()
+        .map_err(|e| AppError::Internal(format!("GET {url}: {e}")))?;
+    if resp.status() == 200 {
+        println!("ok");
+        Ok(())
+    } else {
+        Err(AppError::Internal(format!("GET {url}: {}", resp.status())))
+    }
+}

@@ -1,0 +1,363 @@
+//! Configuration: one struct, filled from flags > `STATUSD_*` env > TOML file > defaults.
+//! Secrets may also come from `*_FILE` (a path whose contents are the secret).
+
+use crate::error::{AppError, AppResult};
+use clap::Args;
+use ipnet::IpNet;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A value that must never appear in logs or `check-config` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub data: PathBuf,
+    /// Base URL for links in mails, feeds and the setup link; derived from `listen` when unset.
+    pub public_url: String,
+    pub smtp_url: Option<Secret>,
+    pub smtp_from: Option<String>,
+    pub raw_retention_days: u32,
+    pub trusted_proxies: Vec<IpNet>,
+    pub metrics_token: Option<Secret>,
+    pub log_level: String,
+    pub log_format: LogFormat,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ConfigArgs {
+    /// TOML config file.
+    #[arg(long, global = true, env = "STATUSD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, global = true, env = "STATUSD_LISTEN")]
+    pub listen: Option<String>,
+    /// Data file [default: ./statusd.redb].
+    #[arg(long, global = true, env = "STATUSD_DATA")]
+    pub data: Option<PathBuf>,
+    /// Base URL of links in mails and feeds, e.g. https://status.example.com.
+    #[arg(long, global = true, env = "STATUSD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// SMTP server, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host.
+    #[arg(long, global = true, env = "STATUSD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// File holding the SMTP URL (for secrets managers).
+    #[arg(long, global = true, env = "STATUSD_SMTP_URL_FILE")]
+    pub smtp_url_file: Option<PathBuf>,
+    /// Sender address of mails.
+    #[arg(long, global = true, env = "STATUSD_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// Days raw check results are kept [default: 7].
+    #[arg(long, global = true, env = "STATUSD_RAW_RETENTION_DAYS")]
+    pub raw_retention_days: Option<u32>,
+    /// Comma-separated proxies (IPs or CIDRs) whose X-Forwarded-For is believed.
+    #[arg(
+        long,
+        global = true,
+        env = "STATUSD_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Bearer token accepted by /metrics.
+    #[arg(
+        long,
+        global = true,
+        env = "STATUSD_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+    /// File holding the metrics token.
+    #[arg(long, global = true, env = "STATUSD_METRICS_TOKEN_FILE")]
+    pub metrics_token_file: Option<PathBuf>,
+    /// Log level filter (error, warn, info, debug, trace) [default: info].
+    #[arg(long, global = true, env = "STATUSD_LOG_LEVEL")]
+    pub log_level: Option<String>,
+    /// Log format [default: text].
+    #[arg(long, global = true, env = "STATUSD_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// HTTP worker threads [default: one per core].
+    #[arg(long, global = true, env = "STATUSD_WORKERS")]
+    pub workers: Option<usize>,
+    /// Largest request body in bytes [default: 1048576].
+    #[arg(long, global = true, env = "STATUSD_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+}
+
+/// The TOML file. Unknown keys are an error naming the key.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_url_file: Option<PathBuf>,
+    smtp_from: Option<String>,
+    raw_retention_days: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
+    metrics_token: Option<String>,
+    metrics_token_file: Option<PathBuf>,
+    log_level: Option<String>,
+    log_format: Option<LogFormat>,
+    workers: Option<usize>,
+    max_body_bytes: Option<usize>,
+}
+
+fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
+    let s = std::fs::read_to_string(path)
+        .map_err(|e| AppError::invalid(key, format!("cannot read {}: {e}", path.display())))?;
+    Ok(Secret(s.trim().to_string()))
+}
+
+fn secret(key: &str, value: Option<String>, file: Option<PathBuf>) -> AppResult<Option<Secret>> {
+    match (value, file) {
+        (Some(v), _) if !v.is_empty() => Ok(Some(Secret(v))),
+        (_, Some(p)) => read_secret_file(&format!("{key}_file"), &p).map(Some),
+        _ => Ok(None),
+    }
+}
+
+impl Config {
+    /// Merges flags/env (already combined by clap) over the file over defaults.
+    pub fn load(args: &ConfigArgs) -> AppResult<Config> {
+        let file = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    AppError::invalid("config", format!("cannot read {}: {e}", path.display()))
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| {
+                    AppError::invalid("config", format!("{}: {}", path.display(), e.message()))
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let a = args.clone();
+        let listen = a
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        if listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(AppError::invalid(
+                "listen",
+                format!("{listen:?} is not an address like 127.0.0.1:8080 or [::]:8080"),
+            ));
+        }
+        let public_url = a
+            .public_url
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(AppError::invalid(
+                "public_url",
+                format!("{public_url:?} must start with http:// or https://"),
+            ));
+        }
+        let smtp_url = match a.smtp_url.is_some() || a.smtp_url_file.is_some() {
+            true => secret("smtp_url", a.smtp_url, a.smtp_url_file)?,
+            false => secret("smtp_url", file.smtp_url, file.smtp_url_file)?,
+        };
+        if let Some(Secret(u)) = &smtp_url {
+            let ok = ["smtp://", "smtps://", "smtp+starttls://"]
+                .iter()
+                .any(|p| u.starts_with(p));
+            if !ok {
+                return Err(AppError::invalid(
+                    "smtp_url",
+                    "must start with smtp://, smtps:// or smtp+starttls://",
+                ));
+            }
+        }
+        let metrics_token = match a.metrics_token.is_some() || a.metrics_token_file.is_some() {
+            true => secret("metrics_token", a.metrics_token, a.metrics_token_file)?,
+            false => secret("metrics_token", file.metrics_token, file.metrics_token_file)?,
+        };
+        let trusted_proxies = a
+            .trusted_proxies
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(IpNet::from))
+                    .map_err(|_| {
+                        AppError::invalid(
+                            "trusted_proxies",
+                            format!("{p:?} is not an IP address or CIDR"),
+                        )
+                    })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let log_level = a
+            .log_level
+            .or(file.log_level)
+            .unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            return Err(AppError::invalid(
+                "log_level",
+                format!("{log_level:?} is not a level (error, warn, info, debug, trace)"),
+            ));
+        }
+        let raw_retention_days = a
+            .raw_retention_days
+            .or(file.raw_retention_days)
+            .unwrap_or(7);
+        if raw_retention_days == 0 {
+            return Err(AppError::invalid(
+                "raw_retention_days",
+                "must be at least 1",
+            ));
+        }
+        let max_body_bytes = a.max_body_bytes.or(file.max_body_bytes).unwrap_or(1 << 20);
+        if max_body_bytes < 1024 {
+            return Err(AppError::invalid("max_body_bytes", "must be at least 1024"));
+        }
+        Ok(Config {
+            listen,
+            data: a
+                .data
+                .or(file.data)
+                .unwrap_or_else(|| PathBuf::from("statusd.redb")),
+            public_url,
+            smtp_url,
+            smtp_from: a.smtp_from.or(file.smtp_from),
+            raw_retention_days,
+            trusted_proxies,
+            metrics_token,
+            log_level,
+            log_format: a.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            workers: a.workers.or(file.workers).unwrap_or(0),
+            max_body_bytes,
+        })
+    }
+
+    /// Whether cookies should carry the `Secure` attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, text).unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn precedence_flag_over_file_over_default() {
+        let (_d, p) = write("listen = \"127.0.0.1:9000\"\nraw_retention_days = 3\n");
+        let args = ConfigArgs {
+            config: Some(p.clone()),
+            ..Default::default()
+        };
+        let c = Config::load(&args).unwrap();
+        assert_eq!(
+            (c.listen.as_str(), c.raw_retention_days),
+            ("127.0.0.1:9000", 3)
+        );
+        assert_eq!(c.public_url, "http://127.0.0.1:9000");
+        let args = ConfigArgs {
+            config: Some(p),
+            listen: Some("127.0.0.1:9001".into()),
+            ..Default::default()
+        };
+        assert_eq!(Config::load(&args).unwrap().listen, "127.0.0.1:9001");
+        assert_eq!(
+            Config::load(&ConfigArgs::default()).unwrap().data,
+            PathBuf::from("statusd.redb")
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let (_d, p) = write("listen = \"127.0.0.1:9000\"\nlisten_port = 3\n");
+        let err = Config::load(&ConfigArgs {
+            config: Some(p),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("listen_port"), "{err}");
+    }
+
+    #[test]
+    fn secret_from_file_and_redacted() {
+        let (_d, p) = write("s3cr3t-token\n");
+        let args = ConfigArgs {
+            metrics_token_file: Some(p),
+            ..Default::default()
+        };
+        let c = Config::load(&args).unwrap();
+        assert_eq!(c.metrics_token, Some(Secret("s3cr3t-token".into())));
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let cases = [
+            (
+                ConfigArgs {
+                    listen: Some("nope".into()),
+                    ..Default::default()
+                },
+                "listen",
+            ),
+            (
+                ConfigArgs {
+                    trusted_proxies: Some(vec!["x".into()]),
+                    ..Default::default()
+                },
+                "trusted_proxies",
+            ),
+            (
+                ConfigArgs {
+                    smtp_url: Some("http://x".into()),
+                    ..Default::default()
+                },
+                "smtp_url",
+            ),
+            (
+                ConfigArgs {
+                    public_url: Some("status.example".into()),
+                    ..Default::default()
+                },
+                "public_url",
+            ),
+        ];
+        for (args, key) in cases {
+            let err = Config::load(&args).unwrap_err().to_string();
+            assert!(err.starts_with(key), "{err}");
+        }
+    }
+}

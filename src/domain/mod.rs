@@ -1,0 +1,8 @@
+//! Pure types and rules: no I/O, no async, no redb, no actix.
+
+pub mod model;
+pub mod status;
+pub mod validate;
+
+pub use model::*;
+pub use status::*;

@@ -1,0 +1,241 @@
+//! Records: the serde structs the store keeps and the API returns.
+//! New fields carry `#[serde(default)]` so files written by older versions load.
+
+use super::status::ComponentStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Who may see a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    #[default]
+    Public,
+    Internal,
+    Customer,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Public, Audience::Internal, Audience::Customer];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Internal => "internal",
+            Audience::Customer => "customer",
+        }
+    }
+}
+
+impl FromStr for Audience {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Audience::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("unknown audience {s:?}; expected public, internal or customer"))
+    }
+}
+
+/// A status page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Page {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    #[serde(default)]
+    pub audience: Audience,
+    pub time_zone: String,
+    #[serde(default)]
+    pub custom_host: Option<String>,
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    #[serde(default)]
+    pub theme: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A group of components on one page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub page_id: String,
+    pub name: String,
+    pub position: i64,
+    #[serde(default)]
+    pub collapsed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A service whose status a page shows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub group_id: Option<String>,
+    pub page_ids: Vec<String>,
+    pub status: ComponentStatus,
+    pub position: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a user or API key may do. Ordered: each role can do what the ones below it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Owner, Role::Editor, Role::Viewer];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Owner => "owner",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown role {s:?}; expected owner, editor or viewer"))
+    }
+}
+
+/// A person who signs in to the admin UI.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    /// argon2id PHC string; never serialized to API clients.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// An API key; the token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub token_hash: String,
+    /// First characters of the token, to recognise it in lists.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A signed-in browser session; keyed by the SHA-256 of the cookie value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub user_id: String,
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Orders components for display: group position, then own position, then name.
+pub fn sort_components(components: &mut [Component], groups: &[Group]) {
+    let group_pos = |c: &Component| {
+        c.group_id
+            .as_ref()
+            .and_then(|g| groups.iter().find(|x| &x.id == g))
+            .map(|g| g.position)
+            .unwrap_or(i64::MIN)
+    };
+    components.sort_by(|a, b| {
+        (group_pos(a), a.position, a.name.to_lowercase()).cmp(&(
+            group_pos(b),
+            b.position,
+            b.name.to_lowercase(),
+        ))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comp(name: &str, group: Option<&str>, position: i64) -> Component {
+        let t = Utc::now();
+        Component {
+            id: name.to_string(),
+            name: name.to_string(),
+            description: String::new(),
+            group_id: group.map(str::to_string),
+            page_ids: vec![],
+            status: ComponentStatus::Operational,
+            position,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    fn group(id: &str, position: i64) -> Group {
+        let t = Utc::now();
+        Group {
+            id: id.into(),
+            page_id: "p".into(),
+            name: id.into(),
+            position,
+            collapsed: false,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    #[test]
+    fn ordering_table() {
+        let groups = [group("g1", 2), group("g2", 1)];
+        let cases: &[(&[(&str, Option<&str>, i64)], &[&str])] = &[
+            (&[("b", None, 0), ("a", None, 0)], &["a", "b"]),
+            (&[("a", None, 2), ("b", None, 1)], &["b", "a"]),
+            (
+                &[("x", Some("g1"), 0), ("y", Some("g2"), 5), ("z", None, 9)],
+                &["z", "y", "x"],
+            ),
+            (&[("B", None, 0), ("a", None, 0)], &["a", "B"]),
+        ];
+        for (input, want) in cases {
+            let mut cs: Vec<_> = input.iter().map(|(n, g, p)| comp(n, *g, *p)).collect();
+            sort_components(&mut cs, &groups);
+            let got: Vec<_> = cs.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(&got, want);
+        }
+    }
+
+    #[test]
+    fn roles_are_ordered() {
+        assert!(Role::Owner > Role::Editor && Role::Editor > Role::Viewer);
+        assert!("admin".parse::<Role>().is_err());
+    }
+}

@@ -1,0 +1,30 @@
+//! Shared state every handler and worker gets through `web::Data<AppState>`.
+
+use crate::auth::Limiters;
+use crate::config::Config;
+use crate::store::Store;
+use std::sync::{Arc, Mutex};
+
+/// Everything a request handler needs.
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// SHA-256 of the one-time setup token, while no user exists.
+    pub setup_token_hash: Mutex<Option<String>>,
+    pub limiters: Limiters,
+    pub page_cache: crate::web::public::PageCache,
+    pub started_at: std::time::Instant,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            setup_token_hash: Mutex::new(None),
+            limiters: Limiters::default(),
+            page_cache: Default::default(),
+            started_at: std::time::Instant::now(),
+        }
+    }
+}

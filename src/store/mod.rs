@@ -1,0 +1,226 @@
+//! The data file. The only module that names redb. Methods here are blocking; async
+//! code calls them through [`Store::run`], which moves the work to the blocking pool.
+
+pub mod codec;
+mod components;
+mod migrate;
+mod pages;
+pub mod tables;
+mod users;
+
+pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
+pub use migrate::SCHEMA_VERSION;
+pub use pages::{NewPage, PagePatch};
+
+use crate::error::{AppError, AppResult};
+use codec::Json;
+use redb::{
+    Database, DatabaseError, Durability, ReadTransaction, ReadableDatabase, ReadableTable,
+    WriteTransaction,
+};
+use serde::{Serialize, de::DeserializeOwned};
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Handle to the open data file. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    path: PathBuf,
+    /// Bumped after every committed write, so caches of rendered pages know to refresh.
+    generation: AtomicU64,
+}
+
+impl Store {
+    /// Opens (or creates) the data file, takes its lock and runs migrations.
+    pub fn open(path: &Path) -> AppResult<Store> {
+        let db = Database::create(path).map_err(|e| match e {
+            DatabaseError::DatabaseAlreadyOpen => AppError::Locked(format!(
+                "data file {} is in use by another statusd process (a running server?). \
+                 Stop the server first, or use the client commands with STATUSD_URL and STATUSD_TOKEN.",
+                path.display()
+            )),
+            other => AppError::Storage(format!("cannot open data file {}: {other}", path.display())),
+        })?;
+        let store = Store {
+            inner: Arc::new(Inner {
+                db,
+                path: path.to_path_buf(),
+                generation: AtomicU64::new(1),
+            }),
+        };
+        migrate::run(&store)?;
+        Ok(store)
+    }
+
+    /// The path of the data file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// A number that changes whenever anything was written.
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
+    }
+
+    /// Runs blocking store work on the blocking pool.
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&Store) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
+    /// One read transaction.
+    pub(crate) fn read(&self) -> AppResult<ReadTransaction> {
+        Ok(self.inner.db.begin_read()?)
+    }
+
+    /// One durable write transaction: committed with `Durability::Immediate` when `f`
+    /// succeeds, rolled back (nothing half-written) when it fails.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&WriteTransaction) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let mut txn = self.inner.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        let out = f(&txn)?;
+        txn.commit()?;
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(out)
+    }
+
+    /// Checks that the file accepts a write (for `/healthz`).
+    /// Does not bump the generation: nothing anyone sees changed.
+    pub fn check_writable(&self) -> AppResult<()> {
+        let mut txn = self.inner.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        txn.open_table(tables::META)?.insert(
+            "last_health_check",
+            chrono::Utc::now().to_rfc3339().as_str(),
+        )?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Copies every table into a fresh data file at `dest` from one read transaction
+    /// (a consistent snapshot while the server runs).
+    pub fn backup_to(&self, dest: &Path) -> AppResult<()> {
+        if dest.exists() {
+            return Err(AppError::invalid(
+                "FILE",
+                format!("{} already exists; choose a new file name", dest.display()),
+            ));
+        }
+        let src = self.read()?;
+        let target = Database::create(dest)
+            .map_err(|e| AppError::Storage(format!("cannot create {}: {e}", dest.display())))?;
+        let out = target.begin_write()?;
+        copy_str_table(&src, &out, tables::META)?;
+        copy_str_table(&src, &out, tables::USER_EMAILS)?;
+        copy_str_table(&src, &out, tables::API_KEY_HASHES)?;
+        copy_str_table(&src, &out, tables::PAGE_SLUGS)?;
+        copy_json_table(&src, &out, tables::USERS)?;
+        copy_json_table(&src, &out, tables::SESSIONS)?;
+        copy_json_table(&src, &out, tables::API_KEYS)?;
+        copy_json_table(&src, &out, tables::PAGES)?;
+        copy_json_table(&src, &out, tables::GROUPS)?;
+        copy_json_table(&src, &out, tables::COMPONENTS)?;
+        out.commit()?;
+        Ok(())
+    }
+}
+
+fn copy_str_table(
+    src: &ReadTransaction,
+    out: &WriteTransaction,
+    def: redb::TableDefinition<&str, &str>,
+) -> AppResult<()> {
+    let from = src.open_table(def)?;
+    let mut to = out.open_table(def)?;
+    for row in from.iter()? {
+        let (k, v) = row?;
+        to.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}
+
+fn copy_json_table<T>(
+    src: &ReadTransaction,
+    out: &WriteTransaction,
+    def: redb::TableDefinition<&str, Json<T>>,
+) -> AppResult<()>
+where
+    T: Serialize + DeserializeOwned + Debug + 'static,
+{
+    let from = src.open_table(def)?;
+    let mut to = out.open_table(def)?;
+    for row in from.iter()? {
+        let (k, v) = row?;
+        to.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}
+
+/// Reads one record by id.
+pub(crate) fn get<T, Tb>(table: &Tb, id: &str) -> AppResult<Option<T>>
+where
+    T: Serialize + DeserializeOwned + Debug + 'static,
+    Tb: ReadableTable<&'static str, Json<T>>,
+{
+    Ok(table.get(id)?.map(|g| g.value()))
+}
+
+/// Reads every record of a table in key (creation) order.
+pub(crate) fn all<T, Tb>(table: &Tb) -> AppResult<Vec<T>>
+where
+    T: Serialize + DeserializeOwned + Debug + 'static,
+    Tb: ReadableTable<&'static str, Json<T>>,
+{
+    let mut out = Vec::new();
+    for row in table.iter()? {
+        out.push(row?.1.value());
+    }
+    Ok(out)
+}
+
+/// A new sortable id (ULID).
+pub fn new_id() -> String {
+    ulid::Ulid::new().to_string()
+}
+
+/// One page of a list answer.
+#[derive(Debug, Serialize)]
+pub struct Paged<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Cuts a list ordered by id into a page after `cursor` (the last id seen).
+pub fn paginate<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Paged<T> {
+    let mut data: Vec<T> = items
+        .into_iter()
+        .filter(|x| cursor.is_none_or(|c| id(x) > c))
+        .collect();
+    let limit = limit.clamp(1, 500);
+    let next_cursor = if data.len() > limit {
+        data.truncate(limit);
+        data.last().map(|x| id(x).to_string())
+    } else {
+        None
+    };
+    Paged { data, next_cursor }
+}

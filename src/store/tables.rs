@@ -1,0 +1,27 @@
+//! Every table in the data file. Keys are ULID strings unless noted; values are
+//! `Json<Record>` (see `codec.rs`). All writes go through `Store` methods.
+
+use super::codec::Json;
+use crate::domain::{ApiKey, Component, Group, Page, Session, User};
+use redb::TableDefinition;
+
+/// key: setting name (`schema_version`) → value: text. Written by migrations.
+pub const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+/// key: user id → the user. Written by setup, the users admin and `statusd user`.
+pub const USERS: TableDefinition<&str, Json<User>> = TableDefinition::new("users");
+/// key: lowercased email → user id. Unique index kept with `USERS`.
+pub const USER_EMAILS: TableDefinition<&str, &str> = TableDefinition::new("user_emails");
+/// key: hex SHA-256 of the session cookie → session. Written by sign-in/out.
+pub const SESSIONS: TableDefinition<&str, Json<Session>> = TableDefinition::new("sessions");
+/// key: key id → API key (hash only). Written by the keys admin/API and `statusd key`.
+pub const API_KEYS: TableDefinition<&str, Json<ApiKey>> = TableDefinition::new("api_keys");
+/// key: hex SHA-256 of the token → key id. Lookup index kept with `API_KEYS`.
+pub const API_KEY_HASHES: TableDefinition<&str, &str> = TableDefinition::new("api_key_hashes");
+/// key: page id → page. Written by the pages admin/API.
+pub const PAGES: TableDefinition<&str, Json<Page>> = TableDefinition::new("pages");
+/// key: page slug → page id. Unique index kept with `PAGES`.
+pub const PAGE_SLUGS: TableDefinition<&str, &str> = TableDefinition::new("page_slugs");
+/// key: group id → component group. Written by the groups admin/API.
+pub const GROUPS: TableDefinition<&str, Json<Group>> = TableDefinition::new("groups");
+/// key: component id → component. Written by the components admin/API.
+pub const COMPONENTS: TableDefinition<&str, Json<Component>> = TableDefinition::new("components");

@@ -1,0 +1,5 @@
+//! Pure functions from data to HTML (maud). No I/O here.
+
+pub mod admin;
+pub mod layout;
+pub mod public;

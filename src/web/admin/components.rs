@@ -1,0 +1,293 @@
+//! Overview and components: list, create, edit, quick status, reorder, delete.
+
+use super::{NavData, form_status, html, is_form_error, see_other, values};
+use crate::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::domain::overall_status;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{ComponentPatch, NewComponent};
+use crate::views::admin::{self as views, FormState};
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::Deserialize;
+
+async fn overview(
+    state: &AppState,
+    actor: &Actor,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (components, groups, default_page) = state
+        .store
+        .run(|s| {
+            Ok((
+                s.list_components()?,
+                s.list_groups()?,
+                s.page_by_slug("default")?,
+            ))
+        })
+        .await?;
+    let default_id = default_page.map(|p| p.id).unwrap_or_default();
+    let overall = overall_status(
+        components
+            .iter()
+            .filter(|c| c.page_ids.contains(&default_id))
+            .map(|c| c.status),
+    );
+    let nav = NavData::new(actor, "/admin");
+    Ok(html(
+        status,
+        views::overview(&nav.nav(), overall.description, &components, &groups, &form),
+    ))
+}
+
+pub async fn get_overview(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    overview(&state, &actor, FormState::default(), StatusCode::OK).await
+}
+
+async fn list(
+    state: &AppState,
+    actor: &Actor,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (components, groups, pages) = state
+        .store
+        .run(|s| Ok((s.list_components()?, s.list_groups()?, s.list_pages()?)))
+        .await?;
+    let nav = NavData::new(actor, "/admin/components");
+    Ok(html(
+        status,
+        views::components(&nav.nav(), &components, &groups, &pages, &form),
+    ))
+}
+
+pub async fn get_components(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    list(&state, &actor, FormState::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct ComponentForm {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    group_id: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    position: Option<String>,
+}
+
+pub async fn post_component(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<ComponentForm>,
+) -> AppResult<HttpResponse> {
+    let f = &form.data;
+    let input = NewComponent {
+        name: f.name.clone(),
+        description: f.description.clone(),
+        group_id: Some(f.group_id.clone()).filter(|g| !g.is_empty()),
+        page_ids: None,
+        status: Some(f.status.clone()).filter(|s| !s.is_empty()),
+        position: None,
+    };
+    match state.store.run(move |s| s.create_component(input)).await {
+        Ok(c) => {
+            tracing::info!(by = %actor.name(), component = %c.name, "component created");
+            Ok(see_other("/admin/components"))
+        }
+        Err(e) if is_form_error(&e) => {
+            list(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), values(&form.pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit(
+    state: &AppState,
+    actor: &Actor,
+    id: String,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (c, groups, pages) = state
+        .store
+        .run(move |s| Ok((s.get_component(&id)?, s.list_groups()?, s.list_pages()?)))
+        .await?;
+    let nav = NavData::new(actor, "/admin/components");
+    Ok(html(
+        status,
+        views::component_edit(&nav.nav(), &c, &groups, &pages, &form),
+    ))
+}
+
+pub async fn get_component(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    edit(
+        &state,
+        &actor,
+        id.into_inner(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn post_component_edit(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<ComponentForm>,
+) -> AppResult<HttpResponse> {
+    let f = &form.data;
+    let position = match f
+        .position
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => Some(
+            p.parse::<i64>()
+                .map_err(|_| AppError::invalid("position", format!("{p:?} is not a whole number"))),
+        ),
+        None => None,
+    };
+    let id = id.into_inner();
+    let patch = position.transpose().map(|position| ComponentPatch {
+        name: Some(f.name.clone()),
+        description: Some(f.description.clone()),
+        group_id: Some(Some(f.group_id.clone()).filter(|g| !g.is_empty())),
+        page_ids: Some(form.all("page_ids")),
+        status: Some(f.status.clone()),
+        position,
+    });
+    let target = id.clone();
+    let result = match patch {
+        Ok(patch) => {
+            state
+                .store
+                .run(move |s| s.update_component(&target, patch))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other("/admin/components")),
+        Err(e) if is_form_error(&e) => {
+            edit(
+                &state,
+                &actor,
+                id,
+                FormState::error(e.to_string(), values(&form.pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn post_component_status(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let status = form.data.status.clone();
+    let patch = ComponentPatch {
+        status: Some(status),
+        ..Default::default()
+    };
+    let id = id.into_inner();
+    let back = if form.data.back == "/admin" {
+        "/admin"
+    } else {
+        "/admin/components"
+    };
+    match state
+        .store
+        .run(move |s| s.update_component(&id, patch))
+        .await
+    {
+        Ok(c) => {
+            tracing::info!(by = %actor.name(), component = %c.name, status = %c.status, "component status set");
+            Ok(see_other(back))
+        }
+        Err(e) if is_form_error(&e) => {
+            let fs = FormState::error(e.to_string(), values(&form.pairs));
+            if back == "/admin" {
+                overview(&state, &actor, fs, form_status(&e)).await
+            } else {
+                list(&state, &actor, fs, form_status(&e)).await
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    direction: String,
+}
+
+pub async fn post_component_move(
+    state: web::Data<AppState>,
+    Editor(_): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<MoveForm>,
+) -> AppResult<HttpResponse> {
+    let delta = match form.data.direction.as_str() {
+        "up" => -1,
+        "down" => 1,
+        other => {
+            return Err(AppError::invalid(
+                "direction",
+                format!("{other:?}: expected up or down"),
+            ));
+        }
+    };
+    let id = id.into_inner();
+    state
+        .store
+        .run(move |s| s.move_component(&id, delta))
+        .await?;
+    Ok(see_other("/admin/components"))
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn post_component_delete(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    state.store.run(move |s| s.delete_component(&id)).await?;
+    tracing::info!(by = %actor.name(), "component deleted");
+    Ok(see_other("/admin/components"))
+}

@@ -1,0 +1,235 @@
+//! Setup of the first owner, sign-in and sign-out.
+
+use super::{html, ok, see_other, values};
+use crate::auth::{self, CSRF_COOKIE, CsrfForm, MaybeActor, SESSION_COOKIE};
+use crate::domain::{Role, validate};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::admin::{self as views, FormState};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+/// The pre-session CSRF token: the cookie if present, else a new one to set.
+fn csrf_cookie(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'static>>) {
+    if let Some(c) = req.cookie(CSRF_COOKIE).filter(|c| c.value().len() >= 32) {
+        return (c.value().to_string(), None);
+    }
+    let token = auth::random_token();
+    let cookie = Cookie::build(CSRF_COOKIE, token.clone())
+        .path("/admin")
+        .http_only(true)
+        .secure(state.config.secure_cookies())
+        .same_site(SameSite::Strict)
+        .finish();
+    (token, Some(cookie))
+}
+
+fn with_cookie(mut resp: HttpResponse, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    if let Some(c) = cookie {
+        let _ = resp.add_cookie(&c);
+    }
+    resp
+}
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(auth::SESSION_DAYS))
+        .finish()
+}
+
+async fn start_session(state: &AppState, user_id: String) -> AppResult<HttpResponse> {
+    let (cookie_value, session) = auth::new_session(&user_id);
+    let hash = auth::sha256_hex(&cookie_value);
+    state
+        .store
+        .run(move |s| {
+            s.create_session(&hash, &session)?;
+            s.record_login(&user_id)
+        })
+        .await?;
+    let mut resp = see_other("/admin");
+    let _ = resp.add_cookie(&session_cookie(state, cookie_value));
+    Ok(resp)
+}
+
+fn setup_token_valid(state: &AppState, token: &str) -> bool {
+    let guard = state
+        .setup_token_hash
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    guard
+        .as_deref()
+        .is_some_and(|h| auth::same_token(h, &auth::sha256_hex(token)))
+}
+
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn get_setup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<SetupQuery>,
+) -> HttpResponse {
+    if !setup_token_valid(&state, &q.token) {
+        return html(
+            StatusCode::FORBIDDEN,
+            crate::views::public::message(
+                "Setup link not valid",
+                "This setup link is wrong or already used. If statusd has no users yet, restart it to print a new link; otherwise sign in at /admin/login.",
+            ),
+        );
+    }
+    let (csrf, cookie) = csrf_cookie(&req, &state);
+    with_cookie(
+        ok(views::setup(&q.token, &csrf, &FormState::default())),
+        cookie,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    token: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn post_setup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: CsrfForm<SetupForm>,
+) -> AppResult<HttpResponse> {
+    let f = &form.data;
+    if !setup_token_valid(&state, &f.token) {
+        return Err(AppError::Forbidden(
+            "this setup link is wrong or already used".into(),
+        ));
+    }
+    state.limiters.check(
+        auth::client_ip(&req, &state.config.trusted_proxies),
+        "setup",
+    )?;
+    let (csrf, _) = csrf_cookie(&req, &state);
+    let rerender = |msg: String| {
+        html(
+            StatusCode::BAD_REQUEST,
+            views::setup(&f.token, &csrf, &FormState::error(msg, values(&form.pairs))),
+        )
+    };
+    if let Err(m) = validate::email(&f.email) {
+        return Ok(rerender(format!("email: {m}")));
+    }
+    if let Err(m) = validate::password(&f.password) {
+        return Ok(rerender(format!("password: {m}")));
+    }
+    if f.password != f.password_confirm {
+        return Ok(rerender(
+            "password_confirm: the two passwords differ".into(),
+        ));
+    }
+    let (email, password) = (f.email.clone(), f.password.clone());
+    let user = state
+        .store
+        .run(move |s| s.create_user(&email, auth::hash_password(&password)?, Role::Owner, true))
+        .await?;
+    *state
+        .setup_token_hash
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = None;
+    tracing::info!(email = %user.email, "owner account created");
+    start_session(&state, user.id).await
+}
+
+pub async fn get_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: MaybeActor,
+) -> HttpResponse {
+    if actor.0.is_some() {
+        return see_other("/admin");
+    }
+    let (csrf, cookie) = csrf_cookie(&req, &state);
+    with_cookie(ok(views::login(&csrf, &FormState::default())), cookie)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+}
+
+pub async fn post_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: CsrfForm<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let (csrf, _) = csrf_cookie(&req, &state);
+    let vals = values(&form.pairs);
+    let ip = auth::client_ip(&req, &state.config.trusted_proxies);
+    if state.limiters.check(ip, &form.data.email).is_err() {
+        return Ok(html(
+            StatusCode::TOO_MANY_REQUESTS,
+            views::login(
+                &csrf,
+                &FormState::error(
+                    "Too many sign-in attempts. Wait a minute and try again.",
+                    vals,
+                ),
+            ),
+        ));
+    }
+    let LoginForm { email, password } = form.data;
+    let user = state
+        .store
+        .run(move |s| {
+            let user = s.user_by_email(&email)?;
+            // Verify against a dummy hash when the user is unknown so timing does not tell.
+            let hash = user
+                .as_ref()
+                .map(|u| u.password_hash.clone())
+                .unwrap_or_else(|| DUMMY_HASH.to_string());
+            Ok(user.filter(|_| auth::verify_password(&hash, &password)))
+        })
+        .await?;
+    match user {
+        Some(u) => {
+            tracing::info!(user = %u.email, "signed in");
+            start_session(&state, u.id).await
+        }
+        None => Ok(html(
+            StatusCode::UNAUTHORIZED,
+            views::login(&csrf, &FormState::error("Wrong email or password.", vals)),
+        )),
+    }
+}
+
+/// argon2id hash of a random string, used to spend the same time on unknown emails.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c3RhdHVzZGR1bW15c2FsdA$5bqD0aJ7lbrnFvPiCrXvC0WlIqC1c1P4k5a1nnS4+2M";
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn post_logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _form: CsrfForm<Empty>,
+) -> AppResult<HttpResponse> {
+    if let Some(c) = req.cookie(SESSION_COOKIE) {
+        let hash = auth::sha256_hex(c.value());
+        state.store.run(move |s| s.delete_session(&hash)).await?;
+    }
+    let mut resp = see_other("/admin/login");
+    let mut gone = session_cookie(&state, String::new());
+    gone.make_removal();
+    let _ = resp.add_cookie(&gone);
+    Ok(resp)
+}

@@ -1,0 +1,128 @@
+//! Users: owners add, re-role and remove people; everyone can see the list.
+
+use super::{NavData, form_status, html, is_form_error, see_other, values};
+use crate::auth::{self, Actor, CsrfForm, Owner, Viewer};
+use crate::domain::{Role, validate};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::admin::{self as views, FormState};
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::Deserialize;
+
+async fn list(
+    state: &AppState,
+    actor: &Actor,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let users = state.store.run(|s| s.list_users()).await?;
+    let nav = NavData::new(actor, "/admin/users");
+    Ok(html(status, views::users(&nav.nav(), &users, &form)))
+}
+
+pub async fn get_users(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    list(&state, &actor, FormState::default(), StatusCode::OK).await
+}
+
+fn parse_role(s: &str) -> AppResult<Role> {
+    s.parse().map_err(|m: String| AppError::invalid("role", m))
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    email: String,
+    password: String,
+    role: String,
+}
+
+pub async fn post_user(
+    state: web::Data<AppState>,
+    Owner(actor): Owner,
+    form: CsrfForm<UserForm>,
+) -> AppResult<HttpResponse> {
+    let f = &form.data;
+    let (email, password, role) = (f.email.clone(), f.password.clone(), f.role.clone());
+    let result = state
+        .store
+        .run(move |s| {
+            let role = parse_role(&role)?;
+            validate::password(&password).map_err(|m| AppError::invalid("password", m))?;
+            s.create_user(&email, auth::hash_password(&password)?, role, false)
+        })
+        .await;
+    match result {
+        Ok(u) => {
+            tracing::info!(by = %actor.name(), user = %u.email, role = %u.role, "user added");
+            Ok(see_other("/admin/users"))
+        }
+        Err(e) if is_form_error(&e) => {
+            list(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), values(&form.pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn post_user_role(
+    state: web::Data<AppState>,
+    Owner(actor): Owner,
+    id: web::Path<String>,
+    form: CsrfForm<RoleForm>,
+) -> AppResult<HttpResponse> {
+    let (id, role) = (id.into_inner(), form.data.role.clone());
+    match state
+        .store
+        .run(move |s| s.set_user_role(&id, parse_role(&role)?))
+        .await
+    {
+        Ok(_) => Ok(see_other("/admin/users")),
+        Err(e) if is_form_error(&e) => {
+            list(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), Default::default()),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn post_user_delete(
+    state: web::Data<AppState>,
+    Owner(actor): Owner,
+    id: web::Path<String>,
+    _f: CsrfForm<Empty>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    match state.store.run(move |s| s.delete_user(&id)).await {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(e) if is_form_error(&e) => {
+            list(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), Default::default()),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

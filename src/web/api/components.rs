@@ -1,0 +1,86 @@
+//! `/api/v1/components`.
+
+use super::{ListQuery, created, json};
+use crate::auth::{Editor, Viewer};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::store::{ComponentPatch, NewComponent};
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ComponentQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    /// Only components on this page (id or slug).
+    #[serde(default)]
+    page: Option<String>,
+}
+
+pub async fn list_components(
+    state: web::Data<AppState>,
+    _: Viewer,
+    q: web::Query<ComponentQuery>,
+) -> AppResult<HttpResponse> {
+    let page = q.page.clone();
+    let comps = state
+        .store
+        .run(move |s| {
+            let all = s.list_components()?;
+            Ok(match page {
+                Some(p) => {
+                    let page = s.resolve_page(&p)?;
+                    all.into_iter()
+                        .filter(|c| c.page_ids.contains(&page.id))
+                        .collect()
+                }
+                None => all,
+            })
+        })
+        .await?;
+    Ok(json(&q.list.page(comps, |c| &c.id)))
+}
+
+pub async fn post_component(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    body: web::Json<NewComponent>,
+) -> AppResult<HttpResponse> {
+    let c = state
+        .store
+        .run(move |s| s.create_component(body.into_inner()))
+        .await?;
+    tracing::info!(by = %actor.name(), component = %c.name, "component created");
+    Ok(created(&c))
+}
+
+pub async fn get_component(
+    state: web::Data<AppState>,
+    _: Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    Ok(json(&state.store.run(move |s| s.get_component(&id)).await?))
+}
+
+pub async fn patch_component(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    body: web::Json<ComponentPatch>,
+) -> AppResult<HttpResponse> {
+    let c = state
+        .store
+        .run(move |s| s.update_component(&id, body.into_inner()))
+        .await?;
+    tracing::info!(by = %actor.name(), component = %c.name, status = %c.status, "component updated");
+    Ok(json(&c))
+}
+
+pub async fn delete_component(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    state.store.run(move |s| s.delete_component(&id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,37 @@
+//! `/api/v1`: the management API. JSON in and out, `Authorization: Bearer`.
+
+pub mod backup;
+pub mod components;
+pub mod groups;
+pub mod keys;
+pub mod openapi;
+pub mod pages;
+
+use crate::store::{Paged, paginate};
+use actix_web::HttpResponse;
+use serde::{Deserialize, Serialize};
+
+/// `?limit=&cursor=` on every list.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub limit: Option<usize>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// Pages a list that is ordered by id (ULIDs sort by creation time).
+    pub fn page<T>(&self, mut items: Vec<T>, id: impl Fn(&T) -> &str) -> Paged<T> {
+        items.sort_by(|a, b| id(a).cmp(id(b)));
+        paginate(items, id, self.cursor.as_deref(), self.limit.unwrap_or(100))
+    }
+}
+
+pub(crate) fn created<T: Serialize>(v: &T) -> HttpResponse {
+    HttpResponse::Created().json(v)
+}
+
+pub(crate) fn json<T: Serialize>(v: &T) -> HttpResponse {
+    HttpResponse::Ok().json(v)
+}

@@ -1,0 +1,83 @@
+//! The HTTP server: the only code that names actix.
+
+pub mod admin;
+pub mod api;
+pub mod assets;
+pub mod public;
+pub mod routes;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, error::JsonPayloadError, web};
+
+/// Maps JSON body problems (syntax, type, size, content type) to clear 4xx errors.
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let e = match &err {
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => AppError::PayloadTooLarge(*limit),
+        JsonPayloadError::ContentType => AppError::UnsupportedMediaType(
+            "send the body as JSON with Content-Type: application/json".into(),
+        ),
+        JsonPayloadError::Deserialize(de) => {
+            let msg = de.to_string();
+            // serde names unknown and missing fields in backticks.
+            let field = msg
+                .split('`')
+                .nth(1)
+                .filter(|_| msg.contains("field"))
+                .unwrap_or("body")
+                .to_string();
+            AppError::Invalid {
+                field,
+                message: format!("malformed JSON: {msg}"),
+            }
+        }
+        other => AppError::invalid("body", format!("could not read the body: {other}")),
+    };
+    e.into()
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        return actix_web::ResponseError::error_response(&AppError::NotFound(format!(
+            "route {} {}",
+            req.method(),
+            req.path()
+        )));
+    }
+    HttpResponse::NotFound()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            crate::views::public::message("Not found", "There is nothing at this address.")
+                .into_string(),
+        )
+}
+
+/// Builds and runs the server until SIGINT/SIGTERM, then drains requests.
+pub async fn serve(state: web::Data<AppState>) -> std::io::Result<()> {
+    let cfg = state.config.clone();
+    let limit = cfg.max_body_bytes;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
+            .app_data(web::PayloadConfig::default().limit(limit))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                    )),
+            )
+            .configure(routes::configure)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(10);
+    if cfg.workers > 0 {
+        server = server.workers(cfg.workers);
+    }
+    server.bind(&cfg.listen)?.run().await
+}

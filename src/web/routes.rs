@@ -1,0 +1,123 @@
+//! Every path, method and handler of the HTTP server, in one place. Guards are the
+//! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
+
+use super::{admin, api, assets, public};
+use actix_web::web;
+
+/// Registers each API path once with all its methods and records the list in
+/// `API_ROUTES`, which the OpenAPI test compares against the published document.
+macro_rules! api_routes {
+    ($( $path:literal => { $( $method:ident : $handler:path ),+ $(,)? } ),* $(,)?) => {
+        /// Every `/api/v1` route as (method, path).
+        pub const API_ROUTES: &[(&str, &str)] = &[ $( $( (stringify!($method), $path) ),+ ),* ];
+
+        fn configure_api(cfg: &mut web::ServiceConfig) {
+            $( cfg.service(web::resource($path) $( .route(web::$method().to($handler)) )+ ); )*
+        }
+    };
+}
+
+api_routes! {
+    "/api/v1/pages" => { get: api::pages::list_pages, post: api::pages::post_page },
+    "/api/v1/pages/{id}" => { get: api::pages::get_page, patch: api::pages::patch_page, delete: api::pages::delete_page },
+    "/api/v1/groups" => { get: api::groups::list_groups, post: api::groups::post_group },
+    "/api/v1/groups/{id}" => { get: api::groups::get_group, patch: api::groups::patch_group, delete: api::groups::delete_group },
+    "/api/v1/components" => { get: api::components::list_components, post: api::components::post_component },
+    "/api/v1/components/{id}" => {
+        get: api::components::get_component,
+        patch: api::components::patch_component,
+        delete: api::components::delete_component,
+    },
+    "/api/v1/keys" => { get: api::keys::list_keys, post: api::keys::post_key },
+    "/api/v1/keys/{id}" => { delete: api::keys::delete_key },
+    "/api/v1/backup" => { get: api::backup::get_backup },
+    "/api/v1/openapi.json" => { get: api::openapi::get_openapi },
+}
+
+/// Mounts every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    configure_api(cfg);
+    cfg.service(web::resource("/").route(web::get().to(public::get_default_page)))
+        .service(web::resource("/p/{slug}").route(web::get().to(public::get_page)))
+        .service(web::resource("/healthz").route(web::get().to(public::get_healthz)))
+        .service(web::resource("/assets/{file}").route(web::get().to(assets::get_asset)))
+        .service(
+            web::resource("/admin/setup")
+                .route(web::get().to(admin::session::get_setup))
+                .route(web::post().to(admin::session::post_setup)),
+        )
+        .service(
+            web::resource("/admin/login")
+                .route(web::get().to(admin::session::get_login))
+                .route(web::post().to(admin::session::post_login)),
+        )
+        .service(web::resource("/admin/logout").route(web::post().to(admin::session::post_logout)))
+        .service(web::resource("/admin").route(web::get().to(admin::components::get_overview)))
+        .service(
+            web::resource("/admin/components")
+                .route(web::get().to(admin::components::get_components))
+                .route(web::post().to(admin::components::post_component)),
+        )
+        .service(
+            web::resource("/admin/components/{id}")
+                .route(web::get().to(admin::components::get_component))
+                .route(web::post().to(admin::components::post_component_edit)),
+        )
+        .service(
+            web::resource("/admin/components/{id}/status")
+                .route(web::post().to(admin::components::post_component_status)),
+        )
+        .service(
+            web::resource("/admin/components/{id}/move")
+                .route(web::post().to(admin::components::post_component_move)),
+        )
+        .service(
+            web::resource("/admin/components/{id}/delete")
+                .route(web::post().to(admin::components::post_component_delete)),
+        )
+        .service(
+            web::resource("/admin/pages")
+                .route(web::get().to(admin::pages::get_pages))
+                .route(web::post().to(admin::pages::post_page)),
+        )
+        .service(
+            web::resource("/admin/pages/{id}")
+                .route(web::get().to(admin::pages::get_page))
+                .route(web::post().to(admin::pages::post_page_edit)),
+        )
+        .service(
+            web::resource("/admin/pages/{id}/delete")
+                .route(web::post().to(admin::pages::post_page_delete)),
+        )
+        .service(web::resource("/admin/groups").route(web::post().to(admin::pages::post_group)))
+        .service(
+            web::resource("/admin/groups/{id}")
+                .route(web::post().to(admin::pages::post_group_edit)),
+        )
+        .service(
+            web::resource("/admin/groups/{id}/delete")
+                .route(web::post().to(admin::pages::post_group_delete)),
+        )
+        .service(
+            web::resource("/admin/users")
+                .route(web::get().to(admin::users::get_users))
+                .route(web::post().to(admin::users::post_user)),
+        )
+        .service(
+            web::resource("/admin/users/{id}/role")
+                .route(web::post().to(admin::users::post_user_role)),
+        )
+        .service(
+            web::resource("/admin/users/{id}/delete")
+                .route(web::post().to(admin::users::post_user_delete)),
+        )
+        .service(
+            web::resource("/admin/keys")
+                .route(web::get().to(admin::keys::get_keys))
+                .route(web::post().to(admin::keys::post_key)),
+        )
+        .service(
+            web::resource("/admin/keys/{id}/revoke")
+                .route(web::post().to(admin::keys::post_key_revoke)),
+        );
+}
