@@ -1,8 +1,10 @@
 //! Pure types and rules: no I/O, no async, no redb, no actix.
 
+pub mod incident;
 pub mod model;
 pub mod status;
 pub mod validate;
 
+pub use incident::*;
 pub use model::*;
 pub use status::*;

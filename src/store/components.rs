@@ -1,7 +1,7 @@
 //! Components and component groups.
 
 use super::{Store, all, get, new_id, tables};
-use crate::domain::{Component, ComponentStatus, Group, Page, sort_components, validate};
+use crate::domain::{Component, ComponentChange, ComponentStatus, Event, Group, Page, sort_components, validate};
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use redb::{ReadableTable, WriteTransaction};
@@ -186,11 +186,13 @@ impl Store {
         })
     }
 
-    pub fn update_component(&self, id: &str, patch: ComponentPatch) -> AppResult<Component> {
+    /// Changes a component; a status change writes a `component.status_changed` event.
+    pub fn update_component(&self, id: &str, patch: ComponentPatch, actor: &str) -> AppResult<Component> {
         self.write(|txn| {
             let mut comps = txn.open_table(tables::COMPONENTS)?;
             let mut c: Component =
                 get(&comps, id)?.ok_or_else(|| AppError::NotFound(format!("component {id}")))?;
+            let old_status = c.status;
             if let Some(n) = patch.name {
                 c.name = validate::name(&n, 100).map_err(|m| AppError::invalid("name", m))?;
             }
@@ -221,6 +223,22 @@ impl Store {
             }
             c.updated_at = Utc::now();
             comps.insert(id, &c)?;
+            if c.status != old_status {
+                let ev = Event {
+                    id: new_id(),
+                    at: c.updated_at,
+                    kind: "component.status_changed".into(),
+                    actor: actor.into(),
+                    page_id: c.page_ids.first().cloned().unwrap_or_default(),
+                    incident_id: None,
+                    maintenance_id: None,
+                    update_id: None,
+                    component_ids: vec![c.id.clone()],
+                    notify: true,
+                    change: Some(ComponentChange { id: c.id.clone(), name: c.name.clone(), old_status, new_status: c.status }),
+                };
+                txn.open_table(tables::EVENTS)?.insert(ev.id.as_str(), &ev)?;
+            }
             Ok(c)
         })
     }

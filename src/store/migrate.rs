@@ -7,12 +7,12 @@ use chrono::Utc;
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 /// The schema this binary writes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 type Step = fn(&WriteTransaction) -> AppResult<()>;
 
 /// Steps by target version: `STEPS[i]` upgrades to version `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial, v2_incidents];
 
 pub(super) fn run(store: &Store) -> AppResult<()> {
     let current = read_version(store)?;
@@ -83,5 +83,14 @@ fn v1_initial(txn: &WriteTransaction) -> AppResult<()> {
         pages.insert(page.id.as_str(), &page)?;
         slugs.insert("default", page.id.as_str())?;
     }
+    Ok(())
+}
+
+/// Incidents, maintenance, templates and the events table.
+fn v2_incidents(txn: &WriteTransaction) -> AppResult<()> {
+    txn.open_table(tables::INCIDENTS)?;
+    txn.open_table(tables::MAINTENANCE)?;
+    txn.open_table(tables::TEMPLATES)?;
+    txn.open_table(tables::EVENTS)?;
     Ok(())
 }

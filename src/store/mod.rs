@@ -3,12 +3,14 @@
 
 pub mod codec;
 mod components;
+mod incidents;
 mod migrate;
 mod pages;
 pub mod tables;
 mod users;
 
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
+pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, MaintenancePatch, NewIncident, NewMaintenance, NewUpdate, TemplateInput};
 pub use migrate::SCHEMA_VERSION;
 pub use pages::{NewPage, PagePatch};
 
@@ -134,6 +136,10 @@ impl Store {
         copy_json_table(&src, &out, tables::PAGES)?;
         copy_json_table(&src, &out, tables::GROUPS)?;
         copy_json_table(&src, &out, tables::COMPONENTS)?;
+        copy_json_table(&src, &out, tables::INCIDENTS)?;
+        copy_json_table(&src, &out, tables::MAINTENANCE)?;
+        copy_json_table(&src, &out, tables::TEMPLATES)?;
+        copy_json_table(&src, &out, tables::EVENTS)?;
         out.commit()?;
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! `Json<Record>` (see `codec.rs`). All writes go through `Store` methods.
 
 use super::codec::Json;
-use crate::domain::{ApiKey, Component, Group, Page, Session, User};
+use crate::domain::{ApiKey, Component, Event, Group, Incident, Maintenance, Page, Session, Template, User};
 use redb::TableDefinition;
 
 /// key: setting name (`schema_version`) → value: text. Written by migrations.
@@ -25,3 +25,13 @@ pub const PAGE_SLUGS: TableDefinition<&str, &str> = TableDefinition::new("page_s
 pub const GROUPS: TableDefinition<&str, Json<Group>> = TableDefinition::new("groups");
 /// key: component id → component. Written by the components admin/API.
 pub const COMPONENTS: TableDefinition<&str, Json<Component>> = TableDefinition::new("components");
+/// key: incident id → incident with its updates, postmortem and history. Written by the
+/// incidents admin/API, alert webhooks and monitors.
+pub const INCIDENTS: TableDefinition<&str, Json<Incident>> = TableDefinition::new("incidents");
+/// key: maintenance id → maintenance window. Written by the admin/API and the maintenance worker.
+pub const MAINTENANCE: TableDefinition<&str, Json<Maintenance>> = TableDefinition::new("maintenance");
+/// key: template id → incident update template. Written by the templates admin/API.
+pub const TEMPLATES: TableDefinition<&str, Json<Template>> = TableDefinition::new("templates");
+/// key: event id (ULID, so time-ordered) → notification event. Written in the same
+/// transaction as the change it describes; read by the notifier.
+pub const EVENTS: TableDefinition<&str, Json<Event>> = TableDefinition::new("events");

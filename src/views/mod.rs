@@ -2,4 +2,5 @@
 
 pub mod admin;
 pub mod layout;
+pub mod markdown;
 pub mod public;

@@ -2,7 +2,10 @@
 //! when the store's generation changes; `/healthz`.
 
 use crate::auth::MaybeActor;
-use crate::domain::{Audience, Component, Group, Page, overall_status};
+use crate::domain::{
+    Audience, Component, Group, Incident, IncidentState, Maintenance, Page, overall_status,
+};
+use crate::store::IncidentFilter;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views;
@@ -17,6 +20,10 @@ pub struct Snapshot {
     pub pages: Vec<Page>,
     pub groups: Vec<Group>,
     pub components: Vec<Component>,
+    /// Published incidents only (drafts never reach the public side), newest first.
+    pub incidents: Vec<Incident>,
+    /// All maintenance windows, soonest start first.
+    pub maintenance: Vec<Maintenance>,
 }
 
 impl Snapshot {
@@ -78,6 +85,11 @@ impl PageCache {
                     pages: s.list_pages()?,
                     groups: s.list_groups()?,
                     components: s.list_components()?,
+                    incidents: s.list_incidents(&IncidentFilter {
+                        state: Some(IncidentState::Published),
+                        ..Default::default()
+                    })?,
+                    maintenance: s.list_maintenance()?,
                 })
             })
             .await?;

@@ -178,11 +178,12 @@ pub async fn post_component_edit(
         position,
     });
     let target = id.clone();
+    let by = actor.name();
     let result = match patch {
         Ok(patch) => {
             state
                 .store
-                .run(move |s| s.update_component(&target, patch))
+                .run(move |s| s.update_component(&target, patch, &by))
                 .await
         }
         Err(e) => Err(e),
@@ -227,9 +228,10 @@ pub async fn post_component_status(
     } else {
         "/admin/components"
     };
+    let by = actor.name();
     match state
         .store
-        .run(move |s| s.update_component(&id, patch))
+        .run(move |s| s.update_component(&id, patch, &by))
         .await
     {
         Ok(c) => {

@@ -68,9 +68,10 @@ pub async fn patch_component(
     id: web::Path<String>,
     body: web::Json<ComponentPatch>,
 ) -> AppResult<HttpResponse> {
+    let by = actor.name();
     let c = state
         .store
-        .run(move |s| s.update_component(&id, body.into_inner()))
+        .run(move |s| s.update_component(&id, body.into_inner(), &by))
         .await?;
     tracing::info!(by = %actor.name(), component = %c.name, status = %c.status, "component updated");
     Ok(json(&c))
