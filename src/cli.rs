@@ -169,8 +169,19 @@ fn serve(config: Config) -> AppResult<()> {
         .build()
         .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
     let state = actix_web::web::Data::new(state);
-    rt.block_on(crate::web::serve(state))
-        .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let worker = crate::worker::maintenance::MaintenanceWorker {
+        store: store.clone(),
+        every: std::time::Duration::from_secs(5),
+    };
+    rt.block_on(async move {
+        let maintenance = tokio::spawn(worker.run(shutdown));
+        let served = crate::web::serve(state).await;
+        let _ = stop.send(true);
+        let _ = maintenance.await;
+        served
+    })
+    .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
     tracing::info!("statusd stopped");
     Ok(())
 }

@@ -1,5 +1,8 @@
 //! statusd: a self-hosted status page appliance in one binary.
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "512"]
+
 pub mod assets;
 pub mod auth;
 pub mod cli;
@@ -10,3 +13,4 @@ pub mod state;
 pub mod store;
 pub mod views;
 pub mod web;
+pub mod worker;

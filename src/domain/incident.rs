@@ -48,7 +48,9 @@ impl FromStr for Impact {
         Impact::ALL
             .into_iter()
             .find(|i| i.as_str() == l)
-            .ok_or_else(|| format!("unknown severity {s:?}; expected none, minor, major or critical"))
+            .ok_or_else(|| {
+                format!("unknown severity {s:?}; expected none, minor, major or critical")
+            })
     }
 }
 
@@ -73,8 +75,12 @@ pub enum IncidentStatus {
 }
 
 impl IncidentStatus {
-    pub const UPDATABLE: [IncidentStatus; 4] =
-        [IncidentStatus::Investigating, IncidentStatus::Identified, IncidentStatus::Monitoring, IncidentStatus::Resolved];
+    pub const UPDATABLE: [IncidentStatus; 4] = [
+        IncidentStatus::Investigating,
+        IncidentStatus::Identified,
+        IncidentStatus::Monitoring,
+        IncidentStatus::Resolved,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -266,8 +272,12 @@ pub enum MaintenanceStatus {
 }
 
 impl MaintenanceStatus {
-    pub const ALL: [MaintenanceStatus; 4] =
-        [MaintenanceStatus::Scheduled, MaintenanceStatus::InProgress, MaintenanceStatus::Verifying, MaintenanceStatus::Completed];
+    pub const ALL: [MaintenanceStatus; 4] = [
+        MaintenanceStatus::Scheduled,
+        MaintenanceStatus::InProgress,
+        MaintenanceStatus::Verifying,
+        MaintenanceStatus::Completed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -289,7 +299,10 @@ impl MaintenanceStatus {
 
     /// In progress or verifying: components are under maintenance.
     pub fn is_active(self) -> bool {
-        matches!(self, MaintenanceStatus::InProgress | MaintenanceStatus::Verifying)
+        matches!(
+            self,
+            MaintenanceStatus::InProgress | MaintenanceStatus::Verifying
+        )
     }
 }
 
@@ -299,7 +312,11 @@ impl FromStr for MaintenanceStatus {
         MaintenanceStatus::ALL
             .into_iter()
             .find(|m| m.as_str() == s.trim())
-            .ok_or_else(|| format!("unknown status {s:?}; expected scheduled, in_progress, verifying or completed"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown status {s:?}; expected scheduled, in_progress, verifying or completed"
+                )
+            })
     }
 }
 
@@ -361,7 +378,9 @@ pub struct Template {
 pub fn render_template(body: &str, values: &[(&str, &str)]) -> String {
     let mut out = body.to_string();
     for (k, v) in values {
-        out = out.replace(&format!("{{{{{k}}}}}"), v).replace(&format!("{{{{ {k} }}}}"), v);
+        out = out
+            .replace(&format!("{{{{{k}}}}}"), v)
+            .replace(&format!("{{{{ {k} }}}}"), v);
     }
     out
 }
@@ -391,11 +410,17 @@ pub struct Event {
 }
 
 /// The statuses that open published incidents and active maintenance impose on a component.
-pub fn component_holds(component_id: &str, incidents: &[Incident], maintenances: &[Maintenance]) -> Vec<ComponentStatus> {
-    let from_incidents = incidents
-        .iter()
-        .filter(|i| i.is_active())
-        .flat_map(|i| i.components.iter().filter(|c| c.id == component_id).map(|c| c.status));
+pub fn component_holds(
+    component_id: &str,
+    incidents: &[Incident],
+    maintenances: &[Maintenance],
+) -> Vec<ComponentStatus> {
+    let from_incidents = incidents.iter().filter(|i| i.is_active()).flat_map(|i| {
+        i.components
+            .iter()
+            .filter(|c| c.id == component_id)
+            .map(|c| c.status)
+    });
     let from_maint = maintenances
         .iter()
         .filter(|m| m.status.is_active() && m.component_ids.iter().any(|c| c == component_id))
@@ -405,7 +430,11 @@ pub fn component_holds(component_id: &str, incidents: &[Incident], maintenances:
 
 /// The status a component should show given what holds it: the worst hold, or
 /// operational when nothing holds it any more.
-pub fn held_status(component_id: &str, incidents: &[Incident], maintenances: &[Maintenance]) -> ComponentStatus {
+pub fn held_status(
+    component_id: &str,
+    incidents: &[Incident],
+    maintenances: &[Maintenance],
+) -> ComponentStatus {
     worst(component_holds(component_id, incidents, maintenances))
 }
 
@@ -419,7 +448,12 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
     }
 
-    fn incident(id: &str, comps: &[(&str, ComponentStatus)], status: IncidentStatus, state: IncidentState) -> Incident {
+    fn incident(
+        id: &str,
+        comps: &[(&str, ComponentStatus)],
+        status: IncidentStatus,
+        state: IncidentState,
+    ) -> Incident {
         Incident {
             id: id.into(),
             page_id: "p".into(),
@@ -427,7 +461,13 @@ mod tests {
             impact: Impact::Major,
             status,
             state,
-            components: comps.iter().map(|(c, s)| AffectedComponent { id: c.to_string(), status: *s }).collect(),
+            components: comps
+                .iter()
+                .map(|(c, s)| AffectedComponent {
+                    id: c.to_string(),
+                    status: *s,
+                })
+                .collect(),
             started_at: t0(),
             identified_at: None,
             monitoring_at: None,
@@ -470,9 +510,29 @@ mod tests {
     fn held_status_table() {
         let cases: Vec<(&str, Vec<Incident>, Vec<Maintenance>, ComponentStatus)> = vec![
             ("nothing holds → operational", vec![], vec![], Operational),
-            ("one open incident", vec![incident("a", &[("api", PartialOutage)], Investigating, Published)], vec![], PartialOutage),
-            ("draft holds nothing", vec![incident("a", &[("api", MajorOutage)], Investigating, Draft)], vec![], Operational),
-            ("resolved holds nothing", vec![incident("a", &[("api", MajorOutage)], Resolved, Published)], vec![], Operational),
+            (
+                "one open incident",
+                vec![incident(
+                    "a",
+                    &[("api", PartialOutage)],
+                    Investigating,
+                    Published,
+                )],
+                vec![],
+                PartialOutage,
+            ),
+            (
+                "draft holds nothing",
+                vec![incident("a", &[("api", MajorOutage)], Investigating, Draft)],
+                vec![],
+                Operational,
+            ),
+            (
+                "resolved holds nothing",
+                vec![incident("a", &[("api", MajorOutage)], Resolved, Published)],
+                vec![],
+                Operational,
+            ),
             (
                 "worst of overlapping incidents",
                 vec![
@@ -491,22 +551,57 @@ mod tests {
                 vec![],
                 DegradedPerformance,
             ),
-            ("active maintenance", vec![], vec![maint(&["api"], M::InProgress)], UnderMaintenance),
-            ("verifying still holds", vec![], vec![maint(&["api"], M::Verifying)], UnderMaintenance),
-            ("scheduled does not hold", vec![], vec![maint(&["api"], M::Scheduled)], Operational),
+            (
+                "active maintenance",
+                vec![],
+                vec![maint(&["api"], M::InProgress)],
+                UnderMaintenance,
+            ),
+            (
+                "verifying still holds",
+                vec![],
+                vec![maint(&["api"], M::Verifying)],
+                UnderMaintenance,
+            ),
+            (
+                "scheduled does not hold",
+                vec![],
+                vec![maint(&["api"], M::Scheduled)],
+                Operational,
+            ),
             (
                 "incident inside maintenance: outage wins",
-                vec![incident("a", &[("api", PartialOutage)], Investigating, Published)],
+                vec![incident(
+                    "a",
+                    &[("api", PartialOutage)],
+                    Investigating,
+                    Published,
+                )],
                 vec![maint(&["api"], M::InProgress)],
                 PartialOutage,
             ),
             (
                 "incident resolved during maintenance: back to maintenance",
-                vec![incident("a", &[("api", PartialOutage)], Resolved, Published)],
+                vec![incident(
+                    "a",
+                    &[("api", PartialOutage)],
+                    Resolved,
+                    Published,
+                )],
                 vec![maint(&["api"], M::InProgress)],
                 UnderMaintenance,
             ),
-            ("other component untouched", vec![incident("a", &[("db", MajorOutage)], Investigating, Published)], vec![], Operational),
+            (
+                "other component untouched",
+                vec![incident(
+                    "a",
+                    &[("db", MajorOutage)],
+                    Investigating,
+                    Published,
+                )],
+                vec![],
+                Operational,
+            ),
         ];
         for (name, incs, maints, want) in cases {
             assert_eq!(held_status("api", &incs, &maints), want, "{name}");
@@ -515,9 +610,18 @@ mod tests {
 
     #[test]
     fn impact_parses_any_case_and_maps_to_status() {
-        let cases = [("minor", DegradedPerformance), ("Major", PartialOutage), ("CRITICAL", MajorOutage), ("none", Operational)];
+        let cases = [
+            ("minor", DegradedPerformance),
+            ("Major", PartialOutage),
+            ("CRITICAL", MajorOutage),
+            ("none", Operational),
+        ];
         for (s, want) in cases {
-            assert_eq!(s.parse::<Impact>().unwrap().default_component_status(), want, "{s}");
+            assert_eq!(
+                s.parse::<Impact>().unwrap().default_component_status(),
+                want,
+                "{s}"
+            );
         }
         assert!("severe".parse::<Impact>().unwrap_err().contains("severe"));
     }
@@ -535,8 +639,15 @@ mod tests {
             (M::Completed, 90, None),
         ];
         for (status, minutes, want) in cases {
-            let m = Maintenance { status, ..m.clone() };
-            assert_eq!(maintenance_step(&m, t0() + Duration::minutes(minutes)), want, "{status:?} at +{minutes}m");
+            let m = Maintenance {
+                status,
+                ..m.clone()
+            };
+            assert_eq!(
+                maintenance_step(&m, t0() + Duration::minutes(minutes)),
+                want,
+                "{status:?} at +{minutes}m"
+            );
         }
     }
 
@@ -545,14 +656,20 @@ mod tests {
         let mut i = incident("a", &[], Investigating, Published);
         i.set_status(Monitoring, t0());
         i.set_status(Resolved, t0() + Duration::minutes(5));
-        assert_eq!((i.monitoring_at, i.resolved_at), (Some(t0()), Some(t0() + Duration::minutes(5))));
+        assert_eq!(
+            (i.monitoring_at, i.resolved_at),
+            (Some(t0()), Some(t0() + Duration::minutes(5)))
+        );
         i.set_status(Investigating, t0() + Duration::minutes(9));
         assert_eq!(i.resolved_at, None, "reopening clears resolved_at");
     }
 
     #[test]
     fn template_placeholders() {
-        let out = render_template("{{component}} is {{ status }} since {{start}}; {{unknown}}", &[("component", "API"), ("status", "down"), ("start", "10:00")]);
+        let out = render_template(
+            "{{component}} is {{ status }} since {{start}}; {{unknown}}",
+            &[("component", "API"), ("status", "down"), ("start", "10:00")],
+        );
         assert_eq!(out, "API is down since 10:00; {{unknown}}");
     }
 }

@@ -1,7 +1,9 @@
 //! Components and component groups.
 
 use super::{Store, all, get, new_id, tables};
-use crate::domain::{Component, ComponentChange, ComponentStatus, Event, Group, Page, sort_components, validate};
+use crate::domain::{
+    Component, ComponentChange, ComponentStatus, Event, Group, Page, sort_components, validate,
+};
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use redb::{ReadableTable, WriteTransaction};
@@ -187,7 +189,12 @@ impl Store {
     }
 
     /// Changes a component; a status change writes a `component.status_changed` event.
-    pub fn update_component(&self, id: &str, patch: ComponentPatch, actor: &str) -> AppResult<Component> {
+    pub fn update_component(
+        &self,
+        id: &str,
+        patch: ComponentPatch,
+        actor: &str,
+    ) -> AppResult<Component> {
         self.write(|txn| {
             let mut comps = txn.open_table(tables::COMPONENTS)?;
             let mut c: Component =
@@ -235,9 +242,15 @@ impl Store {
                     update_id: None,
                     component_ids: vec![c.id.clone()],
                     notify: true,
-                    change: Some(ComponentChange { id: c.id.clone(), name: c.name.clone(), old_status, new_status: c.status }),
+                    change: Some(ComponentChange {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        old_status,
+                        new_status: c.status,
+                    }),
                 };
-                txn.open_table(tables::EVENTS)?.insert(ev.id.as_str(), &ev)?;
+                txn.open_table(tables::EVENTS)?
+                    .insert(ev.id.as_str(), &ev)?;
             }
             Ok(c)
         })

@@ -4,9 +4,9 @@
 
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{
-    AffectedComponent, Component, ComponentChange, ComponentStatus, Event, HistoryEntry, Impact, Incident, IncidentState,
-    IncidentStatus, Maintenance, MaintenanceStatus, MaintenanceStep, Page, Postmortem, Template, Update, held_status,
-    maintenance_step, validate,
+    AffectedComponent, Component, ComponentChange, ComponentStatus, Event, HistoryEntry, Impact,
+    Incident, IncidentState, IncidentStatus, Maintenance, MaintenanceStatus, MaintenanceStep, Page,
+    Postmortem, Template, Update, held_status, maintenance_step, validate,
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -106,8 +106,12 @@ pub struct TemplateInput {
 fn default_message(status: IncidentStatus) -> &'static str {
     match status {
         IncidentStatus::Investigating => "We are investigating this issue.",
-        IncidentStatus::Identified => "The issue has been identified and a fix is being implemented.",
-        IncidentStatus::Monitoring => "A fix has been implemented and we are monitoring the results.",
+        IncidentStatus::Identified => {
+            "The issue has been identified and a fix is being implemented."
+        }
+        IncidentStatus::Monitoring => {
+            "A fix has been implemented and we are monitoring the results."
+        }
         IncidentStatus::Resolved | IncidentStatus::Postmortem => "This incident has been resolved.",
     }
 }
@@ -118,14 +122,20 @@ fn not_found(what: &str, id: &str) -> AppError {
 
 fn resolve_page_in(txn: &WriteTransaction, key: Option<&str>) -> AppResult<String> {
     let slugs = txn.open_table(tables::PAGE_SLUGS)?;
-    let key = key.map(str::trim).filter(|k| !k.is_empty()).unwrap_or("default");
+    let key = key
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .unwrap_or("default");
     if let Some(id) = slugs.get(key)?.map(|v| v.value().to_string()) {
         return Ok(id);
     }
     if get::<Page, _>(&txn.open_table(tables::PAGES)?, key)?.is_some() {
         return Ok(key.to_string());
     }
-    Err(AppError::UnknownIds { field: "status_page_id".into(), message: format!("unknown page: {key}") })
+    Err(AppError::UnknownIds {
+        field: "status_page_id".into(),
+        message: format!("unknown page: {key}"),
+    })
 }
 
 /// Checks component ids exist; all unknown ones are listed in one 422.
@@ -140,17 +150,27 @@ fn check_components(txn: &WriteTransaction, field: &str, ids: &[String]) -> AppR
     if unknown.is_empty() {
         Ok(())
     } else {
-        Err(AppError::UnknownIds { field: field.into(), message: format!("unknown component ids: {}", unknown.join(", ")) })
+        Err(AppError::UnknownIds {
+            field: field.into(),
+            message: format!("unknown component ids: {}", unknown.join(", ")),
+        })
     }
 }
 
-fn affected(txn: &WriteTransaction, inputs: &[AffectedInput], impact: Impact) -> AppResult<Vec<AffectedComponent>> {
+fn affected(
+    txn: &WriteTransaction,
+    inputs: &[AffectedInput],
+    impact: Impact,
+) -> AppResult<Vec<AffectedComponent>> {
     let ids: Vec<String> = inputs.iter().map(|c| c.id.clone()).collect();
     check_components(txn, "component_ids", &ids)?;
     let mut out: Vec<AffectedComponent> = Vec::new();
     for c in inputs {
         if !out.iter().any(|o| o.id == c.id) {
-            out.push(AffectedComponent { id: c.id.clone(), status: c.status.unwrap_or(impact.default_component_status()) });
+            out.push(AffectedComponent {
+                id: c.id.clone(),
+                status: c.status.unwrap_or(impact.default_component_status()),
+            });
         }
     }
     Ok(out)
@@ -173,7 +193,14 @@ struct Change<'a> {
     maintenance_id: Option<String>,
 }
 
-fn emit(txn: &WriteTransaction, ctx: &Change, kind: &str, update_id: Option<&str>, component_ids: Vec<String>, notify: bool) -> AppResult<()> {
+fn emit(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    kind: &str,
+    update_id: Option<&str>,
+    component_ids: Vec<String>,
+    notify: bool,
+) -> AppResult<()> {
     let ev = Event {
         id: new_id(),
         at: ctx.now,
@@ -187,13 +214,18 @@ fn emit(txn: &WriteTransaction, ctx: &Change, kind: &str, update_id: Option<&str
         notify,
         change: None,
     };
-    txn.open_table(tables::EVENTS)?.insert(ev.id.as_str(), &ev)?;
+    txn.open_table(tables::EVENTS)?
+        .insert(ev.id.as_str(), &ev)?;
     Ok(())
 }
 
 /// Sets each component to what still holds it (worst wins, operational when nothing
 /// does) and writes a `component.status_changed` event per change.
-fn recompute(txn: &WriteTransaction, ctx: &Change, ids: &[String]) -> AppResult<Vec<ComponentChange>> {
+fn recompute(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    ids: &[String],
+) -> AppResult<Vec<ComponentChange>> {
     let incidents: Vec<Incident> = all(&txn.open_table(tables::INCIDENTS)?)?;
     let maints: Vec<Maintenance> = all(&txn.open_table(tables::MAINTENANCE)?)?;
     let mut comps = txn.open_table(tables::COMPONENTS)?;
@@ -205,12 +237,19 @@ fn recompute(txn: &WriteTransaction, ctx: &Change, ids: &[String]) -> AppResult<
             continue;
         }
         seen.push(id.clone());
-        let Some(mut c) = get::<Component, _>(&comps, id)? else { continue };
+        let Some(mut c) = get::<Component, _>(&comps, id)? else {
+            continue;
+        };
         let new = held_status(id, &incidents, &maints);
         if new == c.status {
             continue;
         }
-        let change = ComponentChange { id: c.id.clone(), name: c.name.clone(), old_status: c.status, new_status: new };
+        let change = ComponentChange {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            old_status: c.status,
+            new_status: new,
+        };
         c.status = new;
         c.updated_at = ctx.now;
         comps.insert(id.as_str(), &c)?;
@@ -234,7 +273,8 @@ fn recompute(txn: &WriteTransaction, ctx: &Change, ids: &[String]) -> AppResult<
 }
 
 fn put_incident(txn: &WriteTransaction, i: &Incident) -> AppResult<()> {
-    txn.open_table(tables::INCIDENTS)?.insert(i.id.as_str(), i)?;
+    txn.open_table(tables::INCIDENTS)?
+        .insert(i.id.as_str(), i)?;
     Ok(())
 }
 
@@ -243,12 +283,23 @@ fn load_incident(txn: &WriteTransaction, id: &str) -> AppResult<Incident> {
 }
 
 fn ctx_for<'a>(actor: &'a str, i: &Incident) -> Change<'a> {
-    Change { actor, now: Utc::now(), page_id: i.page_id.clone(), incident_id: Some(i.id.clone()), maintenance_id: None }
+    Change {
+        actor,
+        now: Utc::now(),
+        page_id: i.page_id.clone(),
+        incident_id: Some(i.id.clone()),
+        maintenance_id: None,
+    }
 }
 
 /// Writes the incident, recomputes component statuses and records the changes on the
 /// newest update.
-fn apply(txn: &WriteTransaction, ctx: &Change, i: &mut Incident, touched: &[String]) -> AppResult<()> {
+fn apply(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    i: &mut Incident,
+    touched: &[String],
+) -> AppResult<()> {
     put_incident(txn, i)?;
     let changes = recompute(txn, ctx, touched)?;
     if !changes.is_empty() {
@@ -266,12 +317,20 @@ impl Store {
         let status = input.status.unwrap_or_default();
         let impact = input.impact.unwrap_or_default();
         let message = message_text(&input.message, "message")?;
-        let message = if message.is_empty() { default_message(status).to_string() } else { message };
+        let message = if message.is_empty() {
+            default_message(status).to_string()
+        } else {
+            message
+        };
         self.write(|txn| {
             let page_id = resolve_page_in(txn, input.page.as_deref())?;
             let components = affected(txn, &input.components, impact)?;
             let now = Utc::now();
-            let state = if input.draft { IncidentState::Draft } else { IncidentState::Published };
+            let state = if input.draft {
+                IncidentState::Draft
+            } else {
+                IncidentState::Published
+            };
             let mut i = Incident {
                 id: new_id(),
                 page_id,
@@ -300,14 +359,28 @@ impl Store {
                     component_changes: vec![],
                 }],
                 postmortem: None,
-                history: vec![HistoryEntry { at: now, by: actor.into(), action: format!("created as {}", if input.draft { "draft" } else { "published" }) }],
+                history: vec![HistoryEntry {
+                    at: now,
+                    by: actor.into(),
+                    action: format!(
+                        "created as {}",
+                        if input.draft { "draft" } else { "published" }
+                    ),
+                }],
             };
             i.set_status(status, now);
             let ctx = ctx_for(actor, &i);
             if state == IncidentState::Published {
                 let ids = i.component_ids();
                 apply(txn, &ctx, &mut i, &ids)?;
-                emit(txn, &ctx, "incident.published", Some(&i.updates[0].id), i.component_ids(), input.notify)?;
+                emit(
+                    txn,
+                    &ctx,
+                    "incident.published",
+                    Some(&i.updates[0].id),
+                    i.component_ids(),
+                    input.notify,
+                )?;
             } else {
                 put_incident(txn, &i)?;
             }
@@ -316,7 +389,8 @@ impl Store {
     }
 
     pub fn get_incident(&self, id: &str) -> AppResult<Incident> {
-        get(&self.read()?.open_table(tables::INCIDENTS)?, id)?.ok_or_else(|| not_found("incident", id))
+        get(&self.read()?.open_table(tables::INCIDENTS)?, id)?
+            .ok_or_else(|| not_found("incident", id))
     }
 
     /// Incidents newest first.
@@ -337,18 +411,35 @@ impl Store {
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             if i.state == IncidentState::Published {
-                return Err(AppError::Conflict("this incident is already published".into()));
+                return Err(AppError::Conflict(
+                    "this incident is already published".into(),
+                ));
             }
             let ctx = ctx_for(actor, &i);
             i.state = IncidentState::Published;
             i.published_at = Some(ctx.now);
             i.updated_at = ctx.now;
-            i.history.push(HistoryEntry { at: ctx.now, by: actor.into(), action: "published".into() });
+            i.history.push(HistoryEntry {
+                at: ctx.now,
+                by: actor.into(),
+                action: "published".into(),
+            });
             let notify = i.updates.last().is_none_or(|u| u.notify);
             let ids = i.component_ids();
             apply(txn, &ctx, &mut i, &ids)?;
-            let kind = if i.status.is_open() { "incident.published" } else { "incident.resolved" };
-            emit(txn, &ctx, kind, i.updates.last().map(|u| u.id.as_str()), i.component_ids(), notify)?;
+            let kind = if i.status.is_open() {
+                "incident.published"
+            } else {
+                "incident.resolved"
+            };
+            emit(
+                txn,
+                &ctx,
+                kind,
+                i.updates.last().map(|u| u.id.as_str()),
+                i.component_ids(),
+                notify,
+            )?;
             Ok(i)
         })
     }
@@ -358,19 +449,32 @@ impl Store {
         self.write(|txn| {
             let i = load_incident(txn, id)?;
             if i.state != IncidentState::Draft {
-                return Err(AppError::Conflict("only drafts can be discarded; resolve a published incident instead".into()));
+                return Err(AppError::Conflict(
+                    "only drafts can be discarded; resolve a published incident instead".into(),
+                ));
             }
             txn.open_table(tables::INCIDENTS)?.remove(id)?;
             Ok(())
         })
     }
 
-    pub fn add_incident_update(&self, id: &str, input: NewUpdate, actor: &str) -> AppResult<Incident> {
+    pub fn add_incident_update(
+        &self,
+        id: &str,
+        input: NewUpdate,
+        actor: &str,
+    ) -> AppResult<Incident> {
         let message = message_text(&input.message, "message")?;
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             let ctx = ctx_for(actor, &i);
-            let status = input.status.unwrap_or(if i.status == IncidentStatus::Postmortem { IncidentStatus::Resolved } else { i.status });
+            let status = input
+                .status
+                .unwrap_or(if i.status == IncidentStatus::Postmortem {
+                    IncidentStatus::Resolved
+                } else {
+                    i.status
+                });
             let mut touched = i.component_ids();
             if let Some(comps) = &input.components {
                 i.components = affected(txn, comps, i.impact)?;
@@ -378,10 +482,18 @@ impl Store {
             }
             let was_open = i.status.is_open();
             i.set_status(status, ctx.now);
-            if i.postmortem.as_ref().is_some_and(|p| p.published_at.is_some()) && !status.is_open() {
+            if i.postmortem
+                .as_ref()
+                .is_some_and(|p| p.published_at.is_some())
+                && !status.is_open()
+            {
                 i.status = IncidentStatus::Postmortem;
             }
-            let message = if message.is_empty() { default_message(status).to_string() } else { message.clone() };
+            let message = if message.is_empty() {
+                default_message(status).to_string()
+            } else {
+                message.clone()
+            };
             let update = Update {
                 id: new_id(),
                 status: status.as_str().into(),
@@ -395,11 +507,26 @@ impl Store {
             let update_id = update.id.clone();
             i.updates.push(update);
             i.updated_at = ctx.now;
-            i.history.push(HistoryEntry { at: ctx.now, by: actor.into(), action: format!("posted update ({})", status.as_str()) });
+            i.history.push(HistoryEntry {
+                at: ctx.now,
+                by: actor.into(),
+                action: format!("posted update ({})", status.as_str()),
+            });
             if i.state == IncidentState::Published {
                 apply(txn, &ctx, &mut i, &touched)?;
-                let kind = if was_open && !status.is_open() { "incident.resolved" } else { "incident.updated" };
-                emit(txn, &ctx, kind, Some(&update_id), i.component_ids(), input.notify)?;
+                let kind = if was_open && !status.is_open() {
+                    "incident.resolved"
+                } else {
+                    "incident.updated"
+                };
+                emit(
+                    txn,
+                    &ctx,
+                    kind,
+                    Some(&update_id),
+                    i.component_ids(),
+                    input.notify,
+                )?;
             } else {
                 put_incident(txn, &i)?;
             }
@@ -407,15 +534,25 @@ impl Store {
         })
     }
 
-    pub fn patch_incident(&self, id: &str, patch: IncidentPatch, actor: &str) -> AppResult<Incident> {
+    pub fn patch_incident(
+        &self,
+        id: &str,
+        patch: IncidentPatch,
+        actor: &str,
+    ) -> AppResult<Incident> {
         let title = patch.title.as_deref().map(title_text).transpose()?;
-        let needs_update = patch.status.is_some() || patch.components.is_some() || patch.impact.is_some();
+        let needs_update =
+            patch.status.is_some() || patch.components.is_some() || patch.impact.is_some();
         let mut i = self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             let now = Utc::now();
             if let Some(t) = &title {
                 if *t != i.title {
-                    i.history.push(HistoryEntry { at: now, by: actor.into(), action: format!("renamed from {:?}", i.title) });
+                    i.history.push(HistoryEntry {
+                        at: now,
+                        by: actor.into(),
+                        action: format!("renamed from {:?}", i.title),
+                    });
                     i.title = t.clone();
                 }
             }
@@ -426,7 +563,11 @@ impl Store {
                     for c in i.components.iter_mut().filter(|c| c.status == old_default) {
                         c.status = impact.default_component_status();
                     }
-                    i.history.push(HistoryEntry { at: now, by: actor.into(), action: format!("impact {} → {}", i.impact.as_str(), impact.as_str()) });
+                    i.history.push(HistoryEntry {
+                        at: now,
+                        by: actor.into(),
+                        action: format!("impact {} → {}", i.impact.as_str(), impact.as_str()),
+                    });
                     i.impact = impact;
                 }
             }
@@ -436,7 +577,11 @@ impl Store {
         })?;
         if needs_update {
             let status_changed = patch.status.is_some_and(|s| s != i.status);
-            if status_changed || patch.components.is_some() || patch.message.is_some() || patch.impact.is_some() {
+            if status_changed
+                || patch.components.is_some()
+                || patch.message.is_some()
+                || patch.impact.is_some()
+            {
                 i = self.add_incident_update(
                     id,
                     NewUpdate {
@@ -453,7 +598,13 @@ impl Store {
     }
 
     /// Fixes the text of an update (typos); the history records who and when.
-    pub fn edit_incident_update(&self, id: &str, update_id: &str, message: &str, actor: &str) -> AppResult<Incident> {
+    pub fn edit_incident_update(
+        &self,
+        id: &str,
+        update_id: &str,
+        message: &str,
+        actor: &str,
+    ) -> AppResult<Incident> {
         let message = message_text(message, "message")?;
         if message.is_empty() {
             return Err(AppError::invalid("message", "must not be empty"));
@@ -461,31 +612,58 @@ impl Store {
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             let now = Utc::now();
-            let u = i.updates.iter_mut().find(|u| u.id == update_id).ok_or_else(|| not_found("update", update_id))?;
+            let u = i
+                .updates
+                .iter_mut()
+                .find(|u| u.id == update_id)
+                .ok_or_else(|| not_found("update", update_id))?;
             u.message = message;
             u.updated_at = Some(now);
             i.updated_at = now;
-            i.history.push(HistoryEntry { at: now, by: actor.into(), action: format!("edited update {update_id}") });
+            i.history.push(HistoryEntry {
+                at: now,
+                by: actor.into(),
+                action: format!("edited update {update_id}"),
+            });
             put_incident(txn, &i)?;
             Ok(i)
         })
     }
 
-    pub fn delete_incident_update(&self, id: &str, update_id: &str, actor: &str) -> AppResult<Incident> {
+    pub fn delete_incident_update(
+        &self,
+        id: &str,
+        update_id: &str,
+        actor: &str,
+    ) -> AppResult<Incident> {
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             let before = i.updates.len();
-            let removed: Vec<Update> = i.updates.iter().filter(|u| u.id == update_id).cloned().collect();
+            let removed: Vec<Update> = i
+                .updates
+                .iter()
+                .filter(|u| u.id == update_id)
+                .cloned()
+                .collect();
             i.updates.retain(|u| u.id != update_id);
             if i.updates.len() == before {
                 return Err(not_found("update", update_id));
             }
             if i.updates.is_empty() {
-                return Err(AppError::Conflict("an incident keeps at least one update; edit it instead".into()));
+                return Err(AppError::Conflict(
+                    "an incident keeps at least one update; edit it instead".into(),
+                ));
             }
             let now = Utc::now();
-            let text: String = removed.first().map(|u| u.message.chars().take(80).collect()).unwrap_or_default();
-            i.history.push(HistoryEntry { at: now, by: actor.into(), action: format!("deleted update {update_id}: {text:?}") });
+            let text: String = removed
+                .first()
+                .map(|u| u.message.chars().take(80).collect())
+                .unwrap_or_default();
+            i.history.push(HistoryEntry {
+                at: now,
+                by: actor.into(),
+                action: format!("deleted update {update_id}: {text:?}"),
+            });
             i.updated_at = now;
             put_incident(txn, &i)?;
             Ok(i)
@@ -493,24 +671,44 @@ impl Store {
     }
 
     /// Saves the postmortem draft of a resolved incident.
-    pub fn save_postmortem(&self, id: &str, mut pm: Postmortem, actor: &str) -> AppResult<Incident> {
-        for (field, text) in [("summary", &pm.summary), ("timeline", &pm.timeline), ("root_cause", &pm.root_cause), ("impact", &pm.impact), ("resolution", &pm.resolution)] {
+    pub fn save_postmortem(
+        &self,
+        id: &str,
+        mut pm: Postmortem,
+        actor: &str,
+    ) -> AppResult<Incident> {
+        for (field, text) in [
+            ("summary", &pm.summary),
+            ("timeline", &pm.timeline),
+            ("root_cause", &pm.root_cause),
+            ("impact", &pm.impact),
+            ("resolution", &pm.resolution),
+        ] {
             message_text(text, field)?;
         }
         if pm.action_items.iter().any(|a| a.text.trim().is_empty()) {
-            return Err(AppError::invalid("action_items", "every action item needs a text"));
+            return Err(AppError::invalid(
+                "action_items",
+                "every action item needs a text",
+            ));
         }
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             if i.status.is_open() {
-                return Err(AppError::Conflict("resolve the incident before writing its postmortem".into()));
+                return Err(AppError::Conflict(
+                    "resolve the incident before writing its postmortem".into(),
+                ));
             }
             let now = Utc::now();
             pm.published_at = i.postmortem.as_ref().and_then(|p| p.published_at);
             pm.updated_at = Some(now);
             i.postmortem = Some(pm);
             i.updated_at = now;
-            i.history.push(HistoryEntry { at: now, by: actor.into(), action: "saved postmortem".into() });
+            i.history.push(HistoryEntry {
+                at: now,
+                by: actor.into(),
+                action: "saved postmortem".into(),
+            });
             put_incident(txn, &i)?;
             Ok(i)
         })
@@ -521,7 +719,9 @@ impl Store {
             let mut i = load_incident(txn, id)?;
             let ctx = ctx_for(actor, &i);
             let Some(pm) = i.postmortem.as_mut() else {
-                return Err(AppError::Conflict("write the postmortem before publishing it".into()));
+                return Err(AppError::Conflict(
+                    "write the postmortem before publishing it".into(),
+                ));
             };
             if i.state != IncidentState::Published {
                 return Err(AppError::Conflict("publish the incident first".into()));
@@ -529,9 +729,20 @@ impl Store {
             pm.published_at = Some(ctx.now);
             i.status = IncidentStatus::Postmortem;
             i.updated_at = ctx.now;
-            i.history.push(HistoryEntry { at: ctx.now, by: actor.into(), action: "published postmortem".into() });
+            i.history.push(HistoryEntry {
+                at: ctx.now,
+                by: actor.into(),
+                action: "published postmortem".into(),
+            });
             put_incident(txn, &i)?;
-            emit(txn, &ctx, "postmortem.published", None, i.component_ids(), notify)?;
+            emit(
+                txn,
+                &ctx,
+                "postmortem.published",
+                None,
+                i.component_ids(),
+                notify,
+            )?;
             Ok(i)
         })
     }
@@ -568,7 +779,11 @@ impl Store {
                 updates: vec![Update {
                     id: new_id(),
                     status: "scheduled".into(),
-                    message: if message.is_empty() { "Maintenance has been scheduled.".into() } else { message.clone() },
+                    message: if message.is_empty() {
+                        "Maintenance has been scheduled.".into()
+                    } else {
+                        message.clone()
+                    },
                     created_at: now,
                     updated_at: None,
                     by: actor.into(),
@@ -576,9 +791,23 @@ impl Store {
                     component_changes: vec![],
                 }],
             };
-            txn.open_table(tables::MAINTENANCE)?.insert(m.id.as_str(), &m)?;
-            let ctx = Change { actor, now, page_id: m.page_id.clone(), incident_id: None, maintenance_id: Some(m.id.clone()) };
-            emit(txn, &ctx, "maintenance.posted", Some(&m.updates[0].id), m.component_ids.clone(), input.notify)?;
+            txn.open_table(tables::MAINTENANCE)?
+                .insert(m.id.as_str(), &m)?;
+            let ctx = Change {
+                actor,
+                now,
+                page_id: m.page_id.clone(),
+                incident_id: None,
+                maintenance_id: Some(m.id.clone()),
+            };
+            emit(
+                txn,
+                &ctx,
+                "maintenance.posted",
+                Some(&m.updates[0].id),
+                m.component_ids.clone(),
+                input.notify,
+            )?;
             Ok(m)
         })?;
         if m.starts_at <= now {
@@ -588,7 +817,8 @@ impl Store {
     }
 
     pub fn get_maintenance(&self, id: &str) -> AppResult<Maintenance> {
-        get(&self.read()?.open_table(tables::MAINTENANCE)?, id)?.ok_or_else(|| not_found("maintenance", id))
+        get(&self.read()?.open_table(tables::MAINTENANCE)?, id)?
+            .ok_or_else(|| not_found("maintenance", id))
     }
 
     /// Maintenance windows, soonest start first.
@@ -598,22 +828,44 @@ impl Store {
         Ok(out)
     }
 
-    fn maintenance_transition(&self, id: &str, to: MaintenanceStatus, message: Option<String>, actor: &str) -> AppResult<Maintenance> {
+    fn maintenance_transition(
+        &self,
+        id: &str,
+        to: MaintenanceStatus,
+        message: Option<String>,
+        actor: &str,
+    ) -> AppResult<Maintenance> {
         let message = message.map(|m| message_text(&m, "message")).transpose()?;
         self.write(|txn| {
             let mut table = txn.open_table(tables::MAINTENANCE)?;
-            let mut m: Maintenance = get(&table, id)?.ok_or_else(|| not_found("maintenance", id))?;
+            let mut m: Maintenance =
+                get(&table, id)?.ok_or_else(|| not_found("maintenance", id))?;
             drop(table);
             let now = Utc::now();
             let (kind, default_text) = match (m.status, to) {
                 (MaintenanceStatus::Completed, _) => {
-                    return Err(AppError::Conflict("this maintenance is already completed".into()));
+                    return Err(AppError::Conflict(
+                        "this maintenance is already completed".into(),
+                    ));
                 }
-                (MaintenanceStatus::Scheduled, MaintenanceStatus::InProgress) => ("maintenance.started", "Scheduled maintenance is in progress."),
-                (s, MaintenanceStatus::Verifying) if s.is_active() => ("maintenance.updated", "Maintenance work is done; we are verifying that everything works."),
-                (_, MaintenanceStatus::Completed) => ("maintenance.completed", "Scheduled maintenance has been completed."),
+                (MaintenanceStatus::Scheduled, MaintenanceStatus::InProgress) => (
+                    "maintenance.started",
+                    "Scheduled maintenance is in progress.",
+                ),
+                (s, MaintenanceStatus::Verifying) if s.is_active() => (
+                    "maintenance.updated",
+                    "Maintenance work is done; we are verifying that everything works.",
+                ),
+                (_, MaintenanceStatus::Completed) => (
+                    "maintenance.completed",
+                    "Scheduled maintenance has been completed.",
+                ),
                 (from, to) => {
-                    return Err(AppError::Conflict(format!("cannot move maintenance from {} to {}", from.as_str(), to.as_str())));
+                    return Err(AppError::Conflict(format!(
+                        "cannot move maintenance from {} to {}",
+                        from.as_str(),
+                        to.as_str()
+                    )));
                 }
             };
             m.status = to;
@@ -634,7 +886,10 @@ impl Store {
             m.updates.push(Update {
                 id: new_id(),
                 status: to.as_str().into(),
-                message: message.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| default_text.into()),
+                message: message
+                    .clone()
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| default_text.into()),
                 created_at: now,
                 updated_at: None,
                 by: actor.into(),
@@ -644,30 +899,63 @@ impl Store {
             table = txn.open_table(tables::MAINTENANCE)?;
             table.insert(id, &m)?;
             drop(table);
-            let ctx = Change { actor, now, page_id: m.page_id.clone(), incident_id: None, maintenance_id: Some(m.id.clone()) };
+            let ctx = Change {
+                actor,
+                now,
+                page_id: m.page_id.clone(),
+                incident_id: None,
+                maintenance_id: Some(m.id.clone()),
+            };
             let changes = recompute(txn, &ctx, &m.component_ids)?;
             if let Some(u) = m.updates.last_mut() {
                 u.component_changes = changes;
             }
             txn.open_table(tables::MAINTENANCE)?.insert(id, &m)?;
             let update_id = m.updates.last().map(|u| u.id.clone());
-            emit(txn, &ctx, kind, update_id.as_deref(), m.component_ids.clone(), kind != "maintenance.updated")?;
+            emit(
+                txn,
+                &ctx,
+                kind,
+                update_id.as_deref(),
+                m.component_ids.clone(),
+                kind != "maintenance.updated",
+            )?;
             Ok(m)
         })
     }
 
     /// Starts a window now (on schedule or early).
-    pub fn start_maintenance(&self, id: &str, message: Option<String>, actor: &str) -> AppResult<Maintenance> {
+    pub fn start_maintenance(
+        &self,
+        id: &str,
+        message: Option<String>,
+        actor: &str,
+    ) -> AppResult<Maintenance> {
         self.maintenance_transition(id, MaintenanceStatus::InProgress, message, actor)
     }
 
     /// Completes a window now (on schedule or early).
-    pub fn complete_maintenance(&self, id: &str, message: Option<String>, actor: &str) -> AppResult<Maintenance> {
+    pub fn complete_maintenance(
+        &self,
+        id: &str,
+        message: Option<String>,
+        actor: &str,
+    ) -> AppResult<Maintenance> {
         self.maintenance_transition(id, MaintenanceStatus::Completed, message, actor)
     }
 
-    pub fn update_maintenance(&self, id: &str, patch: MaintenancePatch, actor: &str) -> AppResult<Maintenance> {
-        if let Some(MaintenanceStatus::Verifying | MaintenanceStatus::InProgress | MaintenanceStatus::Completed) = patch.status {
+    pub fn update_maintenance(
+        &self,
+        id: &str,
+        patch: MaintenancePatch,
+        actor: &str,
+    ) -> AppResult<Maintenance> {
+        if let Some(
+            MaintenanceStatus::Verifying
+            | MaintenanceStatus::InProgress
+            | MaintenanceStatus::Completed,
+        ) = patch.status
+        {
             let to = patch.status.unwrap_or_default();
             let current = self.get_maintenance(id)?;
             if current.status != to {
@@ -675,9 +963,14 @@ impl Store {
             }
         }
         let title = patch.title.as_deref().map(title_text).transpose()?;
-        let message = patch.message.as_deref().map(|m| message_text(m, "message")).transpose()?;
+        let message = patch
+            .message
+            .as_deref()
+            .map(|m| message_text(m, "message"))
+            .transpose()?;
         self.write(|txn| {
-            let mut m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?.ok_or_else(|| not_found("maintenance", id))?;
+            let mut m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
+                .ok_or_else(|| not_found("maintenance", id))?;
             let now = Utc::now();
             if let Some(t) = title {
                 m.title = t;
@@ -687,13 +980,19 @@ impl Store {
             }
             if let Some(s) = patch.starts_at {
                 if m.status != MaintenanceStatus::Scheduled {
-                    return Err(AppError::invalid("starts_at", "the window has already started"));
+                    return Err(AppError::invalid(
+                        "starts_at",
+                        "the window has already started",
+                    ));
                 }
                 m.starts_at = s;
             }
             if let Some(e) = patch.ends_at {
                 if m.status == MaintenanceStatus::Completed {
-                    return Err(AppError::invalid("ends_at", "the window is already completed"));
+                    return Err(AppError::invalid(
+                        "ends_at",
+                        "the window is already completed",
+                    ));
                 }
                 m.ends_at = e;
             }
@@ -708,7 +1007,13 @@ impl Store {
             }
             m.updated_at = now;
             txn.open_table(tables::MAINTENANCE)?.insert(id, &m)?;
-            let ctx = Change { actor, now, page_id: m.page_id.clone(), incident_id: None, maintenance_id: Some(m.id.clone()) };
+            let ctx = Change {
+                actor,
+                now,
+                page_id: m.page_id.clone(),
+                incident_id: None,
+                maintenance_id: Some(m.id.clone()),
+            };
             recompute(txn, &ctx, &touched)?;
             Ok(m)
         })
@@ -716,16 +1021,26 @@ impl Store {
 
     pub fn delete_maintenance(&self, id: &str, actor: &str) -> AppResult<()> {
         self.write(|txn| {
-            let m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?.ok_or_else(|| not_found("maintenance", id))?;
+            let m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
+                .ok_or_else(|| not_found("maintenance", id))?;
             txn.open_table(tables::MAINTENANCE)?.remove(id)?;
-            let ctx = Change { actor, now: Utc::now(), page_id: m.page_id.clone(), incident_id: None, maintenance_id: Some(m.id.clone()) };
+            let ctx = Change {
+                actor,
+                now: Utc::now(),
+                page_id: m.page_id.clone(),
+                incident_id: None,
+                maintenance_id: Some(m.id.clone()),
+            };
             recompute(txn, &ctx, &m.component_ids)?;
             Ok(())
         })
     }
 
     /// Runs the transitions due at `now` (the worker passes the clock; tests pass any time).
-    pub fn tick_maintenance(&self, now: DateTime<Utc>) -> AppResult<Vec<(String, MaintenanceStep)>> {
+    pub fn tick_maintenance(
+        &self,
+        now: DateTime<Utc>,
+    ) -> AppResult<Vec<(String, MaintenanceStep)>> {
         let due: Vec<(String, MaintenanceStep)> = self
             .list_maintenance()?
             .iter()
@@ -747,7 +1062,8 @@ impl Store {
     }
 
     pub fn get_template(&self, id: &str) -> AppResult<Template> {
-        get(&self.read()?.open_table(tables::TEMPLATES)?, id)?.ok_or_else(|| not_found("template", id))
+        get(&self.read()?.open_table(tables::TEMPLATES)?, id)?
+            .ok_or_else(|| not_found("template", id))
     }
 
     pub fn save_template(&self, id: Option<&str>, input: TemplateInput) -> AppResult<Template> {
@@ -761,16 +1077,32 @@ impl Store {
             let mut table = txn.open_table(tables::TEMPLATES)?;
             let now = Utc::now();
             let existing: Vec<Template> = all(&table)?;
-            if existing.iter().any(|t| t.name.eq_ignore_ascii_case(&name) && Some(t.id.as_str()) != id) {
-                return Err(AppError::invalid("name", format!("a template named {name:?} already exists")));
+            if existing
+                .iter()
+                .any(|t| t.name.eq_ignore_ascii_case(&name) && Some(t.id.as_str()) != id)
+            {
+                return Err(AppError::invalid(
+                    "name",
+                    format!("a template named {name:?} already exists"),
+                ));
             }
             let t = match id {
                 Some(id) => {
-                    let mut t: Template = get(&table, id)?.ok_or_else(|| not_found("template", id))?;
-                    (t.name, t.title, t.status, t.body, t.updated_at) = (name, title, input.status, body, now);
+                    let mut t: Template =
+                        get(&table, id)?.ok_or_else(|| not_found("template", id))?;
+                    (t.name, t.title, t.status, t.body, t.updated_at) =
+                        (name, title, input.status, body, now);
                     t
                 }
-                None => Template { id: new_id(), name, title, status: input.status, body, created_at: now, updated_at: now },
+                None => Template {
+                    id: new_id(),
+                    name,
+                    title,
+                    status: input.status,
+                    body,
+                    created_at: now,
+                    updated_at: now,
+                },
             };
             table.insert(t.id.as_str(), &t)?;
             Ok(t)
@@ -790,7 +1122,9 @@ impl Store {
         let table = txn.open_table(tables::EVENTS)?;
         let mut out = Vec::new();
         let iter = match after {
-            Some(a) => table.range::<&str>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))?,
+            Some(a) => {
+                table.range::<&str>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))?
+            }
             None => table.range::<&str>(..)?,
         };
         for row in iter.take(limit) {

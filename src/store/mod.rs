@@ -10,7 +10,10 @@ pub mod tables;
 mod users;
 
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
-pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, MaintenancePatch, NewIncident, NewMaintenance, NewUpdate, TemplateInput};
+pub use incidents::{
+    AffectedInput, IncidentFilter, IncidentPatch, MaintenancePatch, NewIncident, NewMaintenance,
+    NewUpdate, TemplateInput,
+};
 pub use migrate::SCHEMA_VERSION;
 pub use pages::{NewPage, PagePatch};
 

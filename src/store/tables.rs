@@ -2,7 +2,9 @@
 //! `Json<Record>` (see `codec.rs`). All writes go through `Store` methods.
 
 use super::codec::Json;
-use crate::domain::{ApiKey, Component, Event, Group, Incident, Maintenance, Page, Session, Template, User};
+use crate::domain::{
+    ApiKey, Component, Event, Group, Incident, Maintenance, Page, Session, Template, User,
+};
 use redb::TableDefinition;
 
 /// key: setting name (`schema_version`) → value: text. Written by migrations.
@@ -29,7 +31,8 @@ pub const COMPONENTS: TableDefinition<&str, Json<Component>> = TableDefinition::
 /// incidents admin/API, alert webhooks and monitors.
 pub const INCIDENTS: TableDefinition<&str, Json<Incident>> = TableDefinition::new("incidents");
 /// key: maintenance id → maintenance window. Written by the admin/API and the maintenance worker.
-pub const MAINTENANCE: TableDefinition<&str, Json<Maintenance>> = TableDefinition::new("maintenance");
+pub const MAINTENANCE: TableDefinition<&str, Json<Maintenance>> =
+    TableDefinition::new("maintenance");
 /// key: template id → incident update template. Written by the templates admin/API.
 pub const TEMPLATES: TableDefinition<&str, Json<Template>> = TableDefinition::new("templates");
 /// key: event id (ULID, so time-ordered) → notification event. Written in the same

@@ -5,7 +5,10 @@ use maud::{Markup, PreEscaped};
 
 /// Renders Markdown to sanitized HTML.
 pub fn render(text: &str) -> Markup {
-    let parser = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_TABLES);
+    let parser = pulldown_cmark::Parser::new_ext(
+        text,
+        pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_TABLES,
+    );
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
     let clean = ammonia::Builder::default()

@@ -5,9 +5,9 @@ use crate::auth::MaybeActor;
 use crate::domain::{
     Audience, Component, Group, Incident, IncidentState, Maintenance, Page, overall_status,
 };
-use crate::store::IncidentFilter;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::IncidentFilter;
 use crate::views;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};

@@ -2,10 +2,14 @@
 
 pub mod backup;
 pub mod components;
+pub mod events;
 pub mod groups;
+pub mod incidents;
 pub mod keys;
+pub mod maintenance;
 pub mod openapi;
 pub mod pages;
+pub mod templates;
 
 use crate::store::{Paged, paginate};
 use actix_web::HttpResponse;

@@ -89,6 +89,18 @@ pub fn document() -> Value {
     let (groups, group) = crud("groups", "Group", "NewGroup", "GroupPatch");
     let (components, component) = crud("components", "Component", "NewComponent", "ComponentPatch");
     let time = json!({"type": "string", "format": "date-time"});
+    let mut incident_list = op(
+        "List incidents, newest first (filters: state=draft|published, status, page, since)",
+        "incidents",
+        None,
+        Some(("200", "List:Incident")),
+        &[],
+    );
+    if let Some(params) = incident_list["parameters"].as_array_mut() {
+        for q in ["state", "status", "page", "since"] {
+            params.push(json!({"name": q, "in": "query", "schema": {"type": "string"}}));
+        }
+    }
     let id = json!({"type": "string"});
     json!({
         "openapi": "3.1.0",
@@ -99,6 +111,52 @@ pub fn document() -> Value {
             "/api/v1/pages": pages, "/api/v1/pages/{id}": page,
             "/api/v1/groups": groups, "/api/v1/groups/{id}": group,
             "/api/v1/components": components, "/api/v1/components/{id}": component,
+            "/api/v1/incidents": {
+                "get": incident_list,
+                "post": op("Open an incident (published, or a draft with draft: true or raw_input)", "incidents", Some("NewIncident"), Some(("201", "Incident")), &[]),
+            },
+            "/api/v1/incidents/{id}": {
+                "get": op("Get an incident", "incidents", None, Some(("200", "Incident")), &["id"]),
+                "patch": op("Change an incident; status resolved resolves it", "incidents", Some("IncidentPatch"), Some(("200", "Incident")), &["id"]),
+                "delete": op("Discard a draft", "incidents", None, None, &["id"]),
+            },
+            "/api/v1/incidents/{id}/updates": {
+                "post": op("Post a timeline update", "incidents", Some("NewUpdate"), Some(("201", "Incident")), &["id"]),
+            },
+            "/api/v1/incidents/{id}/updates/{update_id}": {
+                "patch": op("Fix the text of an update", "incidents", Some("EditUpdate"), Some(("200", "Incident")), &["id", "update_id"]),
+                "delete": op("Delete an update (kept in history)", "incidents", None, Some(("200", "Incident")), &["id", "update_id"]),
+            },
+            "/api/v1/incidents/{id}/publish": { "post": op("Publish a draft", "incidents", None, Some(("200", "Incident")), &["id"]) },
+            "/api/v1/incidents/{id}/discard": { "post": op("Discard a draft", "incidents", None, None, &["id"]) },
+            "/api/v1/incidents/{id}/postmortem": {
+                "get": op("Get the postmortem", "incidents", None, Some(("200", "Postmortem")), &["id"]),
+                "put": op("Save the postmortem draft (resolved incidents)", "incidents", Some("Postmortem"), Some(("200", "Postmortem")), &["id"]),
+            },
+            "/api/v1/incidents/{id}/postmortem/publish": {
+                "post": op("Publish the postmortem; status becomes postmortem", "incidents", None, Some(("200", "Incident")), &["id"]),
+            },
+            "/api/v1/maintenance": {
+                "get": op("List maintenance windows", "maintenance", None, Some(("200", "List:Maintenance")), &[]),
+                "post": op("Schedule maintenance (starts_at defaults to now; ends_at or duration_minutes)", "maintenance", Some("NewMaintenance"), Some(("201", "Maintenance")), &[]),
+            },
+            "/api/v1/maintenance/{id}": {
+                "get": op("Get a maintenance window", "maintenance", None, Some(("200", "Maintenance")), &["id"]),
+                "patch": op("Change, extend or verify a window", "maintenance", Some("MaintenancePatch"), Some(("200", "Maintenance")), &["id"]),
+                "delete": op("Delete a window", "maintenance", None, None, &["id"]),
+            },
+            "/api/v1/maintenance/{id}/start": { "post": op("Start now", "maintenance", None, Some(("200", "Maintenance")), &["id"]) },
+            "/api/v1/maintenance/{id}/complete": { "post": op("Complete now", "maintenance", None, Some(("200", "Maintenance")), &["id"]) },
+            "/api/v1/templates": {
+                "get": op("List templates", "templates", None, Some(("200", "List:Template")), &[]),
+                "post": op("Create a template", "templates", Some("TemplateInput"), Some(("201", "Template")), &[]),
+            },
+            "/api/v1/templates/{id}": {
+                "get": op("Get a template", "templates", None, Some(("200", "Template")), &["id"]),
+                "put": op("Replace a template", "templates", Some("TemplateInput"), Some(("200", "Template")), &["id"]),
+                "delete": op("Delete a template", "templates", None, None, &["id"]),
+            },
+            "/api/v1/events": { "get": op("Notification events, oldest first (?after=event id)", "events", None, Some(("200", "List:Event")), &[]) },
             "/api/v1/keys": {
                 "get": op("List API keys", "keys", None, Some(("200", "List:ApiKey")), &[]),
                 "post": op("Create an API key (token in the answer only)", "keys", Some("NewKey"), Some(("201", "CreatedKey")), &[]),
@@ -147,6 +205,57 @@ pub fn document() -> Value {
                     "revoked_at": {"type": ["string", "null"], "format": "date-time"}}},
                 "NewKey": {"type": "object", "required": ["name"], "additionalProperties": false, "properties": {
                     "name": {"type": "string"}, "role": {"enum": ["owner", "editor", "viewer"]}}},
+                "Incident": {"type": "object", "properties": {
+                    "id": id, "page_id": id, "title": {"type": "string"}, "impact": {"enum": ["none", "minor", "major", "critical"]},
+                    "status": {"enum": ["investigating", "identified", "monitoring", "resolved", "postmortem"]},
+                    "state": {"enum": ["draft", "published"]}, "component_ids": {"type": "array", "items": {"type": "string"}},
+                    "components": {"type": "array", "items": {"type": "object", "properties": {"id": id, "status": {"enum": STATUS_ENUM}}}},
+                    "started_at": time, "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+                    "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
+                    "postmortem": {"oneOf": [{"$ref": "#/components/schemas/Postmortem"}, {"type": "null"}]},
+                    "history": {"type": "array", "items": {"type": "object", "properties": {"at": time, "by": {"type": "string"}, "action": {"type": "string"}}}}}},
+                "Update": {"type": "object", "properties": {"id": id, "status": {"type": "string"}, "message": {"type": "string", "description": "Markdown"},
+                    "created_at": time, "by": {"type": "string"}, "notify": {"type": "boolean"},
+                    "component_changes": {"type": "array", "items": {"type": "object", "properties": {"id": id, "name": {"type": "string"}, "old_status": {"enum": STATUS_ENUM}, "new_status": {"enum": STATUS_ENUM}}}}}},
+                "AffectedComponent": {"type": "object", "required": ["id"], "properties": {"id": id, "status": {"enum": STATUS_ENUM}}},
+                "NewIncident": {"type": "object", "required": ["title"], "additionalProperties": false, "properties": {
+                    "title": {"type": "string", "maxLength": 200}, "status": {"enum": ["investigating", "identified", "monitoring", "resolved"]},
+                    "severity": {"type": "string", "description": "none|minor|major|critical, any case; synonym: impact"},
+                    "impact": {"type": "string"}, "component_ids": {"type": "array", "items": {"type": "string"}},
+                    "affected_component_ids": {"type": "array", "items": {"type": "string"}},
+                    "components": {"type": "array", "items": {"$ref": "#/components/schemas/AffectedComponent"}},
+                    "status_page_id": {"type": "string", "description": "page id or slug; synonyms page, page_id"}, "page": {"type": "string"},
+                    "message": {"type": "string"}, "draft": {"type": "boolean"}, "notify": {"type": "boolean"}, "template_id": {"type": "string"},
+                    "started_at": time, "raw_input": {"type": "string"}, "generate_ai_update": {"type": "boolean"}, "tone": {"type": "string"}}},
+                "IncidentPatch": {"type": "object", "additionalProperties": false, "properties": {
+                    "title": {"type": "string"}, "status": {"type": "string"}, "severity": {"type": "string"}, "impact": {"type": "string"},
+                    "component_ids": {"type": "array", "items": {"type": "string"}}, "components": {"type": "array", "items": {"$ref": "#/components/schemas/AffectedComponent"}},
+                    "message": {"type": "string"}, "notify": {"type": "boolean"}}},
+                "NewUpdate": {"type": "object", "additionalProperties": false, "properties": {
+                    "status": {"enum": ["investigating", "identified", "monitoring", "resolved"]}, "message": {"type": "string"}, "notify": {"type": "boolean"},
+                    "component_ids": {"type": "array", "items": {"type": "string"}}, "components": {"type": "array", "items": {"$ref": "#/components/schemas/AffectedComponent"}},
+                    "template_id": {"type": "string"}}},
+                "EditUpdate": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}},
+                "Postmortem": {"type": "object", "properties": {"summary": {"type": "string"}, "timeline": {"type": "string"}, "root_cause": {"type": "string"},
+                    "impact": {"type": "string"}, "resolution": {"type": "string"},
+                    "action_items": {"type": "array", "items": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}, "owner": {"type": "string"}, "done": {"type": "boolean"}}}},
+                    "published_at": {"type": ["string", "null"], "format": "date-time"}}},
+                "Maintenance": {"type": "object", "properties": {"id": id, "page_id": id, "title": {"type": "string"}, "message": {"type": "string"},
+                    "component_ids": {"type": "array", "items": {"type": "string"}}, "starts_at": time, "ends_at": time,
+                    "status": {"enum": ["scheduled", "in_progress", "verifying", "completed"]}, "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}}}},
+                "NewMaintenance": {"type": "object", "required": ["title"], "additionalProperties": false, "properties": {
+                    "title": {"type": "string"}, "message": {"type": "string"}, "component_ids": {"type": "array", "items": {"type": "string"}},
+                    "starts_at": time, "ends_at": time, "duration_minutes": {"type": "integer", "minimum": 1}, "status_page_id": {"type": "string"}, "notify": {"type": "boolean"}}},
+                "MaintenancePatch": {"type": "object", "additionalProperties": false, "properties": {
+                    "title": {"type": "string"}, "message": {"type": "string"}, "component_ids": {"type": "array", "items": {"type": "string"}},
+                    "starts_at": time, "ends_at": time, "status": {"enum": ["in_progress", "verifying", "completed"]}}},
+                "Template": {"type": "object", "properties": {"id": id, "name": {"type": "string"}, "title": {"type": "string"}, "status": {"type": ["string", "null"]}, "body": {"type": "string"}}},
+                "TemplateInput": {"type": "object", "required": ["name", "body"], "additionalProperties": false, "properties": {
+                    "name": {"type": "string"}, "title": {"type": "string"}, "status": {"enum": ["investigating", "identified", "monitoring", "resolved"]},
+                    "body": {"type": "string", "description": "placeholders: {{component}}, {{status}}, {{start}}, {{title}}, {{now}}"}}},
+                "Event": {"type": "object", "properties": {"id": id, "at": time, "kind": {"type": "string"}, "actor": {"type": "string"}, "page_id": id,
+                    "incident_id": {"type": ["string", "null"]}, "maintenance_id": {"type": ["string", "null"]}, "component_ids": {"type": "array", "items": {"type": "string"}},
+                    "notify": {"type": "boolean"}}},
                 "CreatedKey": {"allOf": [{"$ref": "#/components/schemas/ApiKey"}, {"type": "object", "properties": {"token": {"type": "string"}}}]},
             }
         }

@@ -1,0 +1,33 @@
+//! Moves maintenance windows to in progress at their start and to completed at their end.
+
+use super::Shutdown;
+use crate::store::Store;
+use std::time::Duration;
+
+/// Checks due transitions every `every`.
+pub struct MaintenanceWorker {
+    pub store: Store,
+    pub every: Duration,
+}
+
+impl MaintenanceWorker {
+    pub async fn run(self, mut shutdown: Shutdown) {
+        let mut tick = tokio::time::interval(self.every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            let now = chrono::Utc::now();
+            match self.store.run(move |s| s.tick_maintenance(now)).await {
+                Ok(done) => {
+                    for (id, step) in done {
+                        tracing::info!(maintenance = %id, ?step, "maintenance transition");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "maintenance worker"),
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Background loops. Each is a struct with `async fn run(self, shutdown)` that finishes
+//! its unit of work before exiting.
+
+pub mod maintenance;
+
+/// Resolves when the server is shutting down.
+pub type Shutdown = tokio::sync::watch::Receiver<bool>;
