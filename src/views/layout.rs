@@ -29,12 +29,15 @@ pub struct Nav<'a> {
     pub csrf: &'a str,
 }
 
-const ADMIN_LINKS: [(&str, &str); 6] = [
+const ADMIN_LINKS: [(&str, &str); 9] = [
     ("/admin", "Overview"),
+    ("/admin/incidents", "Incidents"),
+    ("/admin/maintenance", "Maintenance"),
     ("/admin/components", "Components"),
     ("/admin/pages", "Pages"),
     ("/admin/users", "Users"),
     ("/admin/keys", "API keys"),
+    ("/admin/templates", "Templates"),
     ("/", "Public page"),
 ];
 

@@ -279,14 +279,11 @@ pub async fn post_component_move(
     Ok(see_other("/admin/components"))
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn post_component_delete(
     state: web::Data<AppState>,
     Editor(actor): Editor,
     id: web::Path<String>,
-    _form: CsrfForm<Empty>,
+    _form: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     state.store.run(move |s| s.delete_component(&id)).await?;

@@ -76,14 +76,11 @@ pub async fn post_key(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn post_key_revoke(
     state: web::Data<AppState>,
     Owner(actor): Owner,
     id: web::Path<String>,
-    _f: CsrfForm<Empty>,
+    _f: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let k = state.store.run(move |s| s.revoke_key(&id)).await?;

@@ -1,9 +1,12 @@
 //! Admin UI handlers, one area per file.
 
 pub mod components;
+pub mod incidents;
 pub mod keys;
+pub mod maintenance;
 pub mod pages;
 pub mod session;
+pub mod templates;
 pub mod users;
 
 use crate::auth::Actor;
@@ -83,3 +86,7 @@ pub(crate) fn values(pairs: &[(String, String)]) -> HashMap<String, String> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
+
+/// A form with nothing but its CSRF token (buttons such as Delete or Publish).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}

@@ -165,14 +165,11 @@ pub async fn post_page_edit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn post_page_delete(
     state: web::Data<AppState>,
     Editor(actor): Editor,
     id: web::Path<String>,
-    _f: CsrfForm<Empty>,
+    _f: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let target = id.clone();
@@ -283,7 +280,7 @@ pub async fn post_group_delete(
     state: web::Data<AppState>,
     Editor(_): Editor,
     id: web::Path<String>,
-    _f: CsrfForm<Empty>,
+    _f: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let page_id = state

@@ -215,13 +215,10 @@ pub async fn post_login(
 /// argon2id hash of a random string, used to spend the same time on unknown emails.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c3RhdHVzZGR1bW15c2FsdA$5bqD0aJ7lbrnFvPiCrXvC0WlIqC1c1P4k5a1nnS4+2M";
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn post_logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _form: CsrfForm<Empty>,
+    _form: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     if let Some(c) = req.cookie(SESSION_COOKIE) {
         let hash = auth::sha256_hex(c.value());

@@ -102,14 +102,11 @@ pub async fn post_user_role(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn post_user_delete(
     state: web::Data<AppState>,
     Owner(actor): Owner,
     id: web::Path<String>,
-    _f: CsrfForm<Empty>,
+    _f: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     match state.store.run(move |s| s.delete_user(&id)).await {

@@ -1,0 +1,376 @@
+//! Admin screens for incidents, drafts, postmortems, maintenance and templates.
+
+use super::admin::FormState;
+use super::layout::{self, Nav, flash};
+use super::markdown;
+use crate::domain::{
+    Component, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Maintenance,
+    MaintenanceStatus, Page, Role, Template,
+};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+fn csrf(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn editor(nav: &Nav) -> bool {
+    nav.role != Role::Viewer.as_str()
+}
+
+fn component_name<'a>(components: &'a [Component], id: &'a str) -> &'a str {
+    components
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.name.as_str())
+        .unwrap_or(id)
+}
+
+/// Checkboxes for affected components, each with an optional status override.
+fn component_picker(
+    components: &[Component],
+    chosen: &[(String, ComponentStatus)],
+    form: &FormState,
+) -> Markup {
+    html! {
+        fieldset.components {
+            legend { "Affected components (status defaults to the impact's)" }
+            @for c in components {
+                @let current = chosen.iter().find(|(id, _)| id == &c.id);
+                @let picked = current.is_some() || form.values.get(&format!("c_{}", c.id)).is_some();
+                div.pick {
+                    label.check { input type="checkbox" name="component_ids" value=(c.id) checked[picked]; (c.name) }
+                    select name={"status_" (c.id)} aria-label={"Status for " (c.name)} {
+                        option value="" { "default" }
+                        @for s in ComponentStatus::ALL {
+                            @if s != ComponentStatus::Operational {
+                                option value=(s.as_str()) selected[current.is_some_and(|(_, cs)| *cs == s)] { (s.label()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn template_select(templates: &[Template]) -> Markup {
+    html! {
+        @if !templates.is_empty() {
+            label { "Template (fills the message when the message is empty)"
+                select name="template_id" {
+                    option value="" { "none" }
+                    @for t in templates { option value=(t.id) { (t.name) } }
+                }
+            }
+        }
+    }
+}
+
+fn incident_row(nav: &Nav, i: &Incident, components: &[Component]) -> Markup {
+    html! {
+        tr data-incident=(i.title) {
+            td { a href={"/admin/incidents/" (i.id)} { (i.title) } }
+            td { span class={"impact " (i.impact.as_str())} { (i.impact.as_str()) } }
+            td { (i.status.label()) }
+            td { @for (n, c) in i.components.iter().enumerate() { @if n > 0 { ", " } (component_name(components, &c.id)) } }
+            td { (when(i.started_at)) }
+            td {
+                @if i.state == IncidentState::Draft && editor(nav) {
+                    form.inline method="post" action={"/admin/incidents/" (i.id) "/publish"} { (csrf(nav.csrf)) button type="submit" { "Publish" } }
+                    " "
+                    form.inline method="post" action={"/admin/incidents/" (i.id) "/discard"} { (csrf(nav.csrf)) button.danger type="submit" { "Discard" } }
+                }
+            }
+        }
+    }
+}
+
+fn incident_table(nav: &Nav, list: &[&Incident], components: &[Component], empty: &str) -> Markup {
+    html! {
+        @if list.is_empty() { p.empty { (empty) } }
+        @else {
+            table.list {
+                thead { tr { th { "Title" } th { "Impact" } th { "Status" } th { "Components" } th { "Started" } th {} } }
+                tbody { @for i in list { (incident_row(nav, i, components)) } }
+            }
+        }
+    }
+}
+
+/// Incident list: drafts to review, open incidents, recent ones, and the new-incident form.
+pub fn incidents(
+    nav: &Nav,
+    all: &[Incident],
+    components: &[Component],
+    pages: &[Page],
+    templates: &[Template],
+    form: &FormState,
+) -> Markup {
+    let drafts: Vec<&Incident> = all
+        .iter()
+        .filter(|i| i.state == IncidentState::Draft)
+        .collect();
+    let open: Vec<&Incident> = all
+        .iter()
+        .filter(|i| i.state == IncidentState::Published && i.status.is_open())
+        .collect();
+    let past: Vec<&Incident> = all
+        .iter()
+        .filter(|i| i.state == IncidentState::Published && !i.status.is_open())
+        .take(50)
+        .collect();
+    layout::admin(
+        "Incidents",
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            h2 { "Drafts to review (" (drafts.len()) ")" }
+            (incident_table(nav, &drafts, components, "No drafts. Alerts and monitors open drafts here for review."))
+            h2 { "Open" }
+            (incident_table(nav, &open, components, "No open incidents."))
+            h2 { "Resolved" }
+            (incident_table(nav, &past, components, "None yet."))
+            @if editor(nav) {
+                h2 { "New incident" }
+                form #new-incident.stack method="post" action="/admin/incidents" {
+                    (csrf(nav.csrf))
+                    label { "Title" input name="title" required maxlength="200" value=(form.values.get("title").map(String::as_str).unwrap_or("")); }
+                    @if pages.len() > 1 {
+                        label { "Page" select name="page" { @for p in pages { option value=(p.id) { (p.title) } } } }
+                    }
+                    label { "Impact"
+                        select name="impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == Impact::Major] { (im.as_str()) } } }
+                    }
+                    label { "Status"
+                        select name="status" { @for s in IncidentStatus::UPDATABLE { option value=(s.as_str()) { (s.label()) } } }
+                    }
+                    (component_picker(components, &[], form))
+                    (template_select(templates))
+                    label { "First update (Markdown)" textarea name="message" rows="4" { (form.values.get("message").map(String::as_str).unwrap_or("")) } }
+                    label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
+                    label.check { input type="checkbox" name="draft" value="true"; "Save as draft (not public until published)" }
+                    button type="submit" { "Create incident" }
+                }
+            }
+        },
+    )
+}
+
+/// One incident: fields, timeline with edit/delete, new update, postmortem, history.
+pub fn incident(
+    nav: &Nav,
+    i: &Incident,
+    components: &[Component],
+    templates: &[Template],
+    form: &FormState,
+) -> Markup {
+    let chosen: Vec<(String, ComponentStatus)> = i
+        .components
+        .iter()
+        .map(|c| (c.id.clone(), c.status))
+        .collect();
+    let pm = i.postmortem.clone().unwrap_or_default();
+    layout::admin(
+        &i.title,
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            p.lead {
+                @if i.state == IncidentState::Draft { strong.draft { "Draft — not public. " } }
+                "Status: " strong { (i.status.label()) } " · Impact: " (i.impact.as_str()) " · Started " (when(i.started_at))
+                @if let Some(r) = i.resolved_at { " · Resolved " (when(r)) }
+                " · " a href={"/incidents/" (i.id)} { "Public page" }
+            }
+            @if let Some(src) = &i.source_text { details.source open { summary { "Alert text (not public)" } pre { (src) } } }
+            @if i.state == IncidentState::Draft && editor(nav) {
+                div.actions {
+                    form.inline method="post" action={"/admin/incidents/" (i.id) "/publish"} { (csrf(nav.csrf)) button type="submit" { "Publish" } }
+                    form.inline method="post" action={"/admin/incidents/" (i.id) "/discard"} { (csrf(nav.csrf)) button.danger type="submit" { "Discard" } }
+                }
+            }
+            @if editor(nav) {
+                h2 { "Post an update" }
+                form #new-update.stack method="post" action={"/admin/incidents/" (i.id) "/updates"} {
+                    (csrf(nav.csrf))
+                    label { "Status"
+                        select name="status" { @for s in IncidentStatus::UPDATABLE { option value=(s.as_str()) selected[s == i.status] { (s.label()) } } }
+                    }
+                    (component_picker(components, &chosen, form))
+                    (template_select(templates))
+                    label { "Message (Markdown)" textarea name="message" rows="4" {} }
+                    label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
+                    button type="submit" { "Post update" }
+                }
+                h2 { "Details" }
+                form.inline method="post" action={"/admin/incidents/" (i.id)} {
+                    (csrf(nav.csrf))
+                    input name="title" value=(i.title) required maxlength="200" aria-label="Title";
+                    select name="impact" aria-label="Impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == i.impact] { (im.as_str()) } } }
+                    button type="submit" { "Save details" }
+                }
+            }
+            h2 { "Timeline" }
+            ol.timeline {
+                @for u in i.updates.iter().rev() {
+                    li {
+                        div.meta { strong { (u.status) } " · " (when(u.created_at)) " · " (u.by) @if u.updated_at.is_some() { " · edited" } }
+                        div.body { (markdown::render(&u.message)) }
+                        @for ch in &u.component_changes { div.change { (ch.name) ": " (ch.old_status.label()) " → " (ch.new_status.label()) } }
+                        @if editor(nav) {
+                            details { summary { "Edit" }
+                                form.stack method="post" action={"/admin/incidents/" (i.id) "/updates/" (u.id)} {
+                                    (csrf(nav.csrf))
+                                    textarea name="message" rows="3" aria-label="Message" { (u.message) }
+                                    button type="submit" { "Save text" }
+                                }
+                                form.inline method="post" action={"/admin/incidents/" (i.id) "/updates/" (u.id) "/delete"} {
+                                    (csrf(nav.csrf)) button.danger type="submit" { "Delete update" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !i.status.is_open() {
+                h2 { "Postmortem" @if pm.published_at.is_some() { " (published)" } }
+                @if editor(nav) {
+                    form #postmortem.stack method="post" action={"/admin/incidents/" (i.id) "/postmortem"} {
+                        (csrf(nav.csrf))
+                        label { "Summary" textarea name="summary" rows="3" { (pm.summary) } }
+                        label { "Timeline" textarea name="timeline" rows="4" { (pm.timeline) } }
+                        label { "Root cause" textarea name="root_cause" rows="3" { (pm.root_cause) } }
+                        label { "Impact" textarea name="impact" rows="3" { (pm.impact) } }
+                        label { "Resolution" textarea name="resolution" rows="3" { (pm.resolution) } }
+                        label { "Action items, one per line: text | owner | done"
+                            textarea name="action_items" rows="4" {
+                                @for a in &pm.action_items { (a.text) " | " (a.owner) @if a.done { " | done" } "\n" }
+                            }
+                        }
+                        button type="submit" { "Save postmortem" }
+                    }
+                    @if i.postmortem.is_some() && i.state == IncidentState::Published {
+                        form.inline method="post" action={"/admin/incidents/" (i.id) "/postmortem/publish"} {
+                            (csrf(nav.csrf)) button type="submit" { "Publish postmortem" }
+                        }
+                    }
+                }
+            }
+            h2 { "History" }
+            ul.history { @for h in i.history.iter().rev() { li { (when(h.at)) " · " (h.by) " · " (h.action) } } }
+        },
+    )
+}
+
+/// Maintenance list with actions and the schedule form.
+pub fn maintenance(
+    nav: &Nav,
+    list: &[Maintenance],
+    components: &[Component],
+    pages: &[Page],
+    form: &FormState,
+) -> Markup {
+    let v = |k: &str| {
+        form.values
+            .get(k)
+            .map(String::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    layout::admin(
+        "Maintenance",
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            @if list.is_empty() { p.empty { "No maintenance scheduled." } }
+            @else {
+                table.list {
+                    thead { tr { th { "Title" } th { "Window (UTC)" } th { "Components" } th { "Status" } @if editor(nav) { th {} } } }
+                    tbody {
+                        @for m in list.iter().rev() {
+                            tr data-maintenance=(m.title) {
+                                td { (m.title) }
+                                td { (when(m.starts_at)) " – " (when(m.ends_at)) }
+                                td { @for (n, c) in m.component_ids.iter().enumerate() { @if n > 0 { ", " } (component_name(components, c)) } }
+                                td { (m.status.label()) }
+                                @if editor(nav) {
+                                    td.actions {
+                                        @if m.status == MaintenanceStatus::Scheduled {
+                                            form.inline method="post" action={"/admin/maintenance/" (m.id) "/start"} { (csrf(nav.csrf)) button type="submit" { "Start now" } }
+                                        }
+                                        @if m.status != MaintenanceStatus::Completed {
+                                            form.inline method="post" action={"/admin/maintenance/" (m.id) "/complete"} { (csrf(nav.csrf)) button type="submit" { "Complete now" } }
+                                            form.inline method="post" action={"/admin/maintenance/" (m.id) "/extend"} {
+                                                (csrf(nav.csrf))
+                                                input type="number" name="minutes" value="30" min="1" max="10080" aria-label="Minutes" style="width:5em";
+                                                button type="submit" { "Extend" }
+                                            }
+                                        }
+                                        form.inline method="post" action={"/admin/maintenance/" (m.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Delete" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if editor(nav) {
+                h2 { "Schedule maintenance" }
+                form #new-maintenance.stack method="post" action="/admin/maintenance" {
+                    (csrf(nav.csrf))
+                    label { "Title" input name="title" required maxlength="200" value=(v("title")); }
+                    @if pages.len() > 1 {
+                        label { "Page" select name="page" { @for p in pages { option value=(p.id) { (p.title) } } } }
+                    }
+                    label { "Starts (UTC)" input type="datetime-local" name="starts_at" required value=(v("starts_at")); }
+                    label { "Ends (UTC)" input type="datetime-local" name="ends_at" required value=(v("ends_at")); }
+                    fieldset { legend { "Components" }
+                        @for c in components { label.check { input type="checkbox" name="component_ids" value=(c.id); (c.name) } }
+                    }
+                    label { "Message (Markdown)" textarea name="message" rows="3" { (v("message")) } }
+                    label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
+                    button type="submit" { "Schedule" }
+                }
+            }
+        },
+    )
+}
+
+/// Templates list and form.
+pub fn templates(nav: &Nav, list: &[Template], form: &FormState) -> Markup {
+    layout::admin(
+        "Templates",
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            p { "Placeholders: " code { "{{component}}" } ", " code { "{{status}}" } ", " code { "{{start}}" } ", " code { "{{title}}" } ", " code { "{{now}}" } }
+            @for t in list {
+                details.template data-template=(t.name) {
+                    summary { (t.name) }
+                    @if editor(nav) {
+                        form.stack method="post" action={"/admin/templates/" (t.id)} {
+                            (csrf(nav.csrf))
+                            label { "Name" input name="name" value=(t.name) required; }
+                            label { "Body" textarea name="body" rows="3" required { (t.body) } }
+                            button type="submit" { "Save template" }
+                        }
+                        form.inline method="post" action={"/admin/templates/" (t.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Delete" } }
+                    } @else { pre { (t.body) } }
+                }
+            }
+            @if editor(nav) {
+                h2 { "New template" }
+                form #new-template.stack method="post" action="/admin/templates" {
+                    (csrf(nav.csrf))
+                    label { "Name" input name="name" required maxlength="100" value=(form.values.get("name").map(String::as_str).unwrap_or("")); }
+                    label { "Body" textarea name="body" rows="3" required { (form.values.get("body").map(String::as_str).unwrap_or("")) } }
+                    button type="submit" { "Create template" }
+                }
+            }
+        },
+    )
+}

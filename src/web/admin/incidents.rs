@@ -1,0 +1,535 @@
+//! Incidents in the admin UI: list with drafts to review, create, update, edit and
+//! delete updates, publish/discard drafts, postmortems.
+
+use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use crate::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::domain::{
+    ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem, render_template,
+};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate, Store};
+use crate::views::admin::FormState;
+use crate::views::admin_incidents as views;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::Utc;
+use serde::Deserialize;
+
+async fn list(
+    state: &AppState,
+    actor: &Actor,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (all, components, pages, templates) = state
+        .store
+        .run(|s| {
+            Ok((
+                s.list_incidents(&IncidentFilter::default())?,
+                s.list_components()?,
+                s.list_pages()?,
+                s.list_templates()?,
+            ))
+        })
+        .await?;
+    let nav = NavData::new(actor, "/admin/incidents");
+    Ok(html(
+        status,
+        views::incidents(&nav.nav(), &all, &components, &pages, &templates, &form),
+    ))
+}
+
+pub async fn get_incidents(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    list(&state, &actor, FormState::default(), StatusCode::OK).await
+}
+
+/// Affected components from the picker: checked ids with their optional status.
+fn picked(form: &CsrfForm<impl Sized>) -> AppResult<Vec<AffectedInput>> {
+    let mut out = Vec::new();
+    for id in form.all("component_ids") {
+        let status = form
+            .all(&format!("status_{id}"))
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ComponentStatus>()
+                    .map_err(|m| AppError::invalid("components", m))
+            })
+            .transpose()?;
+        out.push(AffectedInput { id, status });
+    }
+    Ok(out)
+}
+
+fn template_message(
+    s: &Store,
+    template_id: &str,
+    title: &str,
+    status: &str,
+    ids: &[String],
+    start: chrono::DateTime<Utc>,
+) -> AppResult<String> {
+    let t = s.get_template(template_id)?;
+    let names: Vec<String> = ids
+        .iter()
+        .filter_map(|id| s.get_component(id).ok())
+        .map(|c| c.name)
+        .collect();
+    let start = start.format("%Y-%m-%d %H:%M UTC").to_string();
+    let now = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    Ok(render_template(
+        &t.body,
+        &[
+            ("component", &names.join(", ")),
+            ("components", &names.join(", ")),
+            ("status", status),
+            ("start", &start),
+            ("title", title),
+            ("now", &now),
+        ],
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct IncidentForm {
+    title: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    impact: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    template_id: String,
+    #[serde(default)]
+    notify: Option<String>,
+    #[serde(default)]
+    draft: Option<String>,
+}
+
+pub async fn post_incident(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<IncidentForm>,
+) -> AppResult<HttpResponse> {
+    let f = &form.data;
+    let prepared = (|| {
+        let impact = Some(f.impact.as_str())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<Impact>()
+                    .map_err(|m| AppError::invalid("impact", m))
+            })
+            .transpose()?;
+        let status = Some(f.status.as_str())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<IncidentStatus>()
+                    .map_err(|m| AppError::invalid("status", m))
+            })
+            .transpose()?;
+        Ok::<_, AppError>((impact, status, picked(&form)?))
+    })();
+    let by = actor.name();
+    let (title, page, message, template_id) = (
+        f.title.clone(),
+        f.page.clone(),
+        f.message.clone(),
+        f.template_id.clone(),
+    );
+    let (notify, draft) = (f.notify.is_some(), f.draft.is_some());
+    let result = match prepared {
+        Ok((impact, status, components)) => {
+            state
+                .store
+                .run(move |s| {
+                    let ids: Vec<String> = components.iter().map(|c| c.id.clone()).collect();
+                    let message = if message.trim().is_empty() && !template_id.is_empty() {
+                        template_message(
+                            s,
+                            &template_id,
+                            &title,
+                            status.unwrap_or_default().as_str(),
+                            &ids,
+                            Utc::now(),
+                        )?
+                    } else {
+                        message
+                    };
+                    let input = NewIncident {
+                        page: Some(page).filter(|p| !p.is_empty()),
+                        title,
+                        status,
+                        impact,
+                        components,
+                        message,
+                        draft,
+                        notify,
+                        source_text: None,
+                        started_at: None,
+                    };
+                    s.create_incident(input, &by)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(i) => Ok(see_other(&format!("/admin/incidents/{}", i.id))),
+        Err(e) if is_form_error(&e) => {
+            list(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), values(&form.pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn detail(
+    state: &AppState,
+    actor: &Actor,
+    id: String,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (i, components, templates) = state
+        .store
+        .run(move |s| {
+            Ok((
+                s.get_incident(&id)?,
+                s.list_components()?,
+                s.list_templates()?,
+            ))
+        })
+        .await?;
+    let nav = NavData::new(actor, "/admin/incidents");
+    Ok(html(
+        status,
+        views::incident(&nav.nav(), &i, &components, &templates, &form),
+    ))
+}
+
+pub async fn get_incident(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    detail(
+        &state,
+        &actor,
+        id.into_inner(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Answers a post on one incident: back to it, or re-rendered with the error.
+async fn after(
+    state: &AppState,
+    actor: &Actor,
+    id: String,
+    result: AppResult<()>,
+    pairs: &[(String, String)],
+) -> AppResult<HttpResponse> {
+    match result {
+        Ok(()) => Ok(see_other(&format!("/admin/incidents/{id}"))),
+        Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound(_)) => {
+            detail(
+                state,
+                actor,
+                id,
+                FormState::error(e.to_string(), values(pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DetailsForm {
+    title: String,
+    impact: String,
+}
+
+pub async fn post_incident_edit(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<DetailsForm>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (title, impact, by, target) = (
+        form.data.title.clone(),
+        form.data.impact.clone(),
+        actor.name(),
+        id.clone(),
+    );
+    let result = state
+        .store
+        .run(move |s| {
+            let impact = impact
+                .parse::<Impact>()
+                .map_err(|m| AppError::invalid("impact", m))?;
+            s.patch_incident(
+                &target,
+                IncidentPatch {
+                    title: Some(title),
+                    impact: Some(impact),
+                    notify: false,
+                    ..Default::default()
+                },
+                &by,
+            )
+            .map(|_| ())
+        })
+        .await;
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    status: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    template_id: String,
+    #[serde(default)]
+    notify: Option<String>,
+}
+
+pub async fn post_incident_update(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<UpdateForm>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let f = &form.data;
+    let (status, message, template_id, notify, by, target) = (
+        f.status.clone(),
+        f.message.clone(),
+        f.template_id.clone(),
+        f.notify.is_some(),
+        actor.name(),
+        id.clone(),
+    );
+    let components = picked(&form);
+    let result = state
+        .store
+        .run(move |s| {
+            let status = status
+                .parse::<IncidentStatus>()
+                .map_err(|m| AppError::invalid("status", m))?;
+            let components = components?;
+            let message = if message.trim().is_empty() && !template_id.is_empty() {
+                let i = s.get_incident(&target)?;
+                let ids: Vec<String> = components.iter().map(|c| c.id.clone()).collect();
+                template_message(
+                    s,
+                    &template_id,
+                    &i.title,
+                    status.as_str(),
+                    &ids,
+                    i.started_at,
+                )?
+            } else {
+                message
+            };
+            s.add_incident_update(
+                &target,
+                NewUpdate {
+                    status: Some(status),
+                    message,
+                    notify,
+                    components: Some(components),
+                },
+                &by,
+            )
+            .map(|_| ())
+        })
+        .await;
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    message: String,
+}
+
+pub async fn post_update_edit(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<EditForm>,
+) -> AppResult<HttpResponse> {
+    let (id, uid) = path.into_inner();
+    let (message, by, target) = (form.data.message.clone(), actor.name(), id.clone());
+    let result = state
+        .store
+        .run(move |s| {
+            s.edit_incident_update(&target, &uid, &message, &by)
+                .map(|_| ())
+        })
+        .await;
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+pub async fn post_update_delete(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let (id, uid) = path.into_inner();
+    let (by, target) = (actor.name(), id.clone());
+    let result = state
+        .store
+        .run(move |s| s.delete_incident_update(&target, &uid, &by).map(|_| ()))
+        .await;
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+pub async fn post_publish(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (by, target) = (actor.name(), id.clone());
+    let result = state
+        .store
+        .run(move |s| s.publish_incident(&target, &by).map(|_| ()))
+        .await;
+    if result.is_ok() {
+        tracing::info!(by = %actor.name(), incident = %id, "incident published");
+    }
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+pub async fn post_discard(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (by, target) = (actor.name(), id.clone());
+    match state
+        .store
+        .run(move |s| s.discard_incident(&target, &by))
+        .await
+    {
+        Ok(()) => Ok(see_other("/admin/incidents")),
+        Err(e) => after(&state, &actor, id, Err(e), &form.pairs).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PostmortemForm {
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    timeline: String,
+    #[serde(default)]
+    root_cause: String,
+    #[serde(default)]
+    impact: String,
+    #[serde(default)]
+    resolution: String,
+    #[serde(default)]
+    action_items: String,
+}
+
+/// `text | owner | done` per line.
+fn parse_action_items(text: &str) -> Vec<ActionItem> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut parts = l.split('|').map(str::trim);
+            let text = parts.next().unwrap_or("").to_string();
+            let owner = parts.next().unwrap_or("").to_string();
+            let done = parts.next().is_some_and(|d| {
+                matches!(d.to_lowercase().as_str(), "done" | "yes" | "x" | "true")
+            });
+            ActionItem { text, owner, done }
+        })
+        .collect()
+}
+
+pub async fn post_postmortem(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<PostmortemForm>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let f = &form.data;
+    let pm = Postmortem {
+        summary: f.summary.clone(),
+        timeline: f.timeline.clone(),
+        root_cause: f.root_cause.clone(),
+        impact: f.impact.clone(),
+        resolution: f.resolution.clone(),
+        action_items: parse_action_items(&f.action_items),
+        published_at: None,
+        updated_at: None,
+    };
+    let (by, target) = (actor.name(), id.clone());
+    let result = state
+        .store
+        .run(move |s| s.save_postmortem(&target, pm, &by).map(|_| ()))
+        .await;
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+pub async fn post_postmortem_publish(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (by, target) = (actor.name(), id.clone());
+    let result = state
+        .store
+        .run(move |s| s.publish_postmortem(&target, true, &by).map(|_| ()))
+        .await;
+    after(&state, &actor, id, result, &form.pairs).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_action_items;
+
+    #[test]
+    fn action_items_table() {
+        let items =
+            parse_action_items("Add alert | ana | done\n\nRaise pool size|bo\nWrite runbook");
+        let got: Vec<(&str, &str, bool)> = items
+            .iter()
+            .map(|a| (a.text.as_str(), a.owner.as_str(), a.done))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Add alert", "ana", true),
+                ("Raise pool size", "bo", false),
+                ("Write runbook", "", false)
+            ]
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Scheduled maintenance in the admin UI.
+
+use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use crate::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{MaintenancePatch, NewMaintenance};
+use crate::views::admin::FormState;
+use crate::views::admin_incidents as views;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use serde::Deserialize;
+
+async fn list(
+    state: &AppState,
+    actor: &Actor,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (list, components, pages) = state
+        .store
+        .run(|s| Ok((s.list_maintenance()?, s.list_components()?, s.list_pages()?)))
+        .await?;
+    let nav = NavData::new(actor, "/admin/maintenance");
+    Ok(html(
+        status,
+        views::maintenance(&nav.nav(), &list, &components, &pages, &form),
+    ))
+}
+
+pub async fn get_maintenance(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    list(&state, &actor, FormState::default(), StatusCode::OK).await
+}
+
+/// A `datetime-local` value, read as UTC.
+fn parse_local(field: &str, v: &str) -> AppResult<DateTime<Utc>> {
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(v.trim(), f).ok())
+        .map(|n| n.and_utc())
+        .ok_or_else(|| {
+            AppError::invalid(
+                field,
+                format!("{v:?} is not a date and time like 2026-11-23T14:00"),
+            )
+        })
+}
+
+#[derive(Deserialize)]
+pub struct MaintenanceForm {
+    title: String,
+    #[serde(default)]
+    page: String,
+    starts_at: String,
+    ends_at: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    notify: Option<String>,
+}
+
+pub async fn post_maintenance(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<MaintenanceForm>,
+) -> AppResult<HttpResponse> {
+    let f = &form.data;
+    let by = actor.name();
+    let input = parse_local("starts_at", &f.starts_at)
+        .and_then(|s| Ok((s, parse_local("ends_at", &f.ends_at)?)))
+        .map(|(starts_at, ends_at)| NewMaintenance {
+            page: Some(f.page.clone()).filter(|p| !p.is_empty()),
+            title: f.title.clone(),
+            message: f.message.clone(),
+            component_ids: form.all("component_ids"),
+            starts_at,
+            ends_at,
+            notify: f.notify.is_some(),
+        });
+    let result = match input {
+        Ok(input) => {
+            state
+                .store
+                .run(move |s| s.create_maintenance(input, &by))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other("/admin/maintenance")),
+        Err(e) if is_form_error(&e) => {
+            list(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), values(&form.pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn after(state: &AppState, actor: &Actor, result: AppResult<()>) -> AppResult<HttpResponse> {
+    match result {
+        Ok(()) => Ok(see_other("/admin/maintenance")),
+        Err(e) if is_form_error(&e) => {
+            list(
+                state,
+                actor,
+                FormState::error(e.to_string(), Default::default()),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn post_start(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let by = actor.name();
+    let r = state
+        .store
+        .run(move |s| s.start_maintenance(&id, None, &by).map(|_| ()))
+        .await;
+    after(&state, &actor, r).await
+}
+
+pub async fn post_complete(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let by = actor.name();
+    let r = state
+        .store
+        .run(move |s| s.complete_maintenance(&id, None, &by).map(|_| ()))
+        .await;
+    after(&state, &actor, r).await
+}
+
+#[derive(Deserialize)]
+pub struct ExtendForm {
+    minutes: String,
+}
+
+pub async fn post_extend(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<ExtendForm>,
+) -> AppResult<HttpResponse> {
+    let by = actor.name();
+    let minutes = form
+        .data
+        .minutes
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (1..=10_080).contains(m));
+    let r = match minutes {
+        None => Err(AppError::invalid(
+            "minutes",
+            "give a number of minutes between 1 and 10080",
+        )),
+        Some(m) => {
+            state
+                .store
+                .run(move |s| {
+                    let cur = s.get_maintenance(&id)?;
+                    s.update_maintenance(
+                        &id,
+                        MaintenancePatch {
+                            ends_at: Some(cur.ends_at + Duration::minutes(m)),
+                            ..Default::default()
+                        },
+                        &by,
+                    )
+                    .map(|_| ())
+                })
+                .await
+        }
+    };
+    after(&state, &actor, r).await
+}
+
+pub async fn post_delete(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let by = actor.name();
+    let r = state
+        .store
+        .run(move |s| s.delete_maintenance(&id, &by))
+        .await;
+    after(&state, &actor, r).await
+}

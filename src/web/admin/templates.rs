@@ -1,0 +1,93 @@
+//! Incident update templates in the admin UI.
+
+use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use crate::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::store::TemplateInput;
+use crate::views::admin::FormState;
+use crate::views::admin_incidents as views;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::Deserialize;
+
+async fn list(
+    state: &AppState,
+    actor: &Actor,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let list = state.store.run(|s| s.list_templates()).await?;
+    let nav = NavData::new(actor, "/admin/templates");
+    Ok(html(status, views::templates(&nav.nav(), &list, &form)))
+}
+
+pub async fn get_templates(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    list(&state, &actor, FormState::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct TemplateForm {
+    name: String,
+    body: String,
+}
+
+async fn save(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<String>,
+    form: &CsrfForm<TemplateForm>,
+) -> AppResult<HttpResponse> {
+    let input = TemplateInput {
+        name: form.data.name.clone(),
+        title: String::new(),
+        status: None,
+        body: form.data.body.clone(),
+    };
+    match state
+        .store
+        .run(move |s| s.save_template(id.as_deref(), input))
+        .await
+    {
+        Ok(_) => Ok(see_other("/admin/templates")),
+        Err(e) if is_form_error(&e) => {
+            list(
+                state,
+                actor,
+                FormState::error(e.to_string(), values(&form.pairs)),
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn post_template(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<TemplateForm>,
+) -> AppResult<HttpResponse> {
+    save(&state, &actor, None, &form).await
+}
+
+pub async fn post_template_edit(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<TemplateForm>,
+) -> AppResult<HttpResponse> {
+    save(&state, &actor, Some(id.into_inner()), &form).await
+}
+
+pub async fn post_template_delete(
+    state: web::Data<AppState>,
+    Editor(_): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    state.store.run(move |s| s.delete_template(&id)).await?;
+    Ok(see_other("/admin/templates"))
+}
