@@ -45,6 +45,21 @@ pub enum Command {
     },
     /// Validate the configuration and print it (secrets redacted).
     CheckConfig,
+    /// Incidents on a running server (STATUSD_URL, STATUSD_TOKEN).
+    Incident {
+        #[command(subcommand)]
+        command: crate::client::IncidentCommand,
+    },
+    /// Maintenance on a running server (STATUSD_URL, STATUSD_TOKEN).
+    Maintenance {
+        #[command(subcommand)]
+        command: crate::client::MaintenanceCommand,
+    },
+    /// Components on a running server (STATUSD_URL, STATUSD_TOKEN).
+    Component {
+        #[command(subcommand)]
+        command: crate::client::ComponentCommand,
+    },
     /// Exit 0 when the server's /healthz answers 200.
     Healthcheck {
         /// Base URL of the server [default: STATUSD_URL, else http://<listen>].
@@ -111,6 +126,9 @@ pub fn main(cli: Cli) -> i32 {
             Ok(())
         }
         Command::Healthcheck { url } => healthcheck(&config, url),
+        Command::Incident { command } => crate::client::incident(command),
+        Command::Maintenance { command } => crate::client::maintenance(command),
+        Command::Component { command } => crate::client::component(command),
     };
     match result {
         Ok(()) => 0,

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -201,9 +201,17 @@ where
     Ok(out)
 }
 
-/// A new sortable id (ULID).
+/// A new sortable id (ULID), strictly increasing within the process so that events
+/// written in the same millisecond keep their order.
 pub fn new_id() -> String {
-    ulid::Ulid::new().to_string()
+    // Process-wide on purpose: ordering must hold across every caller.
+    static GENERATOR: std::sync::Mutex<Option<ulid::Generator>> = std::sync::Mutex::new(None);
+    let mut g = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+    let id = g
+        .get_or_insert_with(ulid::Generator::new)
+        .generate()
+        .unwrap_or_else(|_| ulid::Ulid::new());
+    id.to_string()
 }
 
 /// One page of a list answer.
