@@ -7,12 +7,12 @@ use chrono::Utc;
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 /// The schema this binary writes.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 type Step = fn(&WriteTransaction) -> AppResult<()>;
 
 /// Steps by target version: `STEPS[i]` upgrades to version `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial, v2_incidents];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial, v2_incidents, v3_monitors];
 
 pub(super) fn run(store: &Store) -> AppResult<()> {
     let current = read_version(store)?;
@@ -92,5 +92,17 @@ fn v2_incidents(txn: &WriteTransaction) -> AppResult<()> {
     txn.open_table(tables::MAINTENANCE)?;
     txn.open_table(tables::TEMPLATES)?;
     txn.open_table(tables::EVENTS)?;
+    Ok(())
+}
+
+/// Monitors, their state, raw results, failures, rollups and heartbeat tokens.
+fn v3_monitors(txn: &WriteTransaction) -> AppResult<()> {
+    txn.open_table(tables::MONITORS)?;
+    txn.open_table(tables::MONITOR_STATE)?;
+    txn.open_table(tables::RESULTS)?;
+    txn.open_table(tables::FAILURES)?;
+    txn.open_table(tables::HOURLY)?;
+    txn.open_table(tables::DAILY)?;
+    txn.open_table(tables::HEARTBEATS)?;
     Ok(())
 }

@@ -3,7 +3,8 @@
 
 use super::codec::Json;
 use crate::domain::{
-    ApiKey, Component, Event, Group, Incident, Maintenance, Page, Session, Template, User,
+    ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor, MonitorState, Page,
+    Session, Template, User,
 };
 use redb::TableDefinition;
 
@@ -38,3 +39,21 @@ pub const TEMPLATES: TableDefinition<&str, Json<Template>> = TableDefinition::ne
 /// key: event id (ULID, so time-ordered) → notification event. Written in the same
 /// transaction as the change it describes; read by the notifier.
 pub const EVENTS: TableDefinition<&str, Json<Event>> = TableDefinition::new("events");
+/// key: monitor id → monitor (check, schedule, thresholds, alert policy). Written by the
+/// monitors admin/API.
+pub const MONITORS: TableDefinition<&str, Json<Monitor>> = TableDefinition::new("monitors");
+/// key: monitor id → live state (up/down, counters, open incident). Written by the prober
+/// at every transition and with each batch of results.
+pub const MONITOR_STATE: TableDefinition<&str, Json<MonitorState>> = TableDefinition::new("monitor_state");
+/// key: (monitor id, hour start) → packed routine results of that hour, 5 bytes each:
+/// offset in the hour (u16 s), latency (u16 ms, saturating), up (u8). Pruned after
+/// `raw_retention_days`. Written by the prober's batch writer.
+pub const RESULTS: TableDefinition<(&str, i64), &[u8]> = TableDefinition::new("results");
+/// key: (monitor id, time in ms) → failure detail (error text). Pruned with `RESULTS`.
+pub const FAILURES: TableDefinition<(&str, i64), Json<CheckFailure>> = TableDefinition::new("failures");
+/// key: (monitor id, hour start) → rollup bucket; kept 90 days.
+pub const HOURLY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("hourly");
+/// key: (monitor id, UTC day start) → rollup bucket; kept for years.
+pub const DAILY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("daily");
+/// key: heartbeat token → monitor id. Kept with `MONITORS`.
+pub const HEARTBEATS: TableDefinition<&str, &str> = TableDefinition::new("heartbeats");
