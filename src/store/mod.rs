@@ -4,6 +4,7 @@
 pub mod codec;
 mod components;
 mod incidents;
+mod monitors;
 mod migrate;
 mod pages;
 pub mod tables;
@@ -15,6 +16,7 @@ pub use incidents::{
     NewUpdate, TemplateInput,
 };
 pub use migrate::SCHEMA_VERSION;
+pub use monitors::{AlertPolicy, MonitorInput, ResultRow, StoredResult, validate_target};
 pub use pages::{NewPage, PagePatch};
 
 use crate::error::{AppError, AppResult};
@@ -129,47 +131,38 @@ impl Store {
         let target = Database::create(dest)
             .map_err(|e| AppError::Storage(format!("cannot create {}: {e}", dest.display())))?;
         let out = target.begin_write()?;
-        copy_str_table(&src, &out, tables::META)?;
-        copy_str_table(&src, &out, tables::USER_EMAILS)?;
-        copy_str_table(&src, &out, tables::API_KEY_HASHES)?;
-        copy_str_table(&src, &out, tables::PAGE_SLUGS)?;
-        copy_json_table(&src, &out, tables::USERS)?;
-        copy_json_table(&src, &out, tables::SESSIONS)?;
-        copy_json_table(&src, &out, tables::API_KEYS)?;
-        copy_json_table(&src, &out, tables::PAGES)?;
-        copy_json_table(&src, &out, tables::GROUPS)?;
-        copy_json_table(&src, &out, tables::COMPONENTS)?;
-        copy_json_table(&src, &out, tables::INCIDENTS)?;
-        copy_json_table(&src, &out, tables::MAINTENANCE)?;
-        copy_json_table(&src, &out, tables::TEMPLATES)?;
-        copy_json_table(&src, &out, tables::EVENTS)?;
+        copy(&src, &out, tables::META)?;
+        copy(&src, &out, tables::USER_EMAILS)?;
+        copy(&src, &out, tables::API_KEY_HASHES)?;
+        copy(&src, &out, tables::PAGE_SLUGS)?;
+        copy(&src, &out, tables::USERS)?;
+        copy(&src, &out, tables::SESSIONS)?;
+        copy(&src, &out, tables::API_KEYS)?;
+        copy(&src, &out, tables::PAGES)?;
+        copy(&src, &out, tables::GROUPS)?;
+        copy(&src, &out, tables::COMPONENTS)?;
+        copy(&src, &out, tables::INCIDENTS)?;
+        copy(&src, &out, tables::MAINTENANCE)?;
+        copy(&src, &out, tables::TEMPLATES)?;
+        copy(&src, &out, tables::EVENTS)?;
+        copy(&src, &out, tables::MONITORS)?;
+        copy(&src, &out, tables::MONITOR_STATE)?;
+        copy(&src, &out, tables::RESULTS)?;
+        copy(&src, &out, tables::FAILURES)?;
+        copy(&src, &out, tables::HOURLY)?;
+        copy(&src, &out, tables::DAILY)?;
+        copy(&src, &out, tables::HEARTBEATS)?;
         out.commit()?;
         Ok(())
     }
 }
 
-fn copy_str_table(
+/// Copies one table row by row (backups; every table is listed in `backup_to`).
+fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
     src: &ReadTransaction,
     out: &WriteTransaction,
-    def: redb::TableDefinition<&str, &str>,
+    def: redb::TableDefinition<K, V>,
 ) -> AppResult<()> {
-    let from = src.open_table(def)?;
-    let mut to = out.open_table(def)?;
-    for row in from.iter()? {
-        let (k, v) = row?;
-        to.insert(k.value(), v.value())?;
-    }
-    Ok(())
-}
-
-fn copy_json_table<T>(
-    src: &ReadTransaction,
-    out: &WriteTransaction,
-    def: redb::TableDefinition<&str, Json<T>>,
-) -> AppResult<()>
-where
-    T: Serialize + DeserializeOwned + Debug + 'static,
-{
     let from = src.open_table(def)?;
     let mut to = out.open_table(def)?;
     for row in from.iter()? {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod admin_incidents;
+pub mod incident;
 pub mod layout;
 pub mod markdown;
 pub mod public;

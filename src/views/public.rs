@@ -1,7 +1,9 @@
 //! The public status page.
 
+use super::incident::{self, Ctx};
 use super::layout;
-use crate::domain::{Component, Group, Overall, Page, worst};
+use crate::domain::{Component, Group, Incident, Maintenance, Overall, Page, worst};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 /// Everything one page shows.
@@ -10,7 +12,14 @@ pub struct PageView<'a> {
     pub groups: Vec<&'a Group>,
     pub components: Vec<&'a Component>,
     pub overall: Overall,
-    pub updated: String,
+    /// The latest change to anything on the page.
+    pub updated: DateTime<Utc>,
+    /// Path prefix of the page's links (`""` or `/p/{slug}`).
+    pub base: String,
+    pub ctx: Ctx<'a>,
+    pub active_incidents: Vec<&'a Incident>,
+    pub active_maintenance: Vec<&'a Maintenance>,
+    pub upcoming_maintenance: Vec<&'a Maintenance>,
 }
 
 fn status_class(c: &Component) -> &'static str {
@@ -48,6 +57,23 @@ pub fn page(v: &PageView) -> Markup {
             main.wrap {
                 header.pagehead { h1 { (v.page.title) } }
                 div class={"banner " (v.overall.class())} role="status" { (v.overall.description) }
+                @if !v.active_incidents.is_empty() {
+                    section.incidents aria-label="Active incidents" {
+                        @for i in &v.active_incidents { (incident::incident_card(i, &v.ctx)) }
+                    }
+                }
+                @if !v.active_maintenance.is_empty() {
+                    section.maintenance aria-label="Maintenance in progress" {
+                        h2 { "Maintenance in progress" }
+                        @for m in &v.active_maintenance { (incident::maintenance_card(m, &v.ctx)) }
+                    }
+                }
+                @if !v.upcoming_maintenance.is_empty() {
+                    section.maintenance aria-label="Scheduled maintenance" {
+                        h2 { "Scheduled maintenance" }
+                        @for m in &v.upcoming_maintenance { (incident::maintenance_card(m, &v.ctx)) }
+                    }
+                }
                 @if !ungrouped.is_empty() {
                     ul.components { @for c in &ungrouped { (component_row(c)) } }
                 }
@@ -66,7 +92,8 @@ pub fn page(v: &PageView) -> Markup {
                     p.empty { "No components yet." }
                 }
                 footer.pagefoot {
-                    span { "Updated " time { (v.updated) } }
+                    span { "Updated " (incident::time(v.updated, v.ctx.tz, true)) }
+                    (incident::footer_links(&v.base))
                     span.powered { "Powered by statusd" }
                 }
             }

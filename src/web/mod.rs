@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod compat;
+pub mod feeds;
 pub mod public;
 pub mod routes;
 

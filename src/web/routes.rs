@@ -1,7 +1,7 @@
 //! Every path, method and handler of the HTTP server, in one place. Guards are the
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
-use super::{admin, api, assets, public};
+use super::{admin, api, assets, compat, feeds, public};
 use actix_web::web;
 
 /// Registers each API path once with all its methods and records the list in
@@ -64,11 +64,35 @@ api_routes! {
     "/api/v1/openapi.json" => { get: api::openapi::get_openapi },
 }
 
+/// `/api/v2/{doc}`: summary, status, components, incidents, incidents/unresolved,
+/// scheduled-maintenances, scheduled-maintenances/upcoming, scheduled-maintenances/active.
+const V2_DEFAULT: &str = "/api/v2/{doc:(summary|status|components|incidents|incidents/unresolved|scheduled-maintenances|scheduled-maintenances/upcoming|scheduled-maintenances/active)\\.json}";
+/// The same documents for one page: `/p/{slug}/api/v2/{doc}`.
+const V2_PER_PAGE: &str = "/p/{slug}/api/v2/{doc:(summary|status|components|incidents|incidents/unresolved|scheduled-maintenances|scheduled-maintenances/upcoming|scheduled-maintenances/active)\\.json}";
+
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     configure_api(cfg);
     cfg.service(web::resource("/").route(web::get().to(public::get_default_page)))
         .service(web::resource("/p/{slug}").route(web::get().to(public::get_page)))
+        .service(web::resource("/incidents/{id}").route(web::get().to(public::get_incident)))
+        .service(web::resource("/history").route(web::get().to(public::get_history)))
+        .service(web::resource("/p/{slug}/history").route(web::get().to(public::get_page_history)))
+        .service(web::resource("/history.atom").route(web::get().to(feeds::get_atom)))
+        .service(web::resource("/history.rss").route(web::get().to(feeds::get_rss)))
+        .service(web::resource("/p/{slug}/history.atom").route(web::get().to(feeds::get_page_atom)))
+        .service(web::resource("/p/{slug}/history.rss").route(web::get().to(feeds::get_page_rss)))
+        // Statuspage v2 read API, CORS `*`; the documents are listed in the pattern.
+        .service(
+            web::resource(V2_DEFAULT)
+                .route(web::get().to(compat::get_v2))
+                .route(web::method(actix_web::http::Method::OPTIONS).to(compat::options_v2)),
+        )
+        .service(
+            web::resource(V2_PER_PAGE)
+                .route(web::get().to(compat::get_page_v2))
+                .route(web::method(actix_web::http::Method::OPTIONS).to(compat::options_v2)),
+        )
         .service(web::resource("/healthz").route(web::get().to(public::get_healthz)))
         .service(web::resource("/assets/{file}").route(web::get().to(assets::get_asset)))
         .service(
