@@ -167,6 +167,19 @@ async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
         let hash = sha256_hex(cookie.value());
         let found = state.store.run(move |s| s.session(&hash)).await?;
         let (session, user) = found.ok_or_else(missing)?;
+        // A browser session may change things through the API only with its CSRF token
+        // in a header; SameSite alone does not stop same-site pages.
+        let safe = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+        if is_api(req) && !safe {
+            let sent = req
+                .headers()
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if sent.is_empty() || !same_token(sent, &session.csrf) {
+                return Err(AppError::Csrf);
+            }
+        }
         Actor {
             principal: Principal::User {
                 id: user.id,

@@ -159,33 +159,38 @@ fn serve(config: Config) -> AppResult<()> {
     init_logging(&config);
     let store = Store::open(&config.data)?;
     let state = AppState::new(store.clone(), config.clone());
-    let users = store.user_count()?;
-    let base = config.public_url.clone();
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "statusd listening on http://{}/ (data file {})",
-        config.listen,
-        config.data.display()
-    );
-    if users == 0 {
-        let token = auth::random_token();
-        *state
-            .setup_token_hash
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(auth::sha256_hex(&token));
-        let _ = writeln!(
-            out,
-            "Setup: open {base}/admin/setup?token={token} to create the owner account"
-        );
-    }
-    let _ = out.flush();
-    drop(out);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(64)
         .build()
         .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
+    let users = store.user_count()?;
+    let setup_token = (users == 0).then(auth::random_token);
+    if let Some(token) = &setup_token {
+        *state
+            .setup_token_hash
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(auth::sha256_hex(token));
+    }
+    let (listen, data, base) = (
+        config.listen.clone(),
+        config.data.display().to_string(),
+        config.public_url.clone(),
+    );
+    let announce = move || {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "statusd listening on http://{listen}/ (data file {data})"
+        );
+        if let Some(token) = setup_token {
+            let _ = writeln!(
+                out,
+                "Setup: open {base}/admin/setup?token={token} to create the owner account"
+            );
+        }
+        let _ = out.flush();
+    };
     let state = actix_web::web::Data::new(state);
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let worker = crate::worker::maintenance::MaintenanceWorker {
@@ -194,7 +199,7 @@ fn serve(config: Config) -> AppResult<()> {
     };
     rt.block_on(async move {
         let maintenance = tokio::spawn(worker.run(shutdown));
-        let served = crate::web::serve(state).await;
+        let served = crate::web::serve(state, announce).await;
         let _ = stop.send(true);
         let _ = maintenance.await;
         served

@@ -111,7 +111,10 @@ impl ResponseError for AppError {
         if let Some(field) = self.field() {
             error["field"] = json!(field);
         }
-        HttpResponse::build(status).json(json!({ "error": error }))
+        let mut resp = HttpResponse::build(status).json(json!({ "error": error }));
+        // Lets the HTML error middleware show browsers the same message as a page.
+        resp.extensions_mut().insert(ErrorMessage(self.to_string()));
+        resp
     }
 }
 
@@ -141,6 +144,10 @@ impl From<tokio::task::JoinError> for AppError {
         AppError::Internal(format!("background task failed: {e}"))
     }
 }
+
+/// The message of an error response, kept for rendering it as HTML outside the API.
+#[derive(Debug, Clone)]
+pub struct ErrorMessage(pub String);
 
 /// Result alias used across statusd.
 pub type AppResult<T> = Result<T, AppError>;

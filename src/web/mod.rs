@@ -8,9 +8,11 @@ pub mod feeds;
 pub mod public;
 pub mod routes;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorMessage};
 use crate::state::AppState;
+use actix_web::dev::ServiceResponse;
 use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, error::JsonPayloadError, web};
 
 /// Maps JSON body problems (syntax, type, size, content type) to clear 4xx errors.
@@ -40,6 +42,25 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     e.into()
 }
 
+/// Browsers get errors outside `/api` as a readable page rather than JSON.
+fn html_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let message = res.response().extensions().get::<ErrorMessage>().cloned();
+    let (Some(ErrorMessage(message)), false) = (message, res.request().path().starts_with("/api/"))
+    else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let status = res.status();
+    let title = status.canonical_reason().unwrap_or("Error");
+    let page = crate::views::public::message(title, &message).into_string();
+    let (req, _) = res.into_parts();
+    let resp = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, resp).map_into_right_body(),
+    ))
+}
+
 async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.path().starts_with("/api/") {
         return actix_web::ResponseError::error_response(&AppError::NotFound(format!(
@@ -57,13 +78,18 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
 }
 
 /// Builds and runs the server until SIGINT/SIGTERM, then drains requests.
-pub async fn serve(state: web::Data<AppState>) -> std::io::Result<()> {
+/// `on_bound` runs once the port is bound (the "listening" line is printed there, so a
+/// reader of stdout knows the server accepts connections).
+pub async fn serve(state: web::Data<AppState>, on_bound: impl FnOnce()) -> std::io::Result<()> {
     let cfg = state.config.clone();
     let limit = cfg.max_body_bytes;
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
+            .app_data(web::QueryConfig::default().error_handler(|err, _req| {
+                AppError::invalid("query", format!("bad query string: {err}")).into()
+            }))
             .app_data(web::PayloadConfig::default().limit(limit))
             .wrap(
                 DefaultHeaders::new()
@@ -74,6 +100,7 @@ pub async fn serve(state: web::Data<AppState>) -> std::io::Result<()> {
                         "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'",
                     )),
             )
+            .wrap(ErrorHandlers::new().default_handler(html_errors))
             .configure(routes::configure)
             .default_service(web::to(not_found))
     })
@@ -81,5 +108,7 @@ pub async fn serve(state: web::Data<AppState>) -> std::io::Result<()> {
     if cfg.workers > 0 {
         server = server.workers(cfg.workers);
     }
-    server.bind(&cfg.listen)?.run().await
+    let server = server.bind(&cfg.listen)?;
+    on_bound();
+    server.run().await
 }

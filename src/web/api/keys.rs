@@ -2,7 +2,7 @@
 
 use super::{ListQuery, created, json};
 use crate::auth::{self, Owner};
-use crate::domain::Role;
+use crate::domain::{ApiKey, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -16,12 +16,34 @@ pub struct NewKey {
     role: Option<String>,
 }
 
+/// A key as the API shows it: never its hash.
 #[derive(Serialize)]
-struct CreatedKey {
-    #[serde(flatten)]
-    key: crate::domain::ApiKey,
-    /// Shown once; only its hash is kept.
-    token: String,
+struct KeyOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    role: Role,
+    prefix: &'a str,
+    created_at: chrono::DateTime<chrono::Utc>,
+    created_by: Option<&'a str>,
+    last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only in the 201 answer of a create; only its hash is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+}
+
+fn key_out<'a>(k: &'a ApiKey, token: Option<&'a str>) -> KeyOut<'a> {
+    KeyOut {
+        id: &k.id,
+        name: &k.name,
+        role: k.role,
+        prefix: &k.prefix,
+        created_at: k.created_at,
+        created_by: k.created_by.as_deref(),
+        last_used_at: k.last_used_at,
+        revoked_at: k.revoked_at,
+        token,
+    }
 }
 
 pub async fn list_keys(
@@ -30,7 +52,11 @@ pub async fn list_keys(
     q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let keys = state.store.run(|s| s.list_keys()).await?;
-    Ok(json(&q.page(keys, |k| &k.id)))
+    let page = q.page(keys, |k| &k.id);
+    let data: Vec<KeyOut> = page.data.iter().map(|k| key_out(k, None)).collect();
+    Ok(json(
+        &serde_json::json!({"data": data, "next_cursor": page.next_cursor}),
+    ))
 }
 
 pub async fn post_key(
@@ -51,7 +77,7 @@ pub async fn post_key(
         .run(move |s| s.create_key(&name, role, hash, prefix, Some(by)))
         .await?;
     tracing::info!(by = %actor.name(), key = %key.name, "API key created");
-    Ok(created(&CreatedKey { key, token }))
+    Ok(created(&key_out(&key, Some(&token))))
 }
 
 pub async fn delete_key(

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// `?limit=&cursor=` on every list.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number_from_query")]
     pub limit: Option<usize>,
     #[serde(default)]
     pub cursor: Option<String>,
@@ -38,4 +38,24 @@ pub(crate) fn created<T: Serialize>(v: &T) -> HttpResponse {
 
 pub(crate) fn json<T: Serialize>(v: &T) -> HttpResponse {
     HttpResponse::Ok().json(v)
+}
+
+/// Reads a number that arrives as text: `#[serde(flatten)]` query structs hand every
+/// value over as a string.
+fn number_from_query<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumOrText {
+        Num(usize),
+        Text(String),
+    }
+    match Option::<NumOrText>::deserialize(d)? {
+        None => Ok(None),
+        Some(NumOrText::Num(n)) => Ok(Some(n)),
+        Some(NumOrText::Text(t)) if t.is_empty() => Ok(None),
+        Some(NumOrText::Text(t)) => t
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("limit: {t:?} is not a whole number"))),
+    }
 }
