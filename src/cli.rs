@@ -60,6 +60,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::client::ComponentCommand,
     },
+    /// Send a test mail to ADDRESS through the configured smtp_url and say what happened.
+    SendTestEmail { address: String },
     /// Exit 0 when the server's /healthz answers 200.
     Healthcheck {
         /// Base URL of the server [default: STATUSD_URL, else http://<listen>].
@@ -126,6 +128,7 @@ pub fn main(cli: Cli) -> i32 {
             Ok(())
         }
         Command::Healthcheck { url } => healthcheck(&config, url),
+        Command::SendTestEmail { address } => send_test_email(&config, &address),
         Command::Incident { command } => crate::client::incident(command),
         Command::Maintenance { command } => crate::client::maintenance(command),
         Command::Component { command } => crate::client::component(command),
@@ -157,6 +160,7 @@ fn init_logging(config: &Config) {
 
 fn serve(config: Config) -> AppResult<()> {
     init_logging(&config);
+    let notify_settings = std::sync::Arc::new(crate::notify::Settings::from_config(&config)?);
     let store = Store::open(&config.data)?;
     let state = AppState::new(store.clone(), config.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -193,6 +197,14 @@ fn serve(config: Config) -> AppResult<()> {
     };
     let state = actix_web::web::Data::new(state);
     let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let outbox = rt.spawn(
+        crate::worker::outbox::OutboxWorker {
+            store: store.clone(),
+            settings: notify_settings,
+            every: std::time::Duration::from_secs(1),
+        }
+        .run(shutdown.clone()),
+    );
     let worker = crate::worker::maintenance::MaintenanceWorker {
         store: store.clone(),
         every: std::time::Duration::from_secs(5),
@@ -205,6 +217,8 @@ fn serve(config: Config) -> AppResult<()> {
         served
     })
     .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
+    // The outbox finishes the round it is in (its outcomes are recorded) before exit.
+    let _ = rt.block_on(outbox);
     tracing::info!("statusd stopped");
     Ok(())
 }
@@ -405,4 +419,26 @@ fn healthcheck(config: &Config, url: Option<String>) -> AppResult<()> {
     } else {
         Err(AppError::Internal(format!("GET {url}: {}", resp.status())))
     }
+}
+
+fn send_test_email(config: &Config, address: &str) -> AppResult<()> {
+    let address = validate::email(address).map_err(|m| AppError::invalid("ADDRESS", m))?;
+    let settings = crate::notify::Settings::from_config(config)?;
+    let smtp = settings.smtp.clone().ok_or_else(|| {
+        AppError::invalid(
+            "smtp_url",
+            "is not set; set STATUSD_SMTP_URL (e.g. smtp://127.0.0.1:25 or smtps://user:pass@mail.example.com)",
+        )
+    })?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
+    let mailer = crate::notify::smtp::Mailer::new(smtp.clone(), &settings.host);
+    let mail = crate::notify::render::test_mail(&address, &settings);
+    let out = crate::notify::render::encode(&mail, "test", &settings);
+    rt.block_on(mailer.send_now(out))
+        .map_err(|e| AppError::Internal(format!("sending to {address} via {smtp}: {e}")))?;
+    println!("sent a test mail to {address} via {smtp} (from {})", settings.from);
+    Ok(())
 }

@@ -44,6 +44,12 @@ pub struct Config {
     pub workers: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Hours a notice that fails for a passing reason keeps being retried.
+    pub notify_retry_hours: u32,
+    /// Minutes before a scheduled maintenance starts that subscribers are reminded; 0: never.
+    pub maintenance_reminder_minutes: u32,
+    /// Parallel SMTP connections (and webhook request lanes) of the outbox.
+    pub notify_concurrency: usize,
 }
 
 /// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
@@ -104,6 +110,15 @@ pub struct ConfigArgs {
     /// Largest request body in bytes [default: 1048576].
     #[arg(long, global = true, env = "STATUSD_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Hours a failing notice is retried before it is marked failed [default: 24].
+    #[arg(long, global = true, env = "STATUSD_NOTIFY_RETRY_HOURS")]
+    pub notify_retry_hours: Option<u32>,
+    /// Minutes before maintenance starts to remind subscribers; 0 turns it off [default: 60].
+    #[arg(long, global = true, env = "STATUSD_MAINTENANCE_REMINDER_MINUTES")]
+    pub maintenance_reminder_minutes: Option<u32>,
+    /// Parallel SMTP connections of the outbox [default: 4].
+    #[arg(long, global = true, env = "STATUSD_NOTIFY_CONCURRENCY")]
+    pub notify_concurrency: Option<usize>,
 }
 
 /// The TOML file. Unknown keys are an error naming the key.
@@ -124,6 +139,9 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     workers: Option<usize>,
     max_body_bytes: Option<usize>,
+    notify_retry_hours: Option<u32>,
+    maintenance_reminder_minutes: Option<u32>,
+    notify_concurrency: Option<usize>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -238,6 +256,14 @@ impl Config {
         if max_body_bytes < 1024 {
             return Err(AppError::invalid("max_body_bytes", "must be at least 1024"));
         }
+        let notify_retry_hours = a.notify_retry_hours.or(file.notify_retry_hours).unwrap_or(24);
+        if notify_retry_hours == 0 {
+            return Err(AppError::invalid("notify_retry_hours", "must be at least 1"));
+        }
+        let notify_concurrency = a.notify_concurrency.or(file.notify_concurrency).unwrap_or(4);
+        if !(1..=64).contains(&notify_concurrency) {
+            return Err(AppError::invalid("notify_concurrency", "must be between 1 and 64"));
+        }
         Ok(Config {
             listen,
             data: a
@@ -254,6 +280,12 @@ impl Config {
             log_format: a.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
             workers: a.workers.or(file.workers).unwrap_or(0),
             max_body_bytes,
+            notify_retry_hours,
+            maintenance_reminder_minutes: a
+                .maintenance_reminder_minutes
+                .or(file.maintenance_reminder_minutes)
+                .unwrap_or(60),
+            notify_concurrency,
         })
     }
 

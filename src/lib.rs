@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod notify;
 pub mod probe;
 pub mod state;
 pub mod store;

@@ -12,6 +12,8 @@ pub struct AppState {
     /// SHA-256 of the one-time setup token, while no user exists.
     pub setup_token_hash: Mutex<Option<String>>,
     pub limiters: Limiters,
+    /// Per-client and per-address limits of the public subscribe form.
+    pub subscribe_limits: crate::notify::SubscribeLimits,
     pub page_cache: crate::web::public::PageCache,
     pub started_at: std::time::Instant,
 }
@@ -23,6 +25,7 @@ impl AppState {
             config: Arc::new(config),
             setup_token_hash: Mutex::new(None),
             limiters: Limiters::default(),
+            subscribe_limits: Default::default(),
             page_cache: Default::default(),
             started_at: std::time::Instant::now(),
         }

@@ -261,6 +261,10 @@ fn viewer_gets_403_on_every_mutating_route() {
         json!({"title": "DB upgrade", "message": "Upgrading", "component_ids": [comp],
                "starts_at": "2099-01-01T00:00:00Z", "ends_at": "2099-01-01T01:00:00Z"}),
     ));
+    // Unconfirmed, so its confirmation mail waits in the outbox as a notice.
+    let subscriber = id_of(&post("/api/v1/subscribers", json!({"email": "sub@example.com"})));
+    let (_, notices) = server.api_get("/api/v1/notices", &owner_key);
+    let notice = id_of(&notices["data"][0]);
     let template = id_of(&post(
         "/api/v1/templates",
         json!({"name": "Investigating", "body": "We are looking at {{component}}."}),
@@ -277,6 +281,7 @@ fn viewer_gets_403_on_every_mutating_route() {
         .to_string();
 
     let objects = [
+        format!("/api/v1/subscribers/{subscriber}"),
         format!("/api/v1/pages/{page}"),
         format!("/api/v1/groups/{group}"),
         format!("/api/v1/components/{comp}"),
@@ -337,6 +342,13 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("/admin/users/{id}/delete", &[]),
         ("/admin/keys", &[("name", "viewer key"), ("role", "owner")]),
         ("/admin/keys/{id}/revoke", &[]),
+        ("/admin/subscribers", &[("kind", "email"), ("address", "viewer-made@example.com")]),
+        ("/admin/subscribers/import", &[("csv", "email\nimported@example.com")]),
+        ("/admin/subscribers/test-email", &[("address", "check@example.com")]),
+        ("/admin/subscribers/{id}/test", &[]),
+        ("/admin/subscribers/{id}/delete", &[]),
+        ("/admin/outbox/retry", &[]),
+        ("/admin/outbox/{id}/retry", &[]),
         (
             "/admin/incidents",
             &[
@@ -405,6 +417,8 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("groups") => &group,
             Some("users") => &some_user,
             Some("keys") => &some_key,
+            Some("subscribers") => &subscriber,
+            Some("outbox") => &notice,
             Some("incidents") => &incident,
             Some("maintenance") => &maint,
             Some("templates") => &template,
@@ -506,6 +520,12 @@ fn viewer_gets_403_on_every_mutating_route() {
             json!({"name": "Renamed", "body": "fake"}),
         ),
         ("delete", "/api/v1/templates/{id}", json!(null)),
+        ("post", "/api/v1/subscribers", json!({"email": "viewer-made@example.com", "skip_confirmation": true})),
+        ("post", "/api/v1/subscribers/import", json!(null)),
+        ("patch", "/api/v1/subscribers/{id}", json!({"component_ids": []})),
+        ("delete", "/api/v1/subscribers/{id}", json!(null)),
+        ("post", "/api/v1/subscribers/{id}/test", json!({})),
+        ("post", "/api/v1/notices/{id}/retry", json!({})),
         (
             "post",
             "/api/v1/keys",
@@ -529,6 +549,8 @@ fn viewer_gets_403_on_every_mutating_route() {
 
     for (method, pattern, body) in api_table {
         let id = match pattern.split('/').nth(3) {
+            Some("subscribers") => &subscriber,
+            Some("notices") => &notice,
             Some("pages") => &page,
             Some("groups") => &group,
             Some("components") => &comp,

@@ -4,9 +4,11 @@ pub mod incident;
 pub mod model;
 pub mod monitor;
 pub mod status;
+pub mod subscriber;
 pub mod validate;
 
 pub use incident::*;
 pub use model::*;
 pub use monitor::*;
 pub use status::*;
+pub use subscriber::*;

@@ -7,12 +7,12 @@ use chrono::Utc;
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 /// The schema this binary writes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 type Step = fn(&WriteTransaction) -> AppResult<()>;
 
 /// Steps by target version: `STEPS[i]` upgrades to version `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial, v2_incidents, v3_monitors];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial, v2_incidents, v3_monitors, v4_notify];
 
 pub(super) fn run(store: &Store) -> AppResult<()> {
     let current = read_version(store)?;
@@ -104,5 +104,25 @@ fn v3_monitors(txn: &WriteTransaction) -> AppResult<()> {
     txn.open_table(tables::HOURLY)?;
     txn.open_table(tables::DAILY)?;
     txn.open_table(tables::HEARTBEATS)?;
+    Ok(())
+}
+
+/// Subscribers and the outbox. The fan-out starts after the newest existing event, so an
+/// upgraded file does not announce its past.
+fn v4_notify(txn: &WriteTransaction) -> AppResult<()> {
+    txn.open_table(tables::SUBSCRIBERS)?;
+    txn.open_table(tables::SUBSCRIBER_KEYS)?;
+    txn.open_table(tables::SUBSCRIBER_TOKENS)?;
+    txn.open_table(tables::NOTICES)?;
+    txn.open_table(tables::NOTICE_QUEUE)?;
+    txn.open_table(tables::REMINDERS)?;
+    let last = txn
+        .open_table(tables::EVENTS)?
+        .last()?
+        .map(|(k, _)| k.value().to_string());
+    if let Some(last) = last {
+        txn.open_table(tables::META)?
+            .insert(super::outbox::CURSOR_KEY, last.as_str())?;
+    }
     Ok(())
 }

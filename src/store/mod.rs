@@ -6,7 +6,9 @@ mod components;
 mod incidents;
 mod monitors;
 mod migrate;
+mod outbox;
 mod pages;
+mod subscribers;
 pub mod tables;
 mod users;
 
@@ -17,7 +19,11 @@ pub use incidents::{
 };
 pub use migrate::SCHEMA_VERSION;
 pub use monitors::{AlertPolicy, MonitorInput, ResultRow, StoredResult, validate_target};
+pub use outbox::{Batch, BatchCtx, Delivery, OutboxCounts};
 pub use pages::{NewPage, PagePatch};
+pub use subscribers::{
+    ImportReport, NewSubscriber, SubscribeSource, Subscribed, SubscriberFilter, SubscriberPatch,
+};
 
 use crate::error::{AppError, AppResult};
 use codec::Json;
@@ -152,6 +158,12 @@ impl Store {
         copy(&src, &out, tables::HOURLY)?;
         copy(&src, &out, tables::DAILY)?;
         copy(&src, &out, tables::HEARTBEATS)?;
+        copy(&src, &out, tables::SUBSCRIBERS)?;
+        copy(&src, &out, tables::SUBSCRIBER_KEYS)?;
+        copy(&src, &out, tables::SUBSCRIBER_TOKENS)?;
+        copy(&src, &out, tables::NOTICES)?;
+        copy(&src, &out, tables::NOTICE_QUEUE)?;
+        copy(&src, &out, tables::REMINDERS)?;
         out.commit()?;
         Ok(())
     }

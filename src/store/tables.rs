@@ -6,6 +6,7 @@ use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor, MonitorState, Page,
     Session, Template, User,
 };
+use crate::domain::{Notice, Subscriber};
 use redb::TableDefinition;
 
 /// key: setting name (`schema_version`) → value: text. Written by migrations.
@@ -57,3 +58,19 @@ pub const HOURLY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::
 pub const DAILY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("daily");
 /// key: heartbeat token → monitor id. Kept with `MONITORS`.
 pub const HEARTBEATS: TableDefinition<&str, &str> = TableDefinition::new("heartbeats");
+/// key: subscriber id → subscriber (email, webhook, Slack, Discord). Written by the
+/// subscribe form, the subscribers admin/API and imports.
+pub const SUBSCRIBERS: TableDefinition<&str, Json<Subscriber>> = TableDefinition::new("subscribers");
+/// key: page id, kind and address (`domain::subscriber_key`) → subscriber id. Unique index
+/// kept with `SUBSCRIBERS`.
+pub const SUBSCRIBER_KEYS: TableDefinition<&str, &str> = TableDefinition::new("subscriber_keys");
+/// key: link token of the confirm/manage/unsubscribe links → subscriber id. Kept with `SUBSCRIBERS`.
+pub const SUBSCRIBER_TOKENS: TableDefinition<&str, &str> = TableDefinition::new("subscriber_tokens");
+/// key: notice id (`{event id}.{subscriber id}`, or `confirm.…`) → one outgoing message to one
+/// recipient, written before any attempt. Written by the fan-out and the outbox worker.
+pub const NOTICES: TableDefinition<&str, Json<Notice>> = TableDefinition::new("notices");
+/// key: (next attempt in ms since the epoch, notice id) → nothing. The pending notices in
+/// due order; kept with `NOTICES` by the outbox worker.
+pub const NOTICE_QUEUE: TableDefinition<(i64, &str), ()> = TableDefinition::new("notice_queue");
+/// key: maintenance id → when its reminder event was written. Written by the outbox worker.
+pub const REMINDERS: TableDefinition<&str, &str> = TableDefinition::new("reminders");

@@ -29,12 +29,13 @@ pub struct Nav<'a> {
     pub csrf: &'a str,
 }
 
-const ADMIN_LINKS: [(&str, &str); 9] = [
+const ADMIN_LINKS: [(&str, &str); 10] = [
     ("/admin", "Overview"),
     ("/admin/incidents", "Incidents"),
     ("/admin/maintenance", "Maintenance"),
     ("/admin/components", "Components"),
     ("/admin/pages", "Pages"),
+    ("/admin/subscribers", "Subscribers"),
     ("/admin/users", "Users"),
     ("/admin/keys", "API keys"),
     ("/admin/templates", "Templates"),

@@ -2,7 +2,9 @@
 
 pub mod admin;
 pub mod admin_incidents;
+pub mod admin_subscribers;
 pub mod incident;
 pub mod layout;
 pub mod markdown;
 pub mod public;
+pub mod subscribe;

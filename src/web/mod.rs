@@ -7,6 +7,7 @@ pub mod compat;
 pub mod feeds;
 pub mod public;
 pub mod routes;
+pub mod subscribe;
 
 use crate::error::{AppError, ErrorMessage};
 use crate::state::AppState;

@@ -1,7 +1,7 @@
 //! Every path, method and handler of the HTTP server, in one place. Guards are the
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
-use super::{admin, api, assets, compat, feeds, public};
+use super::{admin, api, assets, compat, feeds, public, subscribe};
 use actix_web::web;
 
 /// Registers each API path once with all its methods and records the list in
@@ -58,6 +58,17 @@ api_routes! {
         delete: api::templates::delete_template,
     },
     "/api/v1/events" => { get: api::events::list_events },
+    "/api/v1/subscribers" => { get: api::subscribers::list_subscribers, post: api::subscribers::post_subscriber },
+    "/api/v1/subscribers/import" => { post: api::subscribers::post_import },
+    "/api/v1/subscribers/export" => { get: api::subscribers::get_export },
+    "/api/v1/subscribers/{id}" => {
+        get: api::subscribers::get_subscriber,
+        patch: api::subscribers::patch_subscriber,
+        delete: api::subscribers::delete_subscriber,
+    },
+    "/api/v1/subscribers/{id}/test" => { post: api::subscribers::post_test },
+    "/api/v1/notices" => { get: api::subscribers::list_notices },
+    "/api/v1/notices/{id}/retry" => { post: api::subscribers::post_notice_retry },
     "/api/v1/keys" => { get: api::keys::list_keys, post: api::keys::post_key },
     "/api/v1/keys/{id}" => { delete: api::keys::delete_key },
     "/api/v1/backup" => { get: api::backup::get_backup },
@@ -94,6 +105,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::method(actix_web::http::Method::OPTIONS).to(compat::options_v2)),
         )
         .service(web::resource("/healthz").route(web::get().to(public::get_healthz)))
+        // Subscriptions: sign-up, double opt-in, preferences, one-click unsubscribe.
+        .service(
+            web::resource("/subscribe")
+                .route(web::get().to(subscribe::get_subscribe))
+                .route(web::post().to(subscribe::post_subscribe)),
+        )
+        .service(
+            web::resource("/p/{slug}/subscribe")
+                .route(web::get().to(subscribe::get_page_subscribe))
+                .route(web::post().to(subscribe::post_page_subscribe)),
+        )
+        .service(
+            web::resource("/subscribe/confirm/{token}")
+                .route(web::get().to(subscribe::get_confirm))
+                .route(web::post().to(subscribe::post_confirm)),
+        )
+        .service(
+            web::resource("/subscriptions/{token}")
+                .route(web::get().to(subscribe::get_manage))
+                .route(web::post().to(subscribe::post_manage)),
+        )
+        .service(
+            web::resource("/unsubscribe/{token}")
+                .route(web::get().to(subscribe::get_unsubscribe))
+                .route(web::post().to(subscribe::post_unsubscribe)),
+        )
+        .service(
+            web::resource("/admin/subscribers")
+                .route(web::get().to(admin::subscribers::get_subscribers))
+                .route(web::post().to(admin::subscribers::post_subscriber)),
+        )
+        .service(web::resource("/admin/subscribers/import").route(web::post().to(admin::subscribers::post_import)))
+        .service(web::resource("/admin/subscribers/export.csv").route(web::get().to(admin::subscribers::get_export)))
+        .service(web::resource("/admin/subscribers/test-email").route(web::post().to(admin::subscribers::post_test_email)))
+        .service(web::resource("/admin/subscribers/{id}/test").route(web::post().to(admin::subscribers::post_test)))
+        .service(web::resource("/admin/subscribers/{id}/delete").route(web::post().to(admin::subscribers::post_delete)))
+        .service(web::resource("/admin/outbox").route(web::get().to(admin::subscribers::get_outbox)))
+        .service(web::resource("/admin/outbox/retry").route(web::post().to(admin::subscribers::post_retry_all)))
+        .service(web::resource("/admin/outbox/{id}/retry").route(web::post().to(admin::subscribers::post_retry)))
         .service(web::resource("/assets/{file}").route(web::get().to(assets::get_asset)))
         .service(
             web::resource("/admin/setup")

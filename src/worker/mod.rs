@@ -2,6 +2,7 @@
 //! its unit of work before exiting.
 
 pub mod maintenance;
+pub mod outbox;
 
 /// Resolves when the server is shutting down.
 pub type Shutdown = tokio::sync::watch::Receiver<bool>;

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod pages;
 pub mod session;
+pub mod subscribers;
 pub mod templates;
 pub mod users;
 

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod openapi;
 pub mod pages;
+pub mod subscribers;
 pub mod templates;
 
 use crate::store::{Paged, paginate};

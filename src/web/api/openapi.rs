@@ -102,7 +102,7 @@ pub fn document() -> Value {
         }
     }
     let id = json!({"type": "string"});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "statusd management API", "version": env!("CARGO_PKG_VERSION"),
                  "description": "Manage status pages, groups, components and API keys. Errors are {\"error\": {\"code\", \"message\", \"field\"?}}."},
@@ -259,7 +259,77 @@ pub fn document() -> Value {
                 "CreatedKey": {"allOf": [{"$ref": "#/components/schemas/ApiKey"}, {"type": "object", "properties": {"token": {"type": "string"}}}]},
             }
         }
-    })
+    });
+    subscriber_paths(&mut doc);
+    doc
+}
+
+/// Subscribers and the outbox (`api/subscribers.rs`).
+fn subscriber_paths(doc: &mut Value) {
+    let time = json!({"type": "string", "format": "date-time"});
+    let ids = json!({"type": "array", "items": {"type": "string"}});
+    let kind = json!({"enum": ["email", "webhook", "slack", "discord"]});
+    let mut list = op("List subscribers (filters: q, kind, component_id, page, confirmed)", "subscribers", None, Some(("200", "List:Subscriber")), &[]);
+    if let Some(params) = list["parameters"].as_array_mut() {
+        for q in ["q", "kind", "component_id", "page", "confirmed"] {
+            params.push(json!({"name": q, "in": "query", "schema": {"type": "string"}}));
+        }
+    }
+    let mut import = op("Import subscribers from CSV (all rows or none; ?page, ?skip_confirmation=true)", "subscribers", None, Some(("200", "ImportReport")), &[]);
+    import["requestBody"] = json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}});
+    let mut export = op("Export subscribers as CSV (same filters as the list)", "subscribers", None, None, &[]);
+    export["responses"]["200"] = json!({"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}});
+    let mut notices = op("The outbox, newest first (?state=pending|sent|failed|cancelled)", "subscribers", None, Some(("200", "List:Notice")), &[]);
+    if let Some(params) = notices["parameters"].as_array_mut() {
+        params.push(json!({"name": "state", "in": "query", "schema": {"enum": ["pending", "sent", "failed", "cancelled"]}}));
+    }
+    let paths = json!({
+        "/api/v1/subscribers": {
+            "get": list,
+            "post": op("Add a subscriber (email is confirmed by mail unless skip_confirmation; the webhook secret is in this answer only)", "subscribers", Some("NewSubscriber"), Some(("201", "Subscriber")), &[]),
+        },
+        "/api/v1/subscribers/import": { "post": import },
+        "/api/v1/subscribers/export": { "get": export },
+        "/api/v1/subscribers/{id}": {
+            "get": op("Get a subscriber", "subscribers", None, Some(("200", "Subscriber")), &["id"]),
+            "patch": op("Change components, URL, secret or confirmation", "subscribers", Some("SubscriberPatch"), Some(("200", "Subscriber")), &["id"]),
+            "delete": op("Remove a subscriber", "subscribers", None, None, &["id"]),
+        },
+        "/api/v1/subscribers/{id}/test": { "post": op("Send a test notice now", "subscribers", None, Some(("200", "TestResult")), &["id"]) },
+        "/api/v1/notices": { "get": notices },
+        "/api/v1/notices/{id}/retry": { "post": op("Queue a failed notice again", "subscribers", None, Some(("200", "Notice")), &["id"]) },
+    });
+    let schemas = json!({
+        "Subscriber": {"type": "object", "properties": {
+            "id": {"type": "string"}, "kind": kind, "page_id": {"type": "string"}, "email": {"type": "string"}, "url": {"type": "string"},
+            "component_ids": ids, "confirmed": {"type": "boolean"}, "confirmed_at": {"type": ["string", "null"], "format": "date-time"},
+            "source": {"type": "string"}, "created_at": time, "updated_at": time,
+            "secret": {"type": "string", "description": "webhook signing key; only in the answer that created it"}}},
+        "NewSubscriber": {"type": "object", "additionalProperties": false, "properties": {
+            "kind": kind, "email": {"type": "string"}, "url": {"type": "string"}, "secret": {"type": "string"},
+            "component_ids": ids, "page": {"type": "string", "description": "page id or slug; synonyms page_id, status_page_id"},
+            "skip_confirmation": {"type": "boolean"}}},
+        "SubscriberPatch": {"type": "object", "additionalProperties": false, "properties": {
+            "component_ids": ids, "url": {"type": "string"}, "secret": {"type": "string"}, "confirmed": {"type": "boolean"}}},
+        "ImportReport": {"type": "object", "properties": {"created": {"type": "integer"}, "existing": {"type": "integer"}}},
+        "TestResult": {"type": "object", "properties": {"delivered": {"type": "boolean"}, "address": {"type": "string"}, "error": {"type": "string"}}},
+        "Notice": {"type": "object", "properties": {
+            "id": {"type": "string"}, "purpose": {"enum": ["event", "confirm", "already_subscribed"]}, "subscriber_id": {"type": "string"},
+            "kind": kind, "address": {"type": "string"}, "event_id": {"type": ["string", "null"]}, "event_kind": {"type": "string"},
+            "state": {"enum": ["pending", "sent", "failed", "cancelled"]}, "attempts": {"type": "integer"}, "next_attempt_at": time,
+            "last_error": {"type": ["string", "null"]}, "created_at": time, "sent_at": {"type": ["string", "null"], "format": "date-time"}}},
+    });
+    for (target, add) in [("paths", paths), ("components", json!({"schemas": schemas}))] {
+        let (Some(into), Value::Object(add)) = (doc[target].as_object_mut(), add) else { continue };
+        for (k, v) in add {
+            match (into.get_mut(&k), v) {
+                (Some(Value::Object(existing)), Value::Object(more)) => existing.extend(more),
+                (_, v) => {
+                    into.insert(k, v);
+                }
+            }
+        }
+    }
 }
 
 pub async fn get_openapi() -> HttpResponse {

@@ -1,0 +1,151 @@
+//! Telling subscribers: rendering notices (mail, webhook, Slack, Discord), sending them
+//! over SMTP (mail-send) and HTTP (ureq), and delivering a batch from the outbox.
+
+pub mod outbox;
+pub mod render;
+pub mod smtp;
+pub mod webhook;
+
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use smtp::SmtpConfig;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+/// What delivery needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Base of every link in a notice, without a trailing slash.
+    pub public_url: String,
+    pub smtp: Option<SmtpConfig>,
+    /// Envelope and header sender address.
+    pub from: String,
+    /// Host name in Message-IDs and the SMTP greeting.
+    pub host: String,
+    /// Parallel SMTP connections and webhook requests.
+    pub concurrency: usize,
+    /// How long a retryable notice keeps being retried.
+    pub retry_horizon: chrono::Duration,
+    /// Lead time of maintenance reminders; 0 turns them off.
+    pub reminder_minutes: i64,
+}
+
+impl Settings {
+    pub fn from_config(c: &Config) -> AppResult<Settings> {
+        let host = host_of(&c.public_url);
+        let smtp = match &c.smtp_url {
+            Some(u) => Some(SmtpConfig::parse(&u.0).map_err(|m| AppError::invalid("smtp_url", m))?),
+            None => None,
+        };
+        Ok(Settings {
+            public_url: c.public_url.trim_end_matches('/').to_string(),
+            smtp,
+            from: c
+                .smtp_from
+                .clone()
+                .filter(|f| !f.trim().is_empty())
+                .unwrap_or_else(|| format!("statusd@{host}")),
+            host,
+            concurrency: c.notify_concurrency.max(1),
+            retry_horizon: chrono::Duration::hours(i64::from(c.notify_retry_hours)),
+            reminder_minutes: i64::from(c.maintenance_reminder_minutes),
+        })
+    }
+
+    /// The page where a subscriber confirms a sign-up.
+    pub fn confirm_url(&self, token: &str) -> String {
+        format!("{}/subscribe/confirm/{token}", self.public_url)
+    }
+
+    /// The page where a subscriber chooses components or leaves.
+    pub fn manage_url(&self, token: &str) -> String {
+        format!("{}/subscriptions/{token}", self.public_url)
+    }
+
+    /// The one-click unsubscribe address (RFC 8058: POST to it unsubscribes).
+    pub fn unsubscribe_url(&self, token: &str) -> String {
+        format!("{}/unsubscribe/{token}", self.public_url)
+    }
+}
+
+/// The host part of a URL (`https://status.example.com:8443/x` → `status.example.com`).
+pub fn host_of(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or(v6)
+    } else {
+        authority.split(':').next().unwrap_or(authority)
+    };
+    if host.is_empty() {
+        "localhost".into()
+    } else {
+        host.to_ascii_lowercase()
+    }
+}
+
+/// Limits on the public subscribe form: per client address and per email address, so
+/// nobody can flood an inbox with confirmation mails or the outbox with sign-ups.
+pub struct SubscribeLimits {
+    by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    by_address: DefaultKeyedRateLimiter<String>,
+}
+
+impl Default for SubscribeLimits {
+    fn default() -> Self {
+        let per_hour = |n| Quota::per_hour(NonZeroU32::new(n).expect("nonzero"));
+        SubscribeLimits {
+            by_ip: RateLimiter::keyed(per_hour(30)),
+            by_address: RateLimiter::keyed(per_hour(3)),
+        }
+    }
+}
+
+impl SubscribeLimits {
+    /// Counts one sign-up; an error when this client or address asked too often.
+    pub fn check(&self, ip: IpAddr, address: &str) -> AppResult<()> {
+        if self.by_ip.check_key(&ip).is_err()
+            || self
+                .by_address
+                .check_key(&address.trim().to_lowercase())
+                .is_err()
+        {
+            return Err(AppError::RateLimited);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        let cases = [
+            ("https://status.example.com", "status.example.com"),
+            ("http://127.0.0.1:8080", "127.0.0.1"),
+            ("https://Status.Example.com:8443/p/x", "status.example.com"),
+            ("http://[::1]:8080/", "::1"),
+        ];
+        for (url, want) in cases {
+            assert_eq!(host_of(url), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn subscribe_limits_per_address() {
+        let l = SubscribeLimits::default();
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        let ok = (0..5)
+            .filter(|_| l.check(ip, "A@example.com").is_ok())
+            .count();
+        assert_eq!(ok, 3);
+        assert!(
+            l.check(ip, "b@example.com").is_ok(),
+            "another address still works"
+        );
+    }
+}

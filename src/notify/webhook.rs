@@ -1,0 +1,360 @@
+//! Webhook notices: Statuspage-shaped JSON signed with HMAC-SHA256, and the Slack and
+//! Discord incoming-webhook formats. Sending is blocking (ureq); callers run it on the
+//! blocking pool.
+//!
+//! Signature: `X-Statusd-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+
+use super::Settings;
+use super::render::{Message, event_message};
+use crate::domain::{
+    Component, Event, Incident, Indicator, Maintenance, Outcome, SubscriberKind, http_outcome,
+    overall_status,
+};
+use crate::store::{BatchCtx, Delivery};
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::time::Duration;
+
+/// How long one webhook request may take, all in.
+pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The HTTP client of webhooks: a global timeout, statuses as values, no redirects.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(WEBHOOK_TIMEOUT))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(concat!("statusd/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+/// `t=...,v1=...` for a body sent at unix time `t`.
+pub fn signature(secret: &str, t: i64, body: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(t.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// A timestamp as Statuspage writes it.
+fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn ts_opt(t: Option<DateTime<Utc>>) -> Value {
+    t.map(|t| json!(ts(t))).unwrap_or(Value::Null)
+}
+
+fn component_json(c: &Component) -> Value {
+    json!({
+        "id": c.id, "name": c.name, "status": c.status, "created_at": ts(c.created_at),
+        "updated_at": ts(c.updated_at), "position": c.position,
+        "description": if c.description.is_empty() { Value::Null } else { json!(c.description) },
+        "group_id": c.group_id,
+    })
+}
+
+fn components_of<'a>(ctx: &'a BatchCtx, ids: impl Iterator<Item = &'a String>) -> Vec<Value> {
+    ids.filter_map(|id| ctx.components.iter().find(|c| &c.id == id))
+        .map(component_json)
+        .collect()
+}
+
+fn updates_json(parent: &str, updates: &[crate::domain::Update]) -> Vec<Value> {
+    updates
+        .iter()
+        .rev()
+        .map(|u| {
+            json!({
+                "id": u.id, "status": u.status, "body": u.message, "incident_id": parent,
+                "created_at": ts(u.created_at), "updated_at": ts(u.updated_at.unwrap_or(u.created_at)),
+                "display_at": ts(u.created_at),
+                "affected_components": u.component_changes.iter().map(|c| json!({
+                    "code": c.id, "name": c.name, "old_status": c.old_status, "new_status": c.new_status
+                })).collect::<Vec<_>>(),
+                "deliver_notifications": u.notify,
+            })
+        })
+        .collect()
+}
+
+fn incident_json(i: &Incident, ctx: &BatchCtx, s: &Settings) -> Value {
+    let pm = i.postmortem.as_ref().filter(|p| p.published_at.is_some());
+    json!({
+        "id": i.id, "name": i.title, "status": i.status.as_str(), "impact": i.impact.as_str(),
+        "created_at": ts(i.created_at), "updated_at": ts(i.updated_at), "started_at": ts(i.started_at),
+        "monitoring_at": ts_opt(i.monitoring_at), "resolved_at": ts_opt(i.resolved_at),
+        "shortlink": format!("{}/incidents/{}", s.public_url, i.id), "page_id": i.page_id,
+        "postmortem_body": pm.map(|p| p.summary.clone()),
+        "postmortem_published_at": ts_opt(pm.and_then(|p| p.published_at)),
+        "scheduled_for": Value::Null, "scheduled_until": Value::Null,
+        "components": components_of(ctx, i.components.iter().map(|c| &c.id)),
+        "incident_updates": updates_json(&i.id, &i.updates),
+    })
+}
+
+fn maintenance_json(m: &Maintenance, ctx: &BatchCtx, s: &Settings) -> Value {
+    json!({
+        "id": m.id, "name": m.title, "status": m.status.as_str(), "impact": "maintenance",
+        "created_at": ts(m.created_at), "updated_at": ts(m.updated_at),
+        "started_at": ts(m.started_at.unwrap_or(m.starts_at)), "monitoring_at": Value::Null,
+        "resolved_at": ts_opt(m.completed_at),
+        "shortlink": format!("{}/incidents/{}", s.public_url, m.id), "page_id": m.page_id,
+        "scheduled_for": ts(m.starts_at), "scheduled_until": ts(m.ends_at),
+        "components": components_of(ctx, m.component_ids.iter()),
+        "incident_updates": updates_json(&m.id, &m.updates),
+    })
+}
+
+/// The page's indicator now, as Statuspage computes it.
+fn page_status(ctx: &BatchCtx, page_id: &str) -> (Indicator, &'static str) {
+    let o = overall_status(
+        ctx.components
+            .iter()
+            .filter(|c| c.page_ids.iter().any(|p| p == page_id))
+            .map(|c| c.status),
+    );
+    let active = ctx
+        .maintenance
+        .iter()
+        .any(|m| m.page_id == page_id && m.status.is_active());
+    if o.indicator == Indicator::None && active {
+        (Indicator::Maintenance, "Service Under Maintenance")
+    } else {
+        (o.indicator, o.description)
+    }
+}
+
+fn meta(token: &str, kind: &str, delivery: &str, s: &Settings) -> Value {
+    json!({
+        "unsubscribe": s.unsubscribe_url(token),
+        "documentation": format!("{}/subscribe#webhooks", s.public_url),
+        "generated_at": ts(Utc::now()),
+        "event": kind,
+        "delivery_id": delivery,
+    })
+}
+
+/// The Statuspage-shaped body of an event for a webhook subscriber.
+pub fn statuspage_payload(d: &Delivery, ev: &Event, ctx: &BatchCtx, s: &Settings) -> Option<Value> {
+    let sub = d.subscriber.as_ref()?;
+    let (indicator, description) = page_status(ctx, &sub.page_id);
+    let mut body = json!({
+        "meta": meta(&sub.token, &ev.kind, &d.notice.id, s),
+        "page": {"id": sub.page_id, "status_indicator": indicator, "status_description": description},
+    });
+    if ev.kind == "component.status_changed" {
+        let ch = ev.change.as_ref()?;
+        let comp = ctx.components.iter().find(|c| c.id == ch.id);
+        body["component_update"] = json!({
+            "id": ev.id, "created_at": ts(ev.at), "old_status": ch.old_status,
+            "new_status": ch.new_status, "component_id": ch.id,
+        });
+        body["component"] = match comp {
+            Some(c) => component_json(c),
+            None => json!({"id": ch.id, "name": ch.name, "status": ch.new_status}),
+        };
+    } else if let Some(i) = ev.incident_id.as_ref().and_then(|id| ctx.incidents.get(id)) {
+        body["incident"] = incident_json(i, ctx, s);
+    } else if let Some(m) = ev
+        .maintenance_id
+        .as_ref()
+        .and_then(|id| ctx.maintenance.iter().find(|m| &m.id == id))
+    {
+        body["incident"] = maintenance_json(m, ctx, s);
+    } else {
+        return None;
+    }
+    Some(body)
+}
+
+/// Slack's `mrkdwn` needs `&`, `<` and `>` escaped.
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A Slack incoming-webhook message.
+pub fn slack_payload(m: &Message) -> Value {
+    let mut text = format!(
+        "*{}* — {}\n*{}*",
+        slack_escape(&m.page_title),
+        slack_escape(&m.heading),
+        slack_escape(&m.status_line)
+    );
+    if !m.body.trim().is_empty() {
+        text.push_str(&format!("\n{}", slack_escape(m.body.trim())));
+    }
+    if !m.affected.is_empty() {
+        text.push_str(&format!(
+            "\nAffected: {}",
+            slack_escape(&m.affected.join(", "))
+        ));
+    }
+    if let Some((label, url)) = &m.link {
+        text.push_str(&format!("\n<{url}|{}>", slack_escape(label)));
+    }
+    json!({"text": text, "unfurl_links": false})
+}
+
+/// A Discord incoming-webhook message; mentions are disabled so incident text cannot ping anyone.
+pub fn discord_payload(m: &Message) -> Value {
+    let mut description = format!("**{}**", m.status_line);
+    if !m.body.trim().is_empty() {
+        description.push_str(&format!("\n{}", m.body.trim()));
+    }
+    if !m.affected.is_empty() {
+        description.push_str(&format!("\nAffected: {}", m.affected.join(", ")));
+    }
+    let description: String = description.chars().take(4000).collect();
+    json!({
+        "allowed_mentions": {"parse": []},
+        "embeds": [{
+            "title": m.heading.chars().take(250).collect::<String>(),
+            "description": description,
+            "url": m.link.as_ref().map(|(_, u)| u.clone()),
+            "color": m.color,
+            "footer": {"text": m.page_title},
+        }],
+    })
+}
+
+/// A request ready to send.
+#[derive(Debug, Clone)]
+pub struct OutHook {
+    pub id: String,
+    pub url: String,
+    pub body: Vec<u8>,
+    pub event: String,
+    /// HMAC key (webhook kind only).
+    pub secret: Option<String>,
+}
+
+/// The request of an event notice for a URL subscriber; `None` when there is nothing to say.
+pub fn event_hook(d: &Delivery, ctx: &BatchCtx, s: &Settings) -> Option<OutHook> {
+    let sub = d.subscriber.as_ref()?;
+    let ev = ctx.events.get(d.notice.event_id.as_deref()?)?;
+    let body = match sub.kind {
+        SubscriberKind::Webhook => statuspage_payload(d, ev, ctx, s)?,
+        SubscriberKind::Slack => slack_payload(&event_message(d, ctx, s)?),
+        SubscriberKind::Discord => discord_payload(&event_message(d, ctx, s)?),
+        SubscriberKind::Email => return None,
+    };
+    Some(OutHook {
+        id: d.notice.id.clone(),
+        url: sub.url.clone()?,
+        body: serde_json::to_vec(&body).ok()?,
+        event: ev.kind.clone(),
+        secret: sub
+            .secret
+            .clone()
+            .filter(|_| sub.kind == SubscriberKind::Webhook),
+    })
+}
+
+/// A test request for a URL subscriber ("Send test" in admin).
+pub fn test_hook(sub: &crate::domain::Subscriber, s: &Settings) -> Option<OutHook> {
+    let m = Message {
+        page_title: "statusd".into(),
+        subject: "statusd test".into(),
+        heading: "Test notification".into(),
+        status_line: "This is a test from statusd; no action needed.".into(),
+        body: String::new(),
+        affected: vec![],
+        when: String::new(),
+        link: Some(("Status page".into(), s.public_url.clone())),
+        thread: None,
+        starts_thread: false,
+        color: 0x388e3c,
+    };
+    let id = format!("test.{}", crate::store::new_id());
+    let body = match sub.kind {
+        SubscriberKind::Webhook => json!({
+            "meta": meta(&sub.token, "test", &id, s),
+            "page": {"id": sub.page_id, "status_indicator": "none", "status_description": "Test notification"},
+        }),
+        SubscriberKind::Slack => slack_payload(&m),
+        SubscriberKind::Discord => discord_payload(&m),
+        SubscriberKind::Email => return None,
+    };
+    Some(OutHook {
+        id,
+        url: sub.url.clone()?,
+        body: serde_json::to_vec(&body).ok()?,
+        event: "test".into(),
+        secret: sub
+            .secret
+            .clone()
+            .filter(|_| sub.kind == SubscriberKind::Webhook),
+    })
+}
+
+/// Sends one request (blocking) and classifies the answer.
+pub fn send(agent: &ureq::Agent, h: &OutHook) -> Outcome {
+    let mut req = agent
+        .post(&h.url)
+        .header("Content-Type", "application/json")
+        .header("X-Statusd-Event", &h.event)
+        .header("X-Statusd-Delivery", &h.id);
+    if let Some(secret) = &h.secret {
+        req = req.header(
+            "X-Statusd-Signature",
+            &signature(secret, Utc::now().timestamp(), &h.body),
+        );
+    }
+    match req.send(&h.body[..]) {
+        Ok(mut resp) => {
+            let status = resp.status().as_u16();
+            // Drain a little of the answer so the connection can be reused.
+            let _ = resp.body_mut().with_config().limit(64 * 1024).read_to_vec();
+            http_outcome(status)
+        }
+        Err(e) => Outcome::Retry(format!("{}: {e}", h.url)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_matches_a_known_vector() {
+        // printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
+        let sig = signature("whsec_test", 1_700_000_000, br#"{"a":1}"#);
+        assert_eq!(
+            sig,
+            "t=1700000000,v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789"
+        );
+        assert_ne!(sig, signature("other", 1_700_000_000, br#"{"a":1}"#));
+    }
+
+    #[test]
+    fn chat_payloads_escape() {
+        let m = Message {
+            page_title: "Acme".into(),
+            subject: String::new(),
+            heading: "<!channel> down".into(),
+            status_line: "Investigating".into(),
+            body: "@everyone look".into(),
+            affected: vec![],
+            when: String::new(),
+            link: None,
+            thread: None,
+            starts_thread: false,
+            color: 0,
+        };
+        assert!(
+            slack_payload(&m)["text"]
+                .as_str()
+                .unwrap()
+                .contains("&lt;!channel&gt;")
+        );
+        assert_eq!(discord_payload(&m)["allowed_mentions"]["parse"], json!([]));
+    }
+}

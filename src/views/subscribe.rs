@@ -1,0 +1,217 @@
+//! The public side of subscriptions: the small form on a status page, the full
+//! subscribe page (whole page or chosen components), the confirm, manage and
+//! unsubscribe pages, and the webhook notes for developers.
+
+use super::layout::{self, flash};
+use crate::domain::{Component, Group, Page};
+use maud::{Markup, html};
+
+/// Where a page's subscribe form posts: `/subscribe` for the default page, else
+/// `/p/{slug}/subscribe`.
+pub fn subscribe_path(page_slug: &str) -> String {
+    if page_slug == "default" {
+        "/subscribe".into()
+    } else {
+        format!("/p/{page_slug}/subscribe")
+    }
+}
+
+/// The small form for a status page: an email field, a button, and a link to the
+/// full page for choosing components. No JavaScript, no cookie needed.
+pub fn subscribe_box(page_slug: &str) -> Markup {
+    let action = subscribe_path(page_slug);
+    html! {
+        section.subscribe aria-label="Subscribe to updates" {
+            form.inline method="post" action=(action) {
+                label for="subscribe-email" { "Get updates by email" }
+                input #subscribe-email type="email" name="email" required autocomplete="email" placeholder="you@example.com";
+                button type="submit" { "Subscribe" }
+                a href=(action) { "Choose components" }
+            }
+        }
+    }
+}
+
+/// What the full subscribe page shows.
+pub struct SubscribeView<'a> {
+    pub page: &'a Page,
+    pub groups: Vec<&'a Group>,
+    pub components: Vec<&'a Component>,
+    pub error: Option<&'a str>,
+    pub email: &'a str,
+    pub chosen: &'a [String],
+}
+
+/// Components as checkboxes, grouped like the status page.
+fn component_choices(groups: &[&Group], comps: &[&Component], chosen: &[String]) -> Markup {
+    let ungrouped: Vec<&&Component> = comps
+        .iter()
+        .filter(|c| {
+            c.group_id
+                .as_ref()
+                .is_none_or(|g| !groups.iter().any(|x| &x.id == g))
+        })
+        .collect();
+    let check = |c: &Component| {
+        html! { label.check { input type="checkbox" name="component_ids" value=(c.id) checked[chosen.contains(&c.id)]; (c.name) } }
+    };
+    html! {
+        @for c in &ungrouped { (check(c)) }
+        @for g in groups {
+            @let members: Vec<&&Component> = comps.iter().filter(|c| c.group_id.as_deref() == Some(g.id.as_str())).collect();
+            @if !members.is_empty() {
+                p.meta { (g.name) }
+                @for c in &members { (check(c)) }
+            }
+        }
+    }
+}
+
+fn back_link(page: &Page) -> Markup {
+    let href = if page.slug == "default" {
+        "/".to_string()
+    } else {
+        format!("/p/{}", page.slug)
+    };
+    html! { p.back { a href=(href) { "← " (page.title) } } }
+}
+
+/// The full subscribe page.
+pub fn subscribe_page(v: &SubscribeView) -> Markup {
+    layout::public(
+        &format!("Subscribe · {}", v.page.title),
+        html! {
+            main.wrap {
+                (back_link(v.page))
+                h1 { "Get updates from " (v.page.title) }
+                (flash(v.error, None))
+                form.stack method="post" action=(subscribe_path(&v.page.slug)) {
+                    label { "Email address" input type="email" name="email" required autocomplete="email" value=(v.email); }
+                    @if !v.components.is_empty() {
+                        fieldset {
+                            legend { "Only some components? Tick them (none ticked: everything on this page)" }
+                            (component_choices(&v.groups, &v.components, v.chosen))
+                        }
+                    }
+                    // Left empty by people; bots that fill every field are ignored.
+                    div hidden { label { "Leave this empty" input name="website" tabindex="-1" autocomplete="off"; } }
+                    button type="submit" { "Subscribe" }
+                }
+                p.meta { "We send one mail to confirm the address; nothing else until you confirm. Every mail has a link to change or end the subscription." }
+                (webhook_notes())
+            }
+        },
+    )
+}
+
+/// Notes for developers on webhook payloads and signatures (`meta.documentation` points here).
+fn webhook_notes() -> Markup {
+    html! {
+        section #webhooks {
+            h2 { "For developers: webhooks" }
+            p { "Team members can add webhook, Slack and Discord subscribers in the admin. Webhooks receive Statuspage-shaped JSON ("
+                code { "meta" } ", " code { "page" } ", and " code { "incident" } " or " code { "component" } " + " code { "component_update" }
+                ") signed with the subscriber's secret:" }
+            pre { code { "X-Statusd-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>" } }
+            p { "Recompute the HMAC over the timestamp, a dot and the raw body, compare in constant time, and reject timestamps older than a few minutes. "
+                code { "X-Statusd-Delivery" } " is the same on a retry, so it can be used to drop duplicates." }
+        }
+    }
+}
+
+/// The same answer whether or not the address was already subscribed.
+pub fn check_inbox(page: &Page) -> Markup {
+    layout::public(
+        &format!("Check your inbox · {}", page.title),
+        html! {
+            main.wrap {
+                (back_link(page))
+                h1 { "Check your inbox" }
+                p { "If the address can receive mail, a message from " (page.title) " is on its way. Open the link in it to confirm your subscription; it works for 48 hours." }
+            }
+        },
+    )
+}
+
+/// A page with one button that posts to `action` (confirm, unsubscribe): link scanners
+/// that open every link in a mail change nothing.
+pub fn one_button(title: &str, text: &str, action: &str, button: &str) -> Markup {
+    layout::public(
+        title,
+        html! {
+            main.wrap {
+                h1 { (title) }
+                p { (text) }
+                form method="post" action=(action) { button type="submit" { (button) } }
+            }
+        },
+    )
+}
+
+/// What a subscriber can change: components, or leave.
+pub struct ManageView<'a> {
+    pub page: &'a Page,
+    pub groups: Vec<&'a Group>,
+    pub components: Vec<&'a Component>,
+    pub address: &'a str,
+    pub chosen: &'a [String],
+    pub token: &'a str,
+    pub notice: Option<&'a str>,
+}
+
+pub fn manage_page(v: &ManageView) -> Markup {
+    layout::public(
+        &format!("Your subscription · {}", v.page.title),
+        html! {
+            main.wrap {
+                (back_link(v.page))
+                h1 { "Your subscription to " (v.page.title) }
+                (flash(None, v.notice))
+                p { "Updates go to " strong { (v.address) } "." }
+                @if !v.components.is_empty() {
+                    form.stack method="post" action={"/subscriptions/" (v.token)} {
+                        fieldset {
+                            legend { "Components you hear about (none ticked: everything on this page)" }
+                            (component_choices(&v.groups, &v.components, v.chosen))
+                        }
+                        button type="submit" { "Save" }
+                    }
+                }
+                form.danger method="post" action={"/unsubscribe/" (v.token)} {
+                    button.danger type="submit" { "Unsubscribe" }
+                }
+            }
+        },
+    )
+}
+
+/// After unsubscribing.
+pub fn unsubscribed(address: Option<&str>) -> Markup {
+    layout::public(
+        "Unsubscribed",
+        html! {
+            main.wrap {
+                h1 { "You are unsubscribed" }
+                p {
+                    @if let Some(a) = address { strong { (a) } " will get no more updates." }
+                    @else { "This subscription no longer exists; nothing more will be sent." }
+                }
+                p { a href="/" { "Back to the status page" } }
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_posts_to_the_page() {
+        let html = subscribe_box("default").into_string();
+        assert!(html.contains(r#"action="/subscribe""#), "{html}");
+        let html = subscribe_box("eu").into_string();
+        assert!(html.contains(r#"action="/p/eu/subscribe""#), "{html}");
+        assert!(html.contains(r#"name="email""#));
+    }
+}

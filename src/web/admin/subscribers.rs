@@ -1,0 +1,362 @@
+//! Subscribers and the outbox in the admin UI: list, search, counts per component,
+//! add, remove, import and export CSV, test sends; failed notices with retry.
+
+use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use crate::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::domain::{NoticeState, parse_csv, sort_components};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter};
+use crate::views::admin::FormState;
+use crate::views::admin_subscribers as views;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::Deserialize;
+
+/// Rows shown at once; the rest is reached by searching or exporting.
+const SHOWN: usize = 500;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn list(
+    state: &AppState,
+    actor: &Actor,
+    q: &ListQuery,
+    new_secret: Option<(String, String)>,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (subs, pages, comps) = state
+        .store
+        .run(|s| {
+            let groups = s.list_groups()?;
+            let mut comps = s.list_components()?;
+            sort_components(&mut comps, &groups);
+            Ok((s.list_subscribers()?, s.list_pages()?, comps))
+        })
+        .await?;
+    let filter = SubscriberFilter {
+        q: Some(q.q.clone()),
+        kind: Some(q.kind.clone()),
+        ..Default::default()
+    };
+    let matching: Vec<_> = subs.iter().rev().filter(|s| filter.matches(s)).collect();
+    let nav = NavData::new(actor, "/admin/subscribers");
+    let view = views::SubscribersView {
+        all: &subs,
+        shown: matching.iter().take(SHOWN).copied().collect(),
+        matching: matching.len(),
+        pages: &pages,
+        components: &comps,
+        query: &q.q,
+        kind: &q.kind,
+        new_secret: new_secret.as_ref().map(|(a, s)| (a.as_str(), s.as_str())),
+    };
+    Ok(html(status, views::subscribers(&nav.nav(), &view, &form)))
+}
+
+pub async fn get_subscribers(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    list(
+        &state,
+        &actor,
+        &q,
+        None,
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    kind: String,
+    address: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    skip_confirmation: Option<String>,
+}
+
+pub async fn post_subscriber(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<AddForm>,
+) -> AppResult<HttpResponse> {
+    let d = &form.data;
+    let is_email = d.kind == "email";
+    let input = NewSubscriber {
+        page: Some(d.page.clone()).filter(|p| !p.is_empty()),
+        kind: Some(d.kind.clone()),
+        email: is_email.then(|| d.address.clone()),
+        url: (!is_email).then(|| d.address.clone()),
+        secret: Some(d.secret.clone()).filter(|s| !s.trim().is_empty()),
+        component_ids: form.all("component_ids"),
+        skip_confirmation: d.skip_confirmation.is_some(),
+    };
+    match state
+        .store
+        .run(move |s| s.subscribe(input, SubscribeSource::Admin))
+        .await
+    {
+        Ok(done) => {
+            let s = done.subscriber;
+            tracing::info!(by = %actor.name(), subscriber = %s.id, kind = s.kind.as_str(), "subscriber added");
+            let notice = if s.confirmed {
+                format!("Added {}.", s.address())
+            } else {
+                format!("Added {}; a confirmation mail is on its way.", s.address())
+            };
+            let secret = s.secret.clone().map(|sec| (s.address().to_string(), sec));
+            list(
+                &state,
+                &actor,
+                &ListQuery::default(),
+                secret,
+                FormState::notice(notice),
+                StatusCode::CREATED,
+            )
+            .await
+        }
+        Err(e) if is_form_error(&e) => {
+            let form = FormState::error(e.to_string(), values(&form.pairs));
+            list(
+                &state,
+                &actor,
+                &ListQuery::default(),
+                None,
+                form,
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ImportForm {
+    csv: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    skip_confirmation: Option<String>,
+}
+
+pub async fn post_import(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<ImportForm>,
+) -> AppResult<HttpResponse> {
+    let d = &form.data;
+    let (page, skip) = (
+        Some(d.page.clone()).filter(|p| !p.is_empty()),
+        d.skip_confirmation.is_some(),
+    );
+    let result = match parse_csv(&d.csv) {
+        Ok(rows) => {
+            state
+                .store
+                .run(move |s| s.import_subscribers(rows, page, skip))
+                .await
+        }
+        Err((line, m)) => Err(AppError::invalid("csv", format!("line {line}: {m}"))),
+    };
+    match result {
+        Ok(r) => {
+            tracing::info!(by = %actor.name(), created = r.created, existing = r.existing, "subscribers imported");
+            let notice = format!(
+                "Imported {} new subscribers; {} were already subscribed.",
+                r.created, r.existing
+            );
+            list(
+                &state,
+                &actor,
+                &ListQuery::default(),
+                None,
+                FormState::notice(notice),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) if is_form_error(&e) => {
+            let form = FormState::error(e.to_string(), values(&form.pairs));
+            list(
+                &state,
+                &actor,
+                &ListQuery::default(),
+                None,
+                form,
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn get_export(
+    state: web::Data<AppState>,
+    Editor(_): Editor,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let filter = SubscriberFilter {
+        q: Some(q.q.clone()),
+        kind: Some(q.kind.clone()),
+        ..Default::default()
+    };
+    let mut subs = state.store.run(|s| s.list_subscribers()).await?;
+    subs.retain(|s| filter.matches(s));
+    Ok(crate::web::api::subscribers::csv_response(&subs))
+}
+
+pub async fn post_delete(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let s = state.store.run(move |s| s.delete_subscriber(&id)).await?;
+    tracing::info!(by = %actor.name(), subscriber = %s.id, "subscriber removed");
+    Ok(see_other("/admin/subscribers"))
+}
+
+/// "Send test" on one subscriber: the answer says whether it arrived.
+pub async fn post_test(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let sub = state.store.run(move |s| s.get_subscriber(&id)).await?;
+    let address = sub.address().to_string();
+    let form = match crate::web::api::subscribers::send_test(&state, sub).await? {
+        Ok(()) => FormState::notice(format!("Test sent to {address}.")),
+        Err(e) => FormState::error(format!("Test to {address} failed: {e}"), Default::default()),
+    };
+    list(
+        &state,
+        &actor,
+        &ListQuery::default(),
+        None,
+        form,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TestEmailForm {
+    address: String,
+}
+
+/// "Send test mail": checks the SMTP settings with a mail to any address.
+pub async fn post_test_email(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    form: CsrfForm<TestEmailForm>,
+) -> AppResult<HttpResponse> {
+    let address = crate::domain::validate::email(&form.data.address)
+        .map_err(|m| AppError::invalid("address", m));
+    let result = match address {
+        Ok(a) => {
+            let settings = crate::notify::Settings::from_config(&state.config)?;
+            let to = a.clone();
+            let sent = match settings.smtp.clone() {
+                None => Err("smtp_url is not set; configure it to send mail".to_string()),
+                Some(smtp) => {
+                    let mail = crate::notify::render::test_mail(&to, &settings);
+                    let out = crate::notify::render::encode(&mail, "test", &settings);
+                    crate::notify::smtp::Mailer::new(smtp, &settings.host)
+                        .send_now(out)
+                        .await
+                }
+            };
+            sent.map(|_| a)
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    let form = match result {
+        Ok(a) => FormState::notice(format!("Test mail sent to {a}.")),
+        Err(e) => FormState::error(format!("Test mail failed: {e}"), Default::default()),
+    };
+    list(
+        &state,
+        &actor,
+        &ListQuery::default(),
+        None,
+        form,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn outbox_page(state: &AppState, actor: &Actor, form: FormState) -> AppResult<HttpResponse> {
+    let (counts, failed, pending) = state
+        .store
+        .run(|s| {
+            let mut pending = s.list_notices(Some(NoticeState::Pending))?;
+            pending.sort_by_key(|n| n.next_attempt_at);
+            pending.truncate(100);
+            let mut failed = s.list_notices(Some(NoticeState::Failed))?;
+            failed.truncate(SHOWN);
+            Ok((s.outbox_counts()?, failed, pending))
+        })
+        .await?;
+    let nav = NavData::new(actor, "/admin/subscribers");
+    Ok(html(
+        StatusCode::OK,
+        views::outbox(&nav.nav(), &counts, &failed, &pending, &form),
+    ))
+}
+
+pub async fn get_outbox(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    outbox_page(&state, &actor, FormState::default()).await
+}
+
+pub async fn post_retry_all(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let n = state.store.run(|s| s.retry_notices(None)).await?;
+    outbox_page(
+        &state,
+        &actor,
+        FormState::notice(format!("{n} notices queued again.")),
+    )
+    .await
+}
+
+pub async fn post_retry(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    _f: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    match state.store.run(move |s| s.retry_notices(Some(&id))).await {
+        Ok(_) => outbox_page(&state, &actor, FormState::notice("Queued again.")).await,
+        Err(e) if is_form_error(&e) => {
+            outbox_page(
+                &state,
+                &actor,
+                FormState::error(e.to_string(), Default::default()),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

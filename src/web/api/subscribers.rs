@@ -1,0 +1,250 @@
+//! `/api/v1/subscribers`: email, webhook, Slack and Discord subscribers, CSV import and
+//! export, test sends; `/api/v1/notices`: the outbox with retries of failed notices.
+
+use super::{ListQuery, created, json};
+use crate::auth::{Editor, Viewer};
+use crate::domain::{NoticeState, Subscriber, SubscriberKind, parse_csv, to_csv};
+use crate::error::{AppError, AppResult};
+use crate::notify::Settings;
+use crate::state::AppState;
+use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter, SubscriberPatch};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A subscriber as the API shows it; the link token never leaves the server, the
+/// webhook secret only in the answer that created it.
+#[derive(Serialize)]
+pub struct SubscriberOut<'a> {
+    id: &'a str,
+    kind: SubscriberKind,
+    page_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    component_ids: &'a [String],
+    confirmed: bool,
+    confirmed_at: Option<DateTime<Utc>>,
+    source: &'a str,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'a str>,
+}
+
+pub fn out(s: &Subscriber, with_secret: bool) -> SubscriberOut<'_> {
+    SubscriberOut {
+        id: &s.id,
+        kind: s.kind,
+        page_id: &s.page_id,
+        email: s.email.as_deref(),
+        url: s.url.as_deref(),
+        component_ids: &s.component_ids,
+        confirmed: s.confirmed,
+        confirmed_at: s.confirmed_at,
+        source: &s.source,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        secret: if with_secret {
+            s.secret.as_deref()
+        } else {
+            None
+        },
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubscriberQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    #[serde(flatten)]
+    filter: SubscriberFilter,
+}
+
+pub async fn list_subscribers(
+    state: web::Data<AppState>,
+    _: Viewer,
+    q: web::Query<SubscriberQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let mut list = state.store.run(|s| s.list_subscribers()).await?;
+    list.retain(|s| q.filter.matches(s));
+    let page = q.list.page(list, |s| &s.id);
+    Ok(json(&serde_json::json!({
+        "data": page.data.iter().map(|s| out(s, false)).collect::<Vec<_>>(),
+        "next_cursor": page.next_cursor,
+    })))
+}
+
+pub async fn post_subscriber(
+    state: web::Data<AppState>,
+    _: Editor,
+    body: web::Json<NewSubscriber>,
+) -> AppResult<HttpResponse> {
+    let done = state
+        .store
+        .run(move |s| s.subscribe(body.into_inner(), SubscribeSource::Api))
+        .await?;
+    Ok(created(&out(&done.subscriber, true)))
+}
+
+pub async fn get_subscriber(
+    state: web::Data<AppState>,
+    _: Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let s = state.store.run(move |s| s.get_subscriber(&id)).await?;
+    Ok(json(&out(&s, false)))
+}
+
+pub async fn patch_subscriber(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+    body: web::Json<SubscriberPatch>,
+) -> AppResult<HttpResponse> {
+    let show_secret = body.secret.is_some();
+    let s = state
+        .store
+        .run(move |s| s.patch_subscriber(&id, body.into_inner()))
+        .await?;
+    Ok(json(&out(&s, show_secret)))
+}
+
+pub async fn delete_subscriber(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    state.store.run(move |s| s.delete_subscriber(&id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    skip_confirmation: Option<bool>,
+}
+
+/// `POST /api/v1/subscribers/import` with a CSV body: all rows or none.
+pub async fn post_import(
+    state: web::Data<AppState>,
+    _: Editor,
+    q: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AppError::invalid("body", "the CSV must be UTF-8 text"))?;
+    let rows = parse_csv(text)
+        .map_err(|(line, m)| AppError::invalid("csv", format!("line {line}: {m}")))?;
+    let q = q.into_inner();
+    let report = state
+        .store
+        .run(move |s| s.import_subscribers(rows, q.page, q.skip_confirmation.unwrap_or(false)))
+        .await?;
+    Ok(json(&report))
+}
+
+/// `GET /api/v1/subscribers/export`: every subscriber matching the filters, as CSV.
+pub async fn get_export(
+    state: web::Data<AppState>,
+    _: Editor,
+    q: web::Query<SubscriberFilter>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let mut list = state.store.run(|s| s.list_subscribers()).await?;
+    list.retain(|s| q.matches(s));
+    Ok(csv_response(&list))
+}
+
+/// A CSV download of subscribers.
+pub fn csv_response(list: &[Subscriber]) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"subscribers.csv\"",
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(to_csv(list))
+}
+
+/// Sends a test to one subscriber now; `Err` carries what went wrong.
+pub async fn send_test(state: &AppState, sub: Subscriber) -> AppResult<Result<(), String>> {
+    let settings = Settings::from_config(&state.config)?;
+    Ok(crate::notify::outbox::send_test(&sub, &settings).await)
+}
+
+/// `POST /api/v1/subscribers/{id}/test`.
+pub async fn post_test(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let sub = state.store.run(move |s| s.get_subscriber(&id)).await?;
+    let address = sub.address().to_string();
+    Ok(match send_test(&state, sub).await? {
+        Ok(()) => json(&serde_json::json!({"delivered": true, "address": address})),
+        Err(e) => json(&serde_json::json!({"delivered": false, "address": address, "error": e})),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    #[serde(default)]
+    state: Option<String>,
+}
+
+/// `GET /api/v1/notices?state=failed`: the outbox, newest first.
+pub async fn list_notices(
+    state: web::Data<AppState>,
+    _: Viewer,
+    q: web::Query<NoticeQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let filter = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<NoticeState>()
+                .map_err(|m| AppError::invalid("state", m))
+        })
+        .transpose()?;
+    let list = state.store.run(move |s| s.list_notices(filter)).await?;
+    let limit = q.list.limit.unwrap_or(100).clamp(1, 500);
+    let start = match &q.list.cursor {
+        Some(c) => list
+            .iter()
+            .position(|n| &n.id == c)
+            .map(|i| i + 1)
+            .unwrap_or(list.len()),
+        None => 0,
+    };
+    let data: Vec<_> = list.iter().skip(start).take(limit).collect();
+    let next = (start + limit < list.len())
+        .then(|| data.last().map(|n| n.id.clone()))
+        .flatten();
+    Ok(json(
+        &serde_json::json!({"data": data, "next_cursor": next}),
+    ))
+}
+
+/// `POST /api/v1/notices/{id}/retry`: a failed notice goes back in the queue.
+pub async fn post_notice_retry(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id2 = id.clone();
+    state
+        .store
+        .run(move |s| s.retry_notices(Some(&id2)))
+        .await?;
+    Ok(json(&state.store.run(move |s| s.get_notice(&id)).await?))
+}

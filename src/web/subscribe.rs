@@ -1,0 +1,400 @@
+//! Public subscription pages: sign up (`/subscribe`, `/p/{slug}/subscribe`), confirm
+//! (`/subscribe/confirm/{token}`), manage (`/subscriptions/{token}`) and unsubscribe
+//! (`/unsubscribe/{token}`, which also takes RFC 8058 one-click POSTs from mail
+//! providers). The token in the link is the only credential; confirming and
+//! unsubscribing need a POST, so link scanners change nothing.
+
+use crate::auth::client_ip;
+use crate::domain::{Audience, Component, Group, Page, sort_components};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{NewSubscriber, SubscribeSource};
+use crate::views::subscribe as views;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
+use maud::Markup;
+
+fn page_html(status: StatusCode, m: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .body(m.into_string())
+}
+
+fn message(status: StatusCode, title: &str, text: &str) -> HttpResponse {
+    page_html(status, crate::views::public::message(title, text))
+}
+
+/// A page and its groups and components in display order.
+struct PageParts {
+    page: Page,
+    groups: Vec<Group>,
+    components: Vec<Component>,
+}
+
+impl PageParts {
+    fn load(s: &crate::store::Store, page: Page) -> AppResult<PageParts> {
+        let mut groups: Vec<Group> = s
+            .list_groups()?
+            .into_iter()
+            .filter(|g| g.page_id == page.id)
+            .collect();
+        groups.sort_by_key(|g| g.position);
+        let mut components: Vec<Component> = s
+            .list_components()?
+            .into_iter()
+            .filter(|c| c.page_ids.contains(&page.id))
+            .collect();
+        sort_components(&mut components, &groups);
+        Ok(PageParts {
+            page,
+            groups,
+            components,
+        })
+    }
+}
+
+/// The public page a request means: the slug, else the custom host, else the default.
+async fn public_page(
+    state: &AppState,
+    req: &HttpRequest,
+    slug: Option<String>,
+) -> AppResult<Option<PageParts>> {
+    let host = req
+        .connection_info()
+        .host()
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    state
+        .store
+        .run(move |s| {
+            let page = match slug {
+                Some(slug) => s.page_by_slug(&slug)?,
+                None => {
+                    let pages = s.list_pages()?;
+                    pages
+                        .iter()
+                        .find(|p| p.custom_host.as_deref() == Some(host.as_str()))
+                        .or_else(|| pages.iter().find(|p| p.slug == "default"))
+                        .cloned()
+                }
+            };
+            match page.filter(|p| p.audience == Audience::Public) {
+                Some(p) => Ok(Some(PageParts::load(s, p)?)),
+                None => Ok(None),
+            }
+        })
+        .await
+}
+
+fn no_page() -> HttpResponse {
+    message(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "No public status page has this address.",
+    )
+}
+
+fn render_form(parts: &PageParts, error: Option<&str>, email: &str, chosen: &[String]) -> Markup {
+    views::subscribe_page(&views::SubscribeView {
+        page: &parts.page,
+        groups: parts.groups.iter().collect(),
+        components: parts.components.iter().collect(),
+        error,
+        email,
+        chosen,
+    })
+}
+
+/// `GET /subscribe`, `GET /p/{slug}/subscribe`.
+async fn show_form(
+    state: &AppState,
+    req: &HttpRequest,
+    slug: Option<String>,
+) -> AppResult<HttpResponse> {
+    let Some(parts) = public_page(state, req, slug).await? else {
+        return Ok(no_page());
+    };
+    Ok(page_html(
+        StatusCode::OK,
+        render_form(&parts, None, "", &[]),
+    ))
+}
+
+pub async fn get_subscribe(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    show_form(&state, &req, None).await
+}
+
+pub async fn get_page_subscribe(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    show_form(&state, &req, Some(slug.into_inner())).await
+}
+
+/// The fields of a posted form, repeated ones included.
+fn form_pairs(req: &HttpRequest, body: &[u8]) -> AppResult<Vec<(String, String)>> {
+    let ct = req.content_type().to_string();
+    if ct != "application/x-www-form-urlencoded" {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "expected a form (application/x-www-form-urlencoded), got {ct:?}"
+        )));
+    }
+    serde_urlencoded::from_bytes(body).map_err(|e| AppError::invalid("form", e.to_string()))
+}
+
+fn field<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// The ticked components; none means the whole page.
+fn chosen(pairs: &[(String, String)]) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == "component_ids")
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// `POST /subscribe`: the same answer whether or not the address is already subscribed.
+async fn sign_up(
+    state: &AppState,
+    req: &HttpRequest,
+    slug: Option<String>,
+    body: &[u8],
+) -> AppResult<HttpResponse> {
+    let Some(parts) = public_page(state, req, slug).await? else {
+        return Ok(no_page());
+    };
+    let pairs = form_pairs(req, body)?;
+    let email = field(&pairs, "email").trim().to_string();
+    let comps = chosen(&pairs);
+    if !field(&pairs, "website").is_empty() {
+        return Ok(page_html(StatusCode::OK, views::check_inbox(&parts.page)));
+    }
+    if let Err(m) = crate::domain::validate::email(&email) {
+        return Ok(page_html(
+            StatusCode::BAD_REQUEST,
+            render_form(&parts, Some(&m), &email, &comps),
+        ));
+    }
+    let ip = client_ip(req, &state.config.trusted_proxies);
+    if state.subscribe_limits.check(ip, &email).is_err() {
+        let msg = "Too many sign-ups from here or for this address; try again in an hour.";
+        return Ok(page_html(
+            StatusCode::TOO_MANY_REQUESTS,
+            render_form(&parts, Some(msg), &email, &comps),
+        ));
+    }
+    let input = NewSubscriber {
+        page: Some(parts.page.id.clone()),
+        email: Some(email.clone()),
+        component_ids: comps.clone(),
+        ..Default::default()
+    };
+    match state
+        .store
+        .run(move |s| s.subscribe(input, SubscribeSource::Form))
+        .await
+    {
+        Ok(_) => Ok(page_html(StatusCode::OK, views::check_inbox(&parts.page))),
+        Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
+            let msg = e.to_string();
+            Ok(page_html(
+                StatusCode::BAD_REQUEST,
+                render_form(&parts, Some(&msg), &email, &comps),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn post_subscribe(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    sign_up(&state, &req, None, &body).await
+}
+
+pub async fn post_page_subscribe(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    sign_up(&state, &req, Some(slug.into_inner()), &body).await
+}
+
+fn link_gone() -> HttpResponse {
+    message(
+        StatusCode::NOT_FOUND,
+        "Link expired",
+        "This link is unknown or has expired. Sign up again on the status page if you still want updates.",
+    )
+}
+
+/// `GET /subscribe/confirm/{token}`: a button, so mail scanners do not confirm.
+pub async fn get_confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let t = token.clone();
+    let Some(sub) = state.store.run(move |s| s.subscriber_by_token(&t)).await? else {
+        return Ok(link_gone());
+    };
+    if sub.is_expired(chrono::Utc::now()) {
+        return Ok(link_gone());
+    }
+    Ok(page_html(
+        StatusCode::OK,
+        views::one_button(
+            "Confirm your subscription",
+            &format!("Confirm that {} should get status updates.", sub.address()),
+            &format!("/subscribe/confirm/{token}"),
+            "Confirm subscription",
+        ),
+    ))
+}
+
+/// `POST /subscribe/confirm/{token}`: confirms and shows the preferences.
+pub async fn post_confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let t = token.clone();
+    match state
+        .store
+        .run(move |s| s.confirm_subscriber(&t, chrono::Utc::now()))
+        .await
+    {
+        Ok(_) => {
+            manage(
+                &state,
+                &token,
+                Some("Subscription confirmed. You will get updates from now on."),
+            )
+            .await
+        }
+        Err(AppError::NotFound(_)) => Ok(link_gone()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn manage(state: &AppState, token: &str, notice: Option<&str>) -> AppResult<HttpResponse> {
+    let t = token.to_string();
+    let found = state
+        .store
+        .run(move |s| {
+            let Some(sub) = s.subscriber_by_token(&t)? else {
+                return Ok(None);
+            };
+            let page = s.get_page(&sub.page_id)?;
+            Ok(Some((sub, PageParts::load(s, page)?)))
+        })
+        .await?;
+    let Some((sub, parts)) = found else {
+        return Ok(link_gone());
+    };
+    if !sub.confirmed {
+        return Ok(link_gone());
+    }
+    Ok(page_html(
+        StatusCode::OK,
+        views::manage_page(&views::ManageView {
+            page: &parts.page,
+            groups: parts.groups.iter().collect(),
+            components: parts.components.iter().collect(),
+            address: sub.address(),
+            chosen: &sub.component_ids,
+            token,
+            notice,
+        }),
+    ))
+}
+
+/// `GET /subscriptions/{token}`.
+pub async fn get_manage(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    manage(&state, &token, None).await
+}
+
+/// `POST /subscriptions/{token}`: saves the chosen components.
+pub async fn post_manage(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let pairs = form_pairs(&req, &body)?;
+    let ids = chosen(&pairs);
+    let t = token.clone();
+    let current = state.store.run(move |s| s.subscriber_by_token(&t)).await?;
+    if !current.is_some_and(|s| s.confirmed) {
+        return Ok(link_gone());
+    }
+    let t = token.clone();
+    match state
+        .store
+        .run(move |s| s.set_subscription_components(&t, ids))
+        .await
+    {
+        Ok(_) => manage(&state, &token, Some("Saved.")).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => Ok(message(
+            StatusCode::BAD_REQUEST,
+            "Not saved",
+            &e.to_string(),
+        )),
+        Err(AppError::NotFound(_)) => Ok(link_gone()),
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /unsubscribe/{token}`: a button (one-click clients POST directly).
+pub async fn get_unsubscribe(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let t = token.clone();
+    let Some(sub) = state.store.run(move |s| s.subscriber_by_token(&t)).await? else {
+        return Ok(page_html(StatusCode::OK, views::unsubscribed(None)));
+    };
+    Ok(page_html(
+        StatusCode::OK,
+        views::one_button(
+            "Unsubscribe",
+            &format!("Stop sending status updates to {}?", sub.address()),
+            &format!("/unsubscribe/{token}"),
+            "Unsubscribe",
+        ),
+    ))
+}
+
+/// `POST /unsubscribe/{token}`: RFC 8058 one-click (`List-Unsubscribe=One-Click`) or the
+/// button. Idempotent: an unknown token answers the same page.
+pub async fn post_unsubscribe(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let t = token.into_inner();
+    let gone = state.store.run(move |s| s.unsubscribe(&t)).await?;
+    if let Some(s) = &gone {
+        tracing::info!(subscriber = %s.id, "unsubscribed");
+    }
+    Ok(page_html(
+        StatusCode::OK,
+        views::unsubscribed(gone.as_ref().map(|s| s.address())),
+    ))
+}
