@@ -165,7 +165,8 @@ fn serve(config: Config) -> AppResult<()> {
     let state = AppState::new(store.clone(), config.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(64)
+        // Probes block a thread each; store work keeps 64 threads of its own.
+        .max_blocking_threads(config.probe_concurrency + 64)
         .build()
         .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
     let users = store.user_count()?;
@@ -209,11 +210,32 @@ fn serve(config: Config) -> AppResult<()> {
         store: store.clone(),
         every: std::time::Duration::from_secs(5),
     };
+    let inbox = state
+        .prober_inbox
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    let prober = inbox.map(|inbox| crate::worker::prober::Prober {
+        store: store.clone(),
+        handle: state.prober.clone(),
+        inbox,
+        concurrency: config.probe_concurrency,
+    });
+    let retention = crate::worker::prober::RetentionWorker {
+        store: store.clone(),
+        raw_retention_days: config.raw_retention_days,
+    };
     rt.block_on(async move {
-        let maintenance = tokio::spawn(worker.run(shutdown));
+        let maintenance = tokio::spawn(worker.run(shutdown.clone()));
+        let retention = tokio::spawn(retention.run(shutdown.clone()));
+        let prober = prober.map(|p| tokio::spawn(p.run(shutdown)));
         let served = crate::web::serve(state, announce).await;
         let _ = stop.send(true);
         let _ = maintenance.await;
+        let _ = retention.await;
+        if let Some(p) = prober {
+            let _ = p.await;
+        }
         served
     })
     .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
@@ -439,6 +461,9 @@ fn send_test_email(config: &Config, address: &str) -> AppResult<()> {
     let out = crate::notify::render::encode(&mail, "test", &settings);
     rt.block_on(mailer.send_now(out))
         .map_err(|e| AppError::Internal(format!("sending to {address} via {smtp}: {e}")))?;
-    println!("sent a test mail to {address} via {smtp} (from {})", settings.from);
+    println!(
+        "sent a test mail to {address} via {smtp} (from {})",
+        settings.from
+    );
     Ok(())
 }

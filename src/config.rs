@@ -50,6 +50,8 @@ pub struct Config {
     pub maintenance_reminder_minutes: u32,
     /// Parallel SMTP connections (and webhook request lanes) of the outbox.
     pub notify_concurrency: usize,
+    /// Probes that may run at the same time.
+    pub probe_concurrency: usize,
 }
 
 /// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
@@ -119,6 +121,9 @@ pub struct ConfigArgs {
     /// Parallel SMTP connections of the outbox [default: 4].
     #[arg(long, global = true, env = "STATUSD_NOTIFY_CONCURRENCY")]
     pub notify_concurrency: Option<usize>,
+    /// Probes that may run at the same time [default: 256].
+    #[arg(long, global = true, env = "STATUSD_PROBE_CONCURRENCY")]
+    pub probe_concurrency: Option<usize>,
 }
 
 /// The TOML file. Unknown keys are an error naming the key.
@@ -142,6 +147,7 @@ struct FileConfig {
     notify_retry_hours: Option<u32>,
     maintenance_reminder_minutes: Option<u32>,
     notify_concurrency: Option<usize>,
+    probe_concurrency: Option<usize>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -256,13 +262,35 @@ impl Config {
         if max_body_bytes < 1024 {
             return Err(AppError::invalid("max_body_bytes", "must be at least 1024"));
         }
-        let notify_retry_hours = a.notify_retry_hours.or(file.notify_retry_hours).unwrap_or(24);
+        let notify_retry_hours = a
+            .notify_retry_hours
+            .or(file.notify_retry_hours)
+            .unwrap_or(24);
         if notify_retry_hours == 0 {
-            return Err(AppError::invalid("notify_retry_hours", "must be at least 1"));
+            return Err(AppError::invalid(
+                "notify_retry_hours",
+                "must be at least 1",
+            ));
         }
-        let notify_concurrency = a.notify_concurrency.or(file.notify_concurrency).unwrap_or(4);
+        let notify_concurrency = a
+            .notify_concurrency
+            .or(file.notify_concurrency)
+            .unwrap_or(4);
         if !(1..=64).contains(&notify_concurrency) {
-            return Err(AppError::invalid("notify_concurrency", "must be between 1 and 64"));
+            return Err(AppError::invalid(
+                "notify_concurrency",
+                "must be between 1 and 64",
+            ));
+        }
+        let probe_concurrency = a
+            .probe_concurrency
+            .or(file.probe_concurrency)
+            .unwrap_or(256);
+        if !(1..=4096).contains(&probe_concurrency) {
+            return Err(AppError::invalid(
+                "probe_concurrency",
+                "must be between 1 and 4096",
+            ));
         }
         Ok(Config {
             listen,
@@ -286,6 +314,7 @@ impl Config {
                 .or(file.maintenance_reminder_minutes)
                 .unwrap_or(60),
             notify_concurrency,
+            probe_concurrency,
         })
     }
 

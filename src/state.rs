@@ -15,12 +15,18 @@ pub struct AppState {
     /// Per-client and per-address limits of the public subscribe form.
     pub subscribe_limits: crate::notify::SubscribeLimits,
     pub page_cache: crate::web::public::PageCache,
+    pub prober: std::sync::Arc<crate::worker::prober::ProberHandle>,
+    /// Taken once by `serve` to start the prober loop.
+    pub prober_inbox: Mutex<Option<crate::worker::prober::ProberInbox>>,
     pub started_at: std::time::Instant,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
+        let (prober, inbox) = crate::worker::prober::handle();
         AppState {
+            prober,
+            prober_inbox: Mutex::new(Some(inbox)),
             store,
             config: Arc::new(config),
             setup_token_hash: Mutex::new(None),

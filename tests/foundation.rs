@@ -179,7 +179,10 @@ fn csrf_token_is_required_on_admin_posts() {
         // Browsers get the refusal as a page, not JSON.
         let (status, page) = text(resp);
         assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
-        assert!(page.contains("<html") && page.contains("CSRF"), "{what}: {page}");
+        assert!(
+            page.contains("<html") && page.contains("CSRF"),
+            "{what}: {page}"
+        );
     }
     assert!(
         component_ids(&server, &owner_key).is_empty(),
@@ -262,12 +265,20 @@ fn viewer_gets_403_on_every_mutating_route() {
                "starts_at": "2099-01-01T00:00:00Z", "ends_at": "2099-01-01T01:00:00Z"}),
     ));
     // Unconfirmed, so its confirmation mail waits in the outbox as a notice.
-    let subscriber = id_of(&post("/api/v1/subscribers", json!({"email": "sub@example.com"})));
+    let subscriber = id_of(&post(
+        "/api/v1/subscribers",
+        json!({"email": "sub@example.com"}),
+    ));
     let (_, notices) = server.api_get("/api/v1/notices", &owner_key);
     let notice = id_of(&notices["data"][0]);
     let template = id_of(&post(
         "/api/v1/templates",
         json!({"name": "Investigating", "body": "We are looking at {{component}}."}),
+    ));
+    // Paused, so the prober never touches it during the test.
+    let monitor = id_of(&post(
+        "/api/v1/monitors",
+        json!({"name": "Site", "target": "http://127.0.0.1:9/", "paused": true}),
     ));
     let (_, keys) = server.api_get("/api/v1/keys", &owner_key);
     let key_count = keys["data"].as_array().unwrap().len();
@@ -288,6 +299,7 @@ fn viewer_gets_403_on_every_mutating_route() {
         format!("/api/v1/incidents/{incident}"),
         format!("/api/v1/maintenance/{maint}"),
         format!("/api/v1/templates/{template}"),
+        format!("/api/v1/monitors/{monitor}"),
     ];
     let snapshot = || -> Vec<Value> {
         objects
@@ -342,9 +354,18 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("/admin/users/{id}/delete", &[]),
         ("/admin/keys", &[("name", "viewer key"), ("role", "owner")]),
         ("/admin/keys/{id}/revoke", &[]),
-        ("/admin/subscribers", &[("kind", "email"), ("address", "viewer-made@example.com")]),
-        ("/admin/subscribers/import", &[("csv", "email\nimported@example.com")]),
-        ("/admin/subscribers/test-email", &[("address", "check@example.com")]),
+        (
+            "/admin/subscribers",
+            &[("kind", "email"), ("address", "viewer-made@example.com")],
+        ),
+        (
+            "/admin/subscribers/import",
+            &[("csv", "email\nimported@example.com")],
+        ),
+        (
+            "/admin/subscribers/test-email",
+            &[("address", "check@example.com")],
+        ),
         ("/admin/subscribers/{id}/test", &[]),
         ("/admin/subscribers/{id}/delete", &[]),
         ("/admin/outbox/retry", &[]),
@@ -397,6 +418,25 @@ fn viewer_gets_403_on_every_mutating_route() {
             &[("name", "Renamed"), ("body", "fake")],
         ),
         ("/admin/templates/{id}/delete", &[]),
+        (
+            "/admin/monitors",
+            &[
+                ("name", "Viewer made"),
+                ("kind", "http"),
+                ("target", "http://127.0.0.1:9/"),
+            ],
+        ),
+        (
+            "/admin/monitors/{id}",
+            &[
+                ("name", "Renamed"),
+                ("kind", "http"),
+                ("target", "http://127.0.0.1:9/"),
+            ],
+        ),
+        ("/admin/monitors/{id}/check", &[]),
+        ("/admin/monitors/{id}/pause", &[]),
+        ("/admin/monitors/{id}/delete", &[]),
     ];
     let mut expected = admin_post_routes_in_source();
     for exempt in ["/admin/setup", "/admin/login", "/admin/logout"] {
@@ -422,6 +462,7 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("incidents") => &incident,
             Some("maintenance") => &maint,
             Some("templates") => &template,
+            Some("monitors") => &monitor,
             other => panic!("no id for {other:?}"),
         };
         let path = pattern.replace("{id}", id).replace("{uid}", &update);
@@ -520,9 +561,17 @@ fn viewer_gets_403_on_every_mutating_route() {
             json!({"name": "Renamed", "body": "fake"}),
         ),
         ("delete", "/api/v1/templates/{id}", json!(null)),
-        ("post", "/api/v1/subscribers", json!({"email": "viewer-made@example.com", "skip_confirmation": true})),
+        (
+            "post",
+            "/api/v1/subscribers",
+            json!({"email": "viewer-made@example.com", "skip_confirmation": true}),
+        ),
         ("post", "/api/v1/subscribers/import", json!(null)),
-        ("patch", "/api/v1/subscribers/{id}", json!({"component_ids": []})),
+        (
+            "patch",
+            "/api/v1/subscribers/{id}",
+            json!({"component_ids": []}),
+        ),
         ("delete", "/api/v1/subscribers/{id}", json!(null)),
         ("post", "/api/v1/subscribers/{id}/test", json!({})),
         ("post", "/api/v1/notices/{id}/retry", json!({})),
@@ -532,10 +581,19 @@ fn viewer_gets_403_on_every_mutating_route() {
             json!({"name": "viewer key", "role": "owner"}),
         ),
         ("delete", "/api/v1/keys/{id}", json!(null)),
+        (
+            "post",
+            "/api/v1/monitors",
+            json!({"name": "Viewer made", "target": "http://127.0.0.1:9/"}),
+        ),
+        ("patch", "/api/v1/monitors/{id}", json!({"name": "Renamed"})),
+        ("delete", "/api/v1/monitors/{id}", json!(null)),
+        ("post", "/api/v1/monitors/{id}/check", json!({})),
     ];
     let registered: HashSet<(String, String)> = statusd::web::routes::API_ROUTES
         .iter()
-        .filter(|(m, _)| *m != "get")
+        // Heartbeat pings are public by design: the secret is the token in the path.
+        .filter(|(m, p)| *m != "get" && !p.starts_with("/api/v1/heartbeat/"))
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
     let tested: HashSet<(String, String)> = api_table
@@ -558,6 +616,7 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("maintenance") => &maint,
             Some("templates") => &template,
             Some("keys") => &some_key,
+            Some("monitors") => &monitor,
             other => panic!("no id for {other:?}"),
         };
         let path = pattern.replace("{id}", id).replace("{update_id}", &update);
@@ -598,6 +657,7 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("/api/v1/incidents", 1),
         ("/api/v1/maintenance", 1),
         ("/api/v1/templates", 1),
+        ("/api/v1/monitors", 1),
     ] {
         let (status, v) = server.api_get(list, &owner_key);
         assert_eq!(status, StatusCode::OK, "{list}: {v}");

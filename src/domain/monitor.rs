@@ -19,7 +19,13 @@ pub enum MonitorKind {
 }
 
 impl MonitorKind {
-    pub const ALL: [MonitorKind; 5] = [MonitorKind::Http, MonitorKind::Tcp, MonitorKind::Dns, MonitorKind::Tls, MonitorKind::Heartbeat];
+    pub const ALL: [MonitorKind; 5] = [
+        MonitorKind::Http,
+        MonitorKind::Tcp,
+        MonitorKind::Dns,
+        MonitorKind::Tls,
+        MonitorKind::Heartbeat,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             MonitorKind::Http => "http",
@@ -35,7 +41,11 @@ impl FromStr for MonitorKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let l = s.trim().to_ascii_lowercase();
-        let l = if l == "keyword" || l == "https" { "http".to_string() } else { l };
+        let l = if l == "keyword" || l == "https" {
+            "http".to_string()
+        } else {
+            l
+        };
         MonitorKind::ALL
             .into_iter()
             .find(|k| k.as_str() == l)
@@ -63,7 +73,9 @@ impl FromStr for OnDown {
             "status" => Ok(OnDown::Status),
             "draft" => Ok(OnDown::Draft),
             "publish" => Ok(OnDown::Publish),
-            other => Err(format!("unknown on_down {other:?}; expected status, draft or publish")),
+            other => Err(format!(
+                "unknown on_down {other:?}; expected status, draft or publish"
+            )),
         }
     }
 }
@@ -118,7 +130,9 @@ impl Monitor {
     /// The parsed schedule; records are validated on write, so this holds.
     pub fn schedule(&self) -> Schedule {
         match (&self.cron, self.interval_seconds) {
-            (Some(c), _) => parse_cron(c).map(|s| Schedule::Cron(Box::new(s))).unwrap_or(Schedule::Interval(60)),
+            (Some(c), _) => parse_cron(c)
+                .map(|s| Schedule::Cron(Box::new(s)))
+                .unwrap_or(Schedule::Interval(60)),
             (None, Some(s)) => Schedule::Interval(s.max(1)),
             (None, None) => Schedule::Interval(60),
         }
@@ -126,8 +140,14 @@ impl Monitor {
 
     /// A stable offset in [0, period) so monitors on the same schedule spread out.
     pub fn jitter_ms(&self, period_ms: u64) -> u64 {
-        let h = self.id.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
-        if period_ms == 0 { 0 } else { h % period_ms.min(30_000) }
+        let h = self.id.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100000001b3)
+        });
+        if period_ms == 0 {
+            0
+        } else {
+            h % period_ms.min(30_000)
+        }
     }
 }
 
@@ -143,7 +163,10 @@ impl Schedule {
     pub fn next_after(&self, t: DateTime<Utc>) -> DateTime<Utc> {
         match self {
             Schedule::Interval(s) => t + chrono::Duration::seconds(*s as i64),
-            Schedule::Cron(c) => c.after(&t).next().unwrap_or(t + chrono::Duration::days(365)),
+            Schedule::Cron(c) => c
+                .after(&t)
+                .next()
+                .unwrap_or(t + chrono::Duration::days(365)),
         }
     }
 
@@ -159,7 +182,11 @@ impl Schedule {
 pub fn parse_cron(expr: &str) -> Result<cron::Schedule, String> {
     let e = expr.trim();
     let fields = e.split_whitespace().count();
-    let full = if fields == 5 { format!("0 {e}") } else { e.to_string() };
+    let full = if fields == 5 {
+        format!("0 {e}")
+    } else {
+        e.to_string()
+    };
     cron::Schedule::from_str(&full).map_err(|err| format!("{e:?} is not a cron expression: {err}"))
 }
 
@@ -192,7 +219,13 @@ pub struct MonitorState {
 impl MonitorState {
     /// Counts a result and reports a threshold crossing. A monitor with no verdict yet
     /// becomes up on its first success and down after `failure_threshold` failures.
-    pub fn record(&mut self, up: bool, failure_threshold: u32, recovery_threshold: u32, at: DateTime<Utc>) -> Transition {
+    pub fn record(
+        &mut self,
+        up: bool,
+        failure_threshold: u32,
+        recovery_threshold: u32,
+        at: DateTime<Utc>,
+    ) -> Transition {
         if up {
             self.consecutive_successes += 1;
             self.consecutive_failures = 0;
@@ -231,7 +264,30 @@ pub struct CheckFailure {
 
 /// Latency histogram bounds (ms): bucket i holds values ≤ BOUNDS[i]; the last is open.
 pub const LATENCY_BOUNDS: [u32; 24] = [
-    1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, u32::MAX,
+    1,
+    2,
+    3,
+    5,
+    7,
+    10,
+    15,
+    20,
+    30,
+    50,
+    75,
+    100,
+    150,
+    200,
+    300,
+    500,
+    750,
+    1000,
+    1500,
+    2000,
+    3000,
+    5000,
+    10000,
+    u32::MAX,
 ];
 
 /// Counts and latency summary of the checks in one hour or day; mergeable.
@@ -250,12 +306,19 @@ impl Bucket {
         if self.histogram.len() != LATENCY_BOUNDS.len() {
             self.histogram = vec![0; LATENCY_BOUNDS.len()];
         }
-        self.latency_min = if self.count == 0 { latency_ms } else { self.latency_min.min(latency_ms) };
+        self.latency_min = if self.count == 0 {
+            latency_ms
+        } else {
+            self.latency_min.min(latency_ms)
+        };
         self.latency_max = self.latency_max.max(latency_ms);
         self.count += 1;
         self.up += up as u32;
         self.latency_sum += latency_ms as u64;
-        let i = LATENCY_BOUNDS.iter().position(|b| latency_ms <= *b).unwrap_or(LATENCY_BOUNDS.len() - 1);
+        let i = LATENCY_BOUNDS
+            .iter()
+            .position(|b| latency_ms <= *b)
+            .unwrap_or(LATENCY_BOUNDS.len() - 1);
         self.histogram[i] += 1;
     }
 
@@ -266,7 +329,11 @@ impl Bucket {
         if self.histogram.len() != LATENCY_BOUNDS.len() {
             self.histogram = vec![0; LATENCY_BOUNDS.len()];
         }
-        self.latency_min = if self.count == 0 { other.latency_min } else { self.latency_min.min(other.latency_min) };
+        self.latency_min = if self.count == 0 {
+            other.latency_min
+        } else {
+            self.latency_min.min(other.latency_min)
+        };
         self.latency_max = self.latency_max.max(other.latency_max);
         self.count += other.count;
         self.up += other.up;
@@ -344,14 +411,28 @@ mod tests {
             (1, 1, "+-+", vec![None, WentDown, WentUp]),
             (3, 1, "+--+", vec![None, None, None, None]),
             (3, 1, "+---", vec![None, None, None, WentDown]),
-            (2, 2, "+--+-++", vec![None, None, WentDown, None, None, None, WentUp]),
-            (1, 3, "-++-+++", vec![WentDown, None, None, None, None, None, WentUp]),
+            (
+                2,
+                2,
+                "+--+-++",
+                vec![None, None, WentDown, None, None, None, WentUp],
+            ),
+            (
+                1,
+                3,
+                "-++-+++",
+                vec![WentDown, None, None, None, None, None, WentUp],
+            ),
             (2, 1, "--", vec![None, WentDown]),
             (3, 2, "+-+-+-+-", vec![None; 8]),
         ];
         for (ft, rt, results, want) in cases {
             let mut s = MonitorState::default();
-            let got: Vec<Transition> = results.chars().enumerate().map(|(i, c)| s.record(c == '+', ft, rt, t(i as i64))).collect();
+            let got: Vec<Transition> = results
+                .chars()
+                .enumerate()
+                .map(|(i, c)| s.record(c == '+', ft, rt, t(i as i64)))
+                .collect();
             assert_eq!(got, want, "thresholds {ft}/{rt} results {results}");
         }
     }
@@ -360,9 +441,15 @@ mod tests {
     fn cron_accepts_five_fields_and_day_names() {
         let s = parse_cron("*/5 * * * MON-FRI").unwrap();
         let monday = Utc.with_ymd_and_hms(2026, 11, 23, 10, 2, 0).unwrap();
-        assert_eq!(s.after(&monday).next().unwrap(), Utc.with_ymd_and_hms(2026, 11, 23, 10, 5, 0).unwrap());
+        assert_eq!(
+            s.after(&monday).next().unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 23, 10, 5, 0).unwrap()
+        );
         let saturday = Utc.with_ymd_and_hms(2026, 11, 28, 10, 2, 0).unwrap();
-        assert_eq!(s.after(&saturday).next().unwrap(), Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap());
+        assert_eq!(
+            s.after(&saturday).next().unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()
+        );
         assert!(parse_cron("0/30 * * * * *").is_ok());
         let err = parse_cron("every minute").unwrap_err();
         assert!(err.contains("every minute"), "{err}");
@@ -391,9 +478,21 @@ mod tests {
             created_at: t(0),
             updated_at: t(0),
         };
-        let offsets: std::collections::HashSet<u64> =
-            (0..1000).map(|i| Monitor { id: format!("01M{i:023}"), ..base.clone() }.jitter_ms(30_000) / 100).collect();
-        assert!(offsets.len() > 250, "1000 monitors land in {} of 300 100-ms slots", offsets.len());
+        let offsets: std::collections::HashSet<u64> = (0..1000)
+            .map(|i| {
+                Monitor {
+                    id: format!("01M{i:023}"),
+                    ..base.clone()
+                }
+                .jitter_ms(30_000)
+                    / 100
+            })
+            .collect();
+        assert!(
+            offsets.len() > 250,
+            "1000 monitors land in {} of 300 100-ms slots",
+            offsets.len()
+        );
     }
 
     proptest::proptest! {

@@ -4,8 +4,8 @@
 pub mod codec;
 mod components;
 mod incidents;
-mod monitors;
 mod migrate;
+mod monitors;
 mod outbox;
 mod pages;
 mod subscribers;
@@ -103,11 +103,21 @@ impl Store {
         &self,
         f: impl FnOnce(&WriteTransaction) -> AppResult<T>,
     ) -> AppResult<T> {
+        let out = self.write_quiet(f)?;
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(out)
+    }
+
+    /// A durable write that does not invalidate rendered pages (routine check results:
+    /// pages pick up new rollups on their own schedule).
+    pub(crate) fn write_quiet<T>(
+        &self,
+        f: impl FnOnce(&WriteTransaction) -> AppResult<T>,
+    ) -> AppResult<T> {
         let mut txn = self.inner.db.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
         let out = f(&txn)?;
         txn.commit()?;
-        self.inner.generation.fetch_add(1, Ordering::AcqRel);
         Ok(out)
     }
 

@@ -3,8 +3,8 @@
 
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{
-    Bucket, CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, OnDown, at, day_start,
-    hour_start, parse_cron, validate,
+    Bucket, CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState,
+    OnDown, at, day_start, hour_start, parse_cron, validate,
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
@@ -85,7 +85,11 @@ pub fn validate_target(kind: MonitorKind, target: &str) -> Result<String, String
             _ => (t, None),
         };
         let port = match (port, default_port) {
-            (Some(p), _) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| format!("port {p:?} must be 1-65535"))?,
+            (Some(p), _) => p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("port {p:?} must be 1-65535"))?,
             (None, Some(d)) => d,
             (None, None) => return Err(format!("{t:?} needs a port, like db.example.com:5432")),
         };
@@ -97,9 +101,15 @@ pub fn validate_target(kind: MonitorKind, target: &str) -> Result<String, String
     };
     match kind {
         MonitorKind::Http => {
-            let rest = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://")).ok_or_else(|| format!("{t:?} must start with http:// or https://"))?;
+            let rest = t
+                .strip_prefix("https://")
+                .or_else(|| t.strip_prefix("http://"))
+                .ok_or_else(|| format!("{t:?} must start with http:// or https://"))?;
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-            let host = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+            let host = authority
+                .rsplit_once('@')
+                .map(|(_, h)| h)
+                .unwrap_or(authority);
             if host.is_empty() || host.contains(' ') {
                 return Err(format!("{t:?} has no host"));
             }
@@ -125,16 +135,24 @@ fn apply_input(m: &mut Monitor, input: MonitorInput, txn: &WriteTransaction) -> 
     m.target = validate_target(m.kind, &m.target).map_err(|e| invalid("target", e))?;
     if let Some(c) = input.check {
         if !(c.is_object() || c.is_null()) {
-            return Err(invalid("check", "must be an object of settings for the kind"));
+            return Err(invalid(
+                "check",
+                "must be an object of settings for the kind",
+            ));
         }
         m.check = c;
     }
     match (input.interval_seconds, input.cron) {
-        (Some(_), Some(_)) => return Err(invalid("cron", "give interval_seconds or cron, not both")),
+        (Some(_), Some(_)) => {
+            return Err(invalid("cron", "give interval_seconds or cron, not both"));
+        }
         (Some(0), None) => return Err(invalid("interval_seconds", "must be at least 1")),
         (Some(s), None) => {
             if s > 31 * 86400 {
-                return Err(invalid("interval_seconds", "must be at most 2678400 (31 days)"));
+                return Err(invalid(
+                    "interval_seconds",
+                    "must be at most 2678400 (31 days)",
+                ));
             }
             (m.interval_seconds, m.cron) = (Some(s), None);
         }
@@ -171,7 +189,9 @@ fn apply_input(m: &mut Monitor, input: MonitorInput, txn: &WriteTransaction) -> 
             m.component_id = Some(c);
         }
         if let Some(s) = p.incident_severity {
-            m.severity = s.parse().map_err(|e: String| invalid("alert_policy.incident_severity", e))?;
+            m.severity = s
+                .parse()
+                .map_err(|e: String| invalid("alert_policy.incident_severity", e))?;
         }
         if let Some(create) = p.create_status_page_incident {
             m.on_down = match (create, p.draft.unwrap_or(false)) {
@@ -187,17 +207,25 @@ fn apply_input(m: &mut Monitor, input: MonitorInput, txn: &WriteTransaction) -> 
     if let Some(c) = &m.component_id
         && get::<Component, _>(&txn.open_table(tables::COMPONENTS)?, c)?.is_none()
     {
-        return Err(AppError::UnknownIds { field: "component_id".into(), message: format!("unknown component id: {c}") });
+        return Err(AppError::UnknownIds {
+            field: "component_id".into(),
+            message: format!("unknown component id: {c}"),
+        });
     }
     if let Some(o) = input.on_down {
         m.on_down = o.parse().map_err(|e: String| invalid("on_down", e))?;
     }
     if m.on_down != OnDown::Status && m.component_id.is_none() && m.on_down != OnDown::Draft {
         // A published incident without a component would change nothing on the page.
-        return Err(invalid("component_id", "a monitor that publishes incidents needs the component it drives"));
+        return Err(invalid(
+            "component_id",
+            "a monitor that publishes incidents needs the component it drives",
+        ));
     }
     if let Some(s) = input.down_status {
-        m.down_status = s.parse::<ComponentStatus>().map_err(|e| invalid("down_status", e))?;
+        m.down_status = s
+            .parse::<ComponentStatus>()
+            .map_err(|e| invalid("down_status", e))?;
     }
     if let Some(s) = input.severity {
         m.severity = s.parse::<Impact>().map_err(|e| invalid("severity", e))?;
@@ -230,8 +258,15 @@ impl Store {
         if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(invalid("name", "must not be empty"));
         }
-        let kind: MonitorKind = input.kind.as_deref().unwrap_or("http").parse().map_err(|e: String| invalid("kind", e))?;
-        if kind != MonitorKind::Heartbeat && input.target.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        let kind: MonitorKind = input
+            .kind
+            .as_deref()
+            .unwrap_or("http")
+            .parse()
+            .map_err(|e: String| invalid("kind", e))?;
+        if kind != MonitorKind::Heartbeat
+            && input.target.as_deref().is_none_or(|t| t.trim().is_empty())
+        {
             return Err(invalid("target", "must not be empty"));
         }
         self.write(|txn| {
@@ -260,22 +295,26 @@ impl Store {
             apply_input(&mut m, input, txn)?;
             if m.kind == MonitorKind::Heartbeat {
                 let token = crate::auth::random_token();
-                txn.open_table(tables::HEARTBEATS)?.insert(token.as_str(), m.id.as_str())?;
+                txn.open_table(tables::HEARTBEATS)?
+                    .insert(token.as_str(), m.id.as_str())?;
                 m.heartbeat_token = Some(token);
             }
-            txn.open_table(tables::MONITORS)?.insert(m.id.as_str(), &m)?;
+            txn.open_table(tables::MONITORS)?
+                .insert(m.id.as_str(), &m)?;
             Ok(m)
         })
     }
 
     pub fn update_monitor(&self, id: &str, input: MonitorInput) -> AppResult<Monitor> {
         self.write(|txn| {
-            let mut m: Monitor = get(&txn.open_table(tables::MONITORS)?, id)?.ok_or_else(|| AppError::NotFound(format!("monitor {id}")))?;
+            let mut m: Monitor = get(&txn.open_table(tables::MONITORS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("monitor {id}")))?;
             let was = m.kind;
             apply_input(&mut m, input, txn)?;
             if was != m.kind && m.kind == MonitorKind::Heartbeat && m.heartbeat_token.is_none() {
                 let token = crate::auth::random_token();
-                txn.open_table(tables::HEARTBEATS)?.insert(token.as_str(), m.id.as_str())?;
+                txn.open_table(tables::HEARTBEATS)?
+                    .insert(token.as_str(), m.id.as_str())?;
                 m.heartbeat_token = Some(token);
             }
             m.updated_at = Utc::now();
@@ -287,16 +326,21 @@ impl Store {
     /// Deletes a monitor with its state, results and rollups.
     pub fn delete_monitor(&self, id: &str) -> AppResult<()> {
         self.write(|txn| {
-            let m: Monitor = get(&txn.open_table(tables::MONITORS)?, id)?.ok_or_else(|| AppError::NotFound(format!("monitor {id}")))?;
+            let m: Monitor = get(&txn.open_table(tables::MONITORS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("monitor {id}")))?;
             txn.open_table(tables::MONITORS)?.remove(id)?;
             txn.open_table(tables::MONITOR_STATE)?.remove(id)?;
             if let Some(t) = &m.heartbeat_token {
                 txn.open_table(tables::HEARTBEATS)?.remove(t.as_str())?;
             }
-            txn.open_table(tables::RESULTS)?.retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
-            txn.open_table(tables::FAILURES)?.retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
-            txn.open_table(tables::HOURLY)?.retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
-            txn.open_table(tables::DAILY)?.retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
+            txn.open_table(tables::RESULTS)?
+                .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
+            txn.open_table(tables::FAILURES)?
+                .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
+            txn.open_table(tables::HOURLY)?
+                .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
+            txn.open_table(tables::DAILY)?
+                .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
             Ok(())
         })
     }
@@ -306,12 +350,19 @@ impl Store {
     }
 
     pub fn get_monitor(&self, id: &str) -> AppResult<Monitor> {
-        get(&self.read()?.open_table(tables::MONITORS)?, id)?.ok_or_else(|| AppError::NotFound(format!("monitor {id}")))
+        get(&self.read()?.open_table(tables::MONITORS)?, id)?
+            .ok_or_else(|| AppError::NotFound(format!("monitor {id}")))
     }
 
     pub fn monitor_by_heartbeat(&self, token: &str) -> AppResult<Option<Monitor>> {
         let txn = self.read()?;
-        let Some(id) = txn.open_table(tables::HEARTBEATS)?.get(token)?.map(|v| v.value().to_string()) else { return Ok(None) };
+        let Some(id) = txn
+            .open_table(tables::HEARTBEATS)?
+            .get(token)?
+            .map(|v| v.value().to_string())
+        else {
+            return Ok(None);
+        };
         get(&txn.open_table(tables::MONITORS)?, &id)
     }
 
@@ -328,7 +379,7 @@ impl Store {
 
     /// Writes a state at once (transitions must survive a crash).
     pub fn put_monitor_state(&self, id: &str, state: &MonitorState) -> AppResult<()> {
-        self.write(|txn| {
+        self.write_quiet(|txn| {
             txn.open_table(tables::MONITOR_STATE)?.insert(id, state)?;
             Ok(())
         })
@@ -336,11 +387,15 @@ impl Store {
 
     /// Stores a batch of results and the states they produced in one transaction: packed
     /// raw entries, failure details, and the hourly and daily rollups.
-    pub fn record_results(&self, rows: &[ResultRow], states: &[(String, MonitorState)]) -> AppResult<()> {
+    pub fn record_results(
+        &self,
+        rows: &[ResultRow],
+        states: &[(String, MonitorState)],
+    ) -> AppResult<()> {
         if rows.is_empty() && states.is_empty() {
             return Ok(());
         }
-        self.write(|txn| {
+        self.write_quiet(|txn| {
             let mut raw = txn.open_table(tables::RESULTS)?;
             let mut failures = txn.open_table(tables::FAILURES)?;
             let mut hourly = txn.open_table(tables::HOURLY)?;
@@ -353,16 +408,28 @@ impl Store {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => {
                         let key = (r.monitor_id.as_str(), h);
-                        let bytes = raw.get(key)?.map(|v| v.value().to_vec()).unwrap_or_default();
+                        let bytes = raw
+                            .get(key)?
+                            .map(|v| v.value().to_vec())
+                            .unwrap_or_default();
                         let bucket = hourly.get(key)?.map(|v| v.value()).unwrap_or_default();
                         e.insert((bytes, bucket))
                     }
                 };
-                entry.0.extend_from_slice(&pack((r.at.timestamp() - h).clamp(0, 3599) as u16, r.latency_ms, r.up));
+                entry.0.extend_from_slice(&pack(
+                    (r.at.timestamp() - h).clamp(0, 3599) as u16,
+                    r.latency_ms,
+                    r.up,
+                ));
                 entry.1.add(r.up, r.latency_ms);
-                days.entry((r.monitor_id.clone(), day_start(r.at))).or_default().add(r.up, r.latency_ms);
+                days.entry((r.monitor_id.clone(), day_start(r.at)))
+                    .or_default()
+                    .add(r.up, r.latency_ms);
                 if let Some(err) = &r.error {
-                    let detail = CheckFailure { error: err.chars().take(300).collect(), latency_ms: r.latency_ms };
+                    let detail = CheckFailure {
+                        error: err.chars().take(300).collect(),
+                        latency_ms: r.latency_ms,
+                    };
                     failures.insert((r.monitor_id.as_str(), r.at.timestamp_millis()), &detail)?;
                 }
             }
@@ -371,7 +438,10 @@ impl Store {
                 hourly.insert((id.as_str(), *h), bucket)?;
             }
             for ((id, d), add) in &days {
-                let mut b = daily.get((id.as_str(), *d))?.map(|v| v.value()).unwrap_or_default();
+                let mut b = daily
+                    .get((id.as_str(), *d))?
+                    .map(|v| v.value())
+                    .unwrap_or_default();
                 b.merge(add);
                 daily.insert((id.as_str(), *d), &b)?;
             }
@@ -384,7 +454,12 @@ impl Store {
     }
 
     /// Raw results of a monitor in [from, to), oldest first.
-    pub fn monitor_results(&self, id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<Vec<StoredResult>> {
+    pub fn monitor_results(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> AppResult<Vec<StoredResult>> {
         let txn = self.read()?;
         let raw = txn.open_table(tables::RESULTS)?;
         let (f, t) = (from.timestamp(), to.timestamp());
@@ -398,19 +473,37 @@ impl Store {
     }
 
     /// Failure details of a monitor in [from, to), newest first.
-    pub fn monitor_failures(&self, id: &str, from: DateTime<Utc>, to: DateTime<Utc>, limit: usize) -> AppResult<Vec<(DateTime<Utc>, CheckFailure)>> {
+    pub fn monitor_failures(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: usize,
+    ) -> AppResult<Vec<(DateTime<Utc>, CheckFailure)>> {
         let txn = self.read()?;
         let table = txn.open_table(tables::FAILURES)?;
         let mut out = Vec::new();
-        for row in table.range((id, from.timestamp_millis())..(id, to.timestamp_millis()))?.rev().take(limit) {
+        for row in table
+            .range((id, from.timestamp_millis())..(id, to.timestamp_millis()))?
+            .rev()
+            .take(limit)
+        {
             let (k, v) = row?;
-            out.push((DateTime::from_timestamp_millis(k.value().1).unwrap_or_default(), v.value()));
+            out.push((
+                DateTime::from_timestamp_millis(k.value().1).unwrap_or_default(),
+                v.value(),
+            ));
         }
         Ok(out)
     }
 
     /// Daily buckets of several monitors merged per day, for days in [from, to).
-    pub fn daily_buckets(&self, monitor_ids: &[String], from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<HashMap<i64, Bucket>> {
+    pub fn daily_buckets(
+        &self,
+        monitor_ids: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> AppResult<HashMap<i64, Bucket>> {
         let txn = self.read()?;
         let table = txn.open_table(tables::DAILY)?;
         let mut out: HashMap<i64, Bucket> = HashMap::new();
@@ -424,7 +517,12 @@ impl Store {
     }
 
     /// Hourly buckets of one monitor in [from, to).
-    pub fn hourly_buckets(&self, id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<Vec<(DateTime<Utc>, Bucket)>> {
+    pub fn hourly_buckets(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> AppResult<Vec<(DateTime<Utc>, Bucket)>> {
         let txn = self.read()?;
         let table = txn.open_table(tables::HOURLY)?;
         let mut out = Vec::new();
@@ -441,14 +539,22 @@ impl Store {
         let raw_cut = hour_start(now - Duration::days(raw_retention_days as i64));
         let hourly_cut = hour_start(now - Duration::days(90));
         let monitors: Vec<String> = self.list_monitors()?.into_iter().map(|m| m.id).collect();
-        self.write(|txn| {
+        self.write_quiet(|txn| {
             let mut raw = txn.open_table(tables::RESULTS)?;
             let mut failures = txn.open_table(tables::FAILURES)?;
             let mut hourly = txn.open_table(tables::HOURLY)?;
             for id in &monitors {
-                raw.retain_in((id.as_str(), i64::MIN)..(id.as_str(), raw_cut), |_, _| false)?;
-                failures.retain_in((id.as_str(), i64::MIN)..(id.as_str(), raw_cut * 1000), |_, _| false)?;
-                hourly.retain_in((id.as_str(), i64::MIN)..(id.as_str(), hourly_cut), |_, _| false)?;
+                raw.retain_in((id.as_str(), i64::MIN)..(id.as_str(), raw_cut), |_, _| {
+                    false
+                })?;
+                failures.retain_in(
+                    (id.as_str(), i64::MIN)..(id.as_str(), raw_cut * 1000),
+                    |_, _| false,
+                )?;
+                hourly.retain_in(
+                    (id.as_str(), i64::MIN)..(id.as_str(), hourly_cut),
+                    |_, _| false,
+                )?;
             }
             Ok(())
         })
@@ -497,9 +603,21 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                StoredResult { at: h, up: true, latency_ms: 5 },
-                StoredResult { at: h + 3599, up: false, latency_ms: 65535 },
-                StoredResult { at: h + 30, up: true, latency_ms: 123 }
+                StoredResult {
+                    at: h,
+                    up: true,
+                    latency_ms: 5
+                },
+                StoredResult {
+                    at: h + 3599,
+                    up: false,
+                    latency_ms: 65535
+                },
+                StoredResult {
+                    at: h + 30,
+                    up: true,
+                    latency_ms: 123
+                }
             ]
         );
     }

@@ -3,8 +3,8 @@
 
 use super::codec::Json;
 use crate::domain::{
-    ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor, MonitorState, Page,
-    Session, Template, User,
+    ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
+    MonitorState, Page, Session, Template, User,
 };
 use crate::domain::{Notice, Subscriber};
 use redb::TableDefinition;
@@ -45,13 +45,15 @@ pub const EVENTS: TableDefinition<&str, Json<Event>> = TableDefinition::new("eve
 pub const MONITORS: TableDefinition<&str, Json<Monitor>> = TableDefinition::new("monitors");
 /// key: monitor id → live state (up/down, counters, open incident). Written by the prober
 /// at every transition and with each batch of results.
-pub const MONITOR_STATE: TableDefinition<&str, Json<MonitorState>> = TableDefinition::new("monitor_state");
+pub const MONITOR_STATE: TableDefinition<&str, Json<MonitorState>> =
+    TableDefinition::new("monitor_state");
 /// key: (monitor id, hour start) → packed routine results of that hour, 5 bytes each:
 /// offset in the hour (u16 s), latency (u16 ms, saturating), up (u8). Pruned after
 /// `raw_retention_days`. Written by the prober's batch writer.
 pub const RESULTS: TableDefinition<(&str, i64), &[u8]> = TableDefinition::new("results");
 /// key: (monitor id, time in ms) → failure detail (error text). Pruned with `RESULTS`.
-pub const FAILURES: TableDefinition<(&str, i64), Json<CheckFailure>> = TableDefinition::new("failures");
+pub const FAILURES: TableDefinition<(&str, i64), Json<CheckFailure>> =
+    TableDefinition::new("failures");
 /// key: (monitor id, hour start) → rollup bucket; kept 90 days.
 pub const HOURLY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("hourly");
 /// key: (monitor id, UTC day start) → rollup bucket; kept for years.
@@ -60,12 +62,14 @@ pub const DAILY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::n
 pub const HEARTBEATS: TableDefinition<&str, &str> = TableDefinition::new("heartbeats");
 /// key: subscriber id → subscriber (email, webhook, Slack, Discord). Written by the
 /// subscribe form, the subscribers admin/API and imports.
-pub const SUBSCRIBERS: TableDefinition<&str, Json<Subscriber>> = TableDefinition::new("subscribers");
+pub const SUBSCRIBERS: TableDefinition<&str, Json<Subscriber>> =
+    TableDefinition::new("subscribers");
 /// key: page id, kind and address (`domain::subscriber_key`) → subscriber id. Unique index
 /// kept with `SUBSCRIBERS`.
 pub const SUBSCRIBER_KEYS: TableDefinition<&str, &str> = TableDefinition::new("subscriber_keys");
 /// key: link token of the confirm/manage/unsubscribe links → subscriber id. Kept with `SUBSCRIBERS`.
-pub const SUBSCRIBER_TOKENS: TableDefinition<&str, &str> = TableDefinition::new("subscriber_tokens");
+pub const SUBSCRIBER_TOKENS: TableDefinition<&str, &str> =
+    TableDefinition::new("subscriber_tokens");
 /// key: notice id (`{event id}.{subscriber id}`, or `confirm.…`) → one outgoing message to one
 /// recipient, written before any attempt. Written by the fan-out and the outbox worker.
 pub const NOTICES: TableDefinition<&str, Json<Notice>> = TableDefinition::new("notices");

@@ -29,9 +29,10 @@ pub struct Nav<'a> {
     pub csrf: &'a str,
 }
 
-const ADMIN_LINKS: [(&str, &str); 10] = [
+const ADMIN_LINKS: [(&str, &str); 11] = [
     ("/admin", "Overview"),
     ("/admin/incidents", "Incidents"),
+    ("/admin/monitors", "Monitors"),
     ("/admin/maintenance", "Maintenance"),
     ("/admin/components", "Components"),
     ("/admin/pages", "Pages"),

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod admin_incidents;
+pub mod admin_monitors;
 pub mod admin_subscribers;
 pub mod incident;
 pub mod layout;

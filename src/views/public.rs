@@ -20,13 +20,45 @@ pub struct PageView<'a> {
     pub active_incidents: Vec<&'a Incident>,
     pub active_maintenance: Vec<&'a Maintenance>,
     pub upcoming_maintenance: Vec<&'a Maintenance>,
+    /// 90-day uptime bars by component id (monitored components only).
+    pub bars: &'a std::collections::HashMap<String, Vec<DayBar>>,
+}
+
+/// One day of a component's uptime history.
+#[derive(Debug, Clone)]
+pub struct DayBar {
+    pub day: chrono::NaiveDate,
+    pub uptime: Option<f64>,
+    pub incidents: Vec<String>,
+}
+
+/// 90 day bars with the overall uptime; each bar's title tells the day, uptime and incidents.
+fn uptime_bars(bars: &[DayBar]) -> Markup {
+    let (mut up, mut n) = (0.0, 0);
+    for b in bars.iter().filter_map(|b| b.uptime) {
+        up += b;
+        n += 1;
+    }
+    let overall = (n > 0).then(|| up / n as f64);
+    html! {
+        div.uptime {
+            div.bars role="img" aria-label={"90-day uptime " (overall.map(|u| format!("{u:.2} %")).unwrap_or_else(|| "no data".into()))} {
+                @for b in bars {
+                    @let class = if b.uptime.is_some_and(|u| u < 99.9) || b.uptime.is_none() { crate::domain::bar_class(b.uptime) } else if !b.incidents.is_empty() { "minor" } else { "up" };
+                    @let text = format!("{}: {}{}", b.day.format("%d %b %Y"), b.uptime.map(|u| format!("{u:.2} % uptime")).unwrap_or_else(|| "no data".into()), if b.incidents.is_empty() { String::new() } else { format!(" · {}", b.incidents.join("; ")) });
+                    i class={"bar " (class)} title=(text) {}
+                }
+            }
+            div.legend { span { "90 days ago" } span.pct { (overall.map(|u| format!("{u:.2} % uptime")).unwrap_or_default()) } span { "Today" } }
+        }
+    }
 }
 
 fn status_class(c: &Component) -> &'static str {
     c.status.as_str()
 }
 
-fn component_row(c: &Component) -> Markup {
+fn component_row(c: &Component, bars: Option<&Vec<DayBar>>) -> Markup {
     html! {
         li.component data-component=(c.name) {
             div.cname {
@@ -36,6 +68,7 @@ fn component_row(c: &Component) -> Markup {
                 }
             }
             span class={"status " (status_class(c))} { (super::layout::dot(status_class(c))) (c.status.label()) }
+            @if let Some(b) = bars { (uptime_bars(b)) }
         }
     }
 }
@@ -75,7 +108,7 @@ pub fn page(v: &PageView) -> Markup {
                     }
                 }
                 @if !ungrouped.is_empty() {
-                    ul.components { @for c in &ungrouped { (component_row(c)) } }
+                    ul.components { @for c in &ungrouped { (component_row(c, v.bars.get(&c.id))) } }
                 }
                 @for g in &v.groups {
                     @let members: Vec<&&Component> = v.components.iter().filter(|c| c.group_id.as_deref() == Some(g.id.as_str())).collect();
@@ -85,11 +118,14 @@ pub fn page(v: &PageView) -> Markup {
                             span.name { (g.name) }
                             span class={"status " (gs.as_str())} { (super::layout::dot(gs.as_str())) (gs.label()) }
                         }
-                        ul.components { @for c in &members { (component_row(c)) } }
+                        ul.components { @for c in &members { (component_row(c, v.bars.get(&c.id))) } }
                     }
                 }
                 @if v.components.is_empty() {
                     p.empty { "No components yet." }
+                }
+                @if v.page.audience == crate::domain::Audience::Public {
+                    (super::subscribe::subscribe_box(&v.page.slug))
                 }
                 footer.pagefoot {
                     span { "Updated " (incident::time(v.updated, v.ctx.tz, true)) }

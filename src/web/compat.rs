@@ -611,6 +611,7 @@ mod tests {
             components: vec![api],
             incidents: vec![incident],
             maintenance: vec![maintenance],
+            bars: Default::default(),
         }
     }
 

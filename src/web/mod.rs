@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod compat;
 pub mod feeds;
+pub mod metrics;
 pub mod public;
 pub mod routes;
 pub mod subscribe;
@@ -44,10 +45,20 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
 }
 
 /// Browsers get errors outside `/api` as a readable page rather than JSON.
+/// Whether a path belongs to a JSON API (`/api/...` or a page's `/p/{slug}/api/...`),
+/// whose errors stay JSON.
+fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/")
+        || (path.starts_with("/p/")
+            && path
+                .splitn(4, '/')
+                .nth(3)
+                .is_some_and(|rest| rest.starts_with("api/")))
+}
+
 fn html_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let message = res.response().extensions().get::<ErrorMessage>().cloned();
-    let (Some(ErrorMessage(message)), false) = (message, res.request().path().starts_with("/api/"))
-    else {
+    let (Some(ErrorMessage(message)), false) = (message, is_api_path(res.request().path())) else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     };
     let status = res.status();
@@ -63,7 +74,7 @@ fn html_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResp
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
-    if req.path().starts_with("/api/") {
+    if is_api_path(req.path()) {
         return actix_web::ResponseError::error_response(&AppError::NotFound(format!(
             "route {} {}",
             req.method(),
@@ -112,4 +123,24 @@ pub async fn serve(state: web::Data<AppState>, on_bound: impl FnOnce()) -> std::
     let server = server.bind(&cfg.listen)?;
     on_bound();
     server.run().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_api_path;
+
+    #[test]
+    fn api_paths_keep_json_errors() {
+        for (path, api) in [
+            ("/api/v1/components", true),
+            ("/api/v2/summary.json", true),
+            ("/p/acme/api/v2/summary.json", true),
+            ("/p/acme", false),
+            ("/p/api/history", false),
+            ("/admin/api", false),
+            ("/", false),
+        ] {
+            assert_eq!(is_api_path(path), api, "{path}");
+        }
+    }
 }

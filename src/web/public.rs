@@ -10,8 +10,9 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::IncidentFilter;
+use crate::store::{IncidentFilter, Store};
 use crate::views;
+use crate::views::public::DayBar;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -30,6 +31,8 @@ pub struct Snapshot {
     pub incidents: Vec<Incident>,
     /// All maintenance windows, soonest start first.
     pub maintenance: Vec<Maintenance>,
+    /// 90 daily uptime bars per component that a monitor drives.
+    pub bars: HashMap<String, Vec<DayBar>>,
 }
 
 impl Snapshot {
@@ -222,7 +225,10 @@ pub struct PageCache {
 impl PageCache {
     /// The current snapshot, reloaded from the store when anything changed.
     pub async fn snapshot(&self, state: &AppState) -> AppResult<Arc<Snapshot>> {
-        let generation = state.store.generation();
+        // Uptime bars change with routine results, which do not bump the store's
+        // generation; the snapshot is also rebuilt every five minutes to pick them up.
+        let window = Utc::now().timestamp() / 300;
+        let generation = (state.store.generation() << 24) | (window as u64 & 0xff_ffff);
         if let Some(s) = self.snapshot.read().map_err(poisoned)?.as_ref()
             && s.generation == generation
         {
@@ -241,6 +247,7 @@ impl PageCache {
                         ..Default::default()
                     })?,
                     maintenance: s.list_maintenance()?,
+                    bars: uptime_bars(s, Utc::now())?,
                 })
             })
             .await?;
@@ -364,6 +371,55 @@ fn page_not_found() -> HttpResponse {
     )
 }
 
+/// The last 90 days of each monitored component: uptime from the daily rollups of the
+/// monitors that drive it, and the titles of incidents that touched it that day.
+fn uptime_bars(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Vec<DayBar>>> {
+    let monitors = s.list_monitors()?;
+    let incidents = s.list_incidents(&IncidentFilter {
+        state: Some(IncidentState::Published),
+        ..Default::default()
+    })?;
+    let today = now.date_naive();
+    let first = today - chrono::Duration::days(89);
+    let from = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let mut out = HashMap::new();
+    for c in s.list_components()? {
+        let ids: Vec<String> = monitors
+            .iter()
+            .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
+            .map(|m| m.id.clone())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let days = s.daily_buckets(&ids, from, now + chrono::Duration::days(1))?;
+        let bars = (0..90)
+            .map(|i| {
+                let day = first + chrono::Duration::days(i);
+                let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+                let end = start + chrono::Duration::days(1);
+                let bucket = days.get(&start.timestamp());
+                let titles = incidents
+                    .iter()
+                    .filter(|inc| {
+                        inc.components.iter().any(|a| a.id == c.id)
+                            && inc.started_at < end
+                            && inc.resolved_at.is_none_or(|r| r >= start)
+                    })
+                    .map(|inc| inc.title.clone())
+                    .collect();
+                DayBar {
+                    day,
+                    uptime: bucket.and_then(|b| b.uptime()),
+                    incidents: titles,
+                }
+            })
+            .collect();
+        out.insert(c.id.clone(), bars);
+    }
+    Ok(out)
+}
+
 fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
     let d = snap.page_data(page);
     let html = views::public::page(&views::public::PageView {
@@ -377,6 +433,7 @@ fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
         active_incidents: d.active_incidents(),
         active_maintenance: d.active_maintenance(),
         upcoming_maintenance: d.upcoming_maintenance(),
+        bars: &snap.bars,
     })
     .into_string();
     Rendered::new(snap.generation, html, "text/html; charset=utf-8")

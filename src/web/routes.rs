@@ -58,6 +58,16 @@ api_routes! {
         delete: api::templates::delete_template,
     },
     "/api/v1/events" => { get: api::events::list_events },
+    "/api/v1/monitors" => { get: api::monitors::list_monitors, post: api::monitors::post_monitor },
+    "/api/v1/monitors/{id}" => {
+        get: api::monitors::get_monitor,
+        patch: api::monitors::patch_monitor,
+        delete: api::monitors::delete_monitor,
+    },
+    "/api/v1/monitors/{id}/check" => { post: api::monitors::post_check },
+    "/api/v1/monitors/{id}/results" => { get: api::monitors::get_results },
+    "/api/v1/heartbeat/{token}" => { get: api::monitors::heartbeat, post: api::monitors::heartbeat },
+    "/api/v1/reports/sla" => { get: api::monitors::get_sla },
     "/api/v1/subscribers" => { get: api::subscribers::list_subscribers, post: api::subscribers::post_subscriber },
     "/api/v1/subscribers/import" => { post: api::subscribers::post_import },
     "/api/v1/subscribers/export" => { get: api::subscribers::get_export },
@@ -136,14 +146,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(admin::subscribers::get_subscribers))
                 .route(web::post().to(admin::subscribers::post_subscriber)),
         )
-        .service(web::resource("/admin/subscribers/import").route(web::post().to(admin::subscribers::post_import)))
-        .service(web::resource("/admin/subscribers/export.csv").route(web::get().to(admin::subscribers::get_export)))
-        .service(web::resource("/admin/subscribers/test-email").route(web::post().to(admin::subscribers::post_test_email)))
-        .service(web::resource("/admin/subscribers/{id}/test").route(web::post().to(admin::subscribers::post_test)))
-        .service(web::resource("/admin/subscribers/{id}/delete").route(web::post().to(admin::subscribers::post_delete)))
-        .service(web::resource("/admin/outbox").route(web::get().to(admin::subscribers::get_outbox)))
-        .service(web::resource("/admin/outbox/retry").route(web::post().to(admin::subscribers::post_retry_all)))
-        .service(web::resource("/admin/outbox/{id}/retry").route(web::post().to(admin::subscribers::post_retry)))
+        .service(
+            web::resource("/admin/subscribers/import")
+                .route(web::post().to(admin::subscribers::post_import)),
+        )
+        .service(
+            web::resource("/admin/subscribers/export.csv")
+                .route(web::get().to(admin::subscribers::get_export)),
+        )
+        .service(
+            web::resource("/admin/subscribers/test-email")
+                .route(web::post().to(admin::subscribers::post_test_email)),
+        )
+        .service(
+            web::resource("/admin/subscribers/{id}/test")
+                .route(web::post().to(admin::subscribers::post_test)),
+        )
+        .service(
+            web::resource("/admin/subscribers/{id}/delete")
+                .route(web::post().to(admin::subscribers::post_delete)),
+        )
+        .service(
+            web::resource("/admin/outbox").route(web::get().to(admin::subscribers::get_outbox)),
+        )
+        .service(
+            web::resource("/admin/outbox/retry")
+                .route(web::post().to(admin::subscribers::post_retry_all)),
+        )
+        .service(
+            web::resource("/admin/outbox/{id}/retry")
+                .route(web::post().to(admin::subscribers::post_retry)),
+        )
         .service(web::resource("/assets/{file}").route(web::get().to(assets::get_asset)))
         .service(
             web::resource("/admin/setup")
@@ -292,6 +325,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/admin/templates/{id}/delete")
                 .route(web::post().to(admin::templates::post_template_delete)),
         )
+        .service(
+            web::resource("/admin/monitors")
+                .route(web::get().to(admin::monitors::get_monitors))
+                .route(web::post().to(admin::monitors::post_monitor)),
+        )
+        .service(
+            web::resource("/admin/monitors/{id}")
+                .route(web::get().to(admin::monitors::get_monitor))
+                .route(web::post().to(admin::monitors::post_monitor_edit)),
+        )
+        .service(
+            web::resource("/admin/monitors/{id}/check")
+                .route(web::post().to(admin::monitors::post_check)),
+        )
+        .service(
+            web::resource("/admin/monitors/{id}/pause")
+                .route(web::post().to(admin::monitors::post_pause)),
+        )
+        .service(
+            web::resource("/admin/monitors/{id}/delete")
+                .route(web::post().to(admin::monitors::post_delete)),
+        )
+        .service(web::resource("/admin/reports/sla").route(web::get().to(admin::monitors::get_sla)))
+        .service(web::resource("/metrics").route(web::get().to(super::metrics::get_metrics)))
         .service(
             web::resource("/admin/keys/{id}/revoke")
                 .route(web::post().to(admin::keys::post_key_revoke)),

@@ -3,6 +3,7 @@
 
 pub mod maintenance;
 pub mod outbox;
+pub mod prober;
 
 /// Resolves when the server is shutting down.
 pub type Shutdown = tokio::sync::watch::Receiver<bool>;

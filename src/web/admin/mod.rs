@@ -4,6 +4,7 @@ pub mod components;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod monitors;
 pub mod pages;
 pub mod session;
 pub mod subscribers;

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod monitors;
 pub mod openapi;
 pub mod pages;
 pub mod subscribers;

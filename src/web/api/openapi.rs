@@ -89,6 +89,12 @@ pub fn document() -> Value {
     let (groups, group) = crud("groups", "Group", "NewGroup", "GroupPatch");
     let (components, component) = crud("components", "Component", "NewComponent", "ComponentPatch");
     let time = json!({"type": "string", "format": "date-time"});
+    let heartbeat = json!({
+        "summary": "Ping a heartbeat monitor (no API key: the token is the secret)",
+        "tags": ["monitors"],
+        "parameters": [{"name": "token", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Recorded"}, "404": {"$ref": "#/components/responses/Error"}}
+    });
     let mut incident_list = op(
         "List incidents, newest first (filters: state=draft|published, status, page, since)",
         "incidents",
@@ -157,6 +163,26 @@ pub fn document() -> Value {
                 "delete": op("Delete a template", "templates", None, None, &["id"]),
             },
             "/api/v1/events": { "get": op("Notification events, oldest first (?after=event id)", "events", None, Some(("200", "List:Event")), &[]) },
+            "/api/v1/monitors": {
+                "get": op("List monitors with their live state", "monitors", None, Some(("200", "List:Monitor")), &[]),
+                "post": op("Create a monitor", "monitors", Some("MonitorInput"), Some(("201", "Monitor")), &[]),
+            },
+            "/api/v1/monitors/{id}": {
+                "get": op("Get a monitor, its state and uptime (24h, 7d, 30d, 90d)", "monitors", None, Some(("200", "Monitor")), &["id"]),
+                "patch": op("Change a monitor (paused: true pauses it)", "monitors", Some("MonitorInput"), Some(("200", "Monitor")), &["id"]),
+                "delete": op("Delete a monitor and its results", "monitors", None, None, &["id"]),
+            },
+            "/api/v1/monitors/{id}/check": { "post": op("Run the check now", "monitors", None, Some(("202", "Queued")), &["id"]) },
+            "/api/v1/monitors/{id}/results": {
+                "get": op("Raw results and failure details (?from, ?to; default the last 24 h)", "monitors", None, Some(("200", "Results")), &["id"]),
+            },
+            "/api/v1/heartbeat/{token}": {
+                "get": heartbeat.clone(),
+                "post": heartbeat,
+            },
+            "/api/v1/reports/sla": {
+                "get": op("SLA report per component (?component, ?from, ?to as dates; ?format=csv)", "monitors", None, Some(("200", "SlaReport")), &[]),
+            },
             "/api/v1/keys": {
                 "get": op("List API keys", "keys", None, Some(("200", "List:ApiKey")), &[]),
                 "post": op("Create an API key (token in the answer only)", "keys", Some("NewKey"), Some(("201", "CreatedKey")), &[]),
@@ -256,6 +282,30 @@ pub fn document() -> Value {
                 "Event": {"type": "object", "properties": {"id": id, "at": time, "kind": {"type": "string"}, "actor": {"type": "string"}, "page_id": id,
                     "incident_id": {"type": ["string", "null"]}, "maintenance_id": {"type": ["string", "null"]}, "component_ids": {"type": "array", "items": {"type": "string"}},
                     "notify": {"type": "boolean"}}},
+                "Monitor": {"type": "object", "properties": {
+                    "id": id, "name": {"type": "string"}, "kind": {"enum": ["http", "tcp", "dns", "tls", "heartbeat"]}, "target": {"type": "string"},
+                    "check": {"type": "object"}, "interval_seconds": {"type": ["integer", "null"], "minimum": 1}, "cron": {"type": ["string", "null"]},
+                    "timeout_ms": {"type": "integer"}, "failure_threshold": {"type": "integer"}, "recovery_threshold": {"type": "integer"},
+                    "component_id": {"type": ["string", "null"]}, "on_down": {"enum": ["status", "draft", "publish"]}, "down_status": {"enum": STATUS_ENUM},
+                    "severity": {"enum": ["none", "minor", "major", "critical"]}, "paused": {"type": "boolean"}, "grace_seconds": {"type": "integer"},
+                    "heartbeat_url": {"type": "string"}, "state": {"type": "object"}, "uptime": {"type": "object"}}},
+                "MonitorInput": {"type": "object", "additionalProperties": false, "properties": {
+                    "name": {"type": "string"}, "kind": {"enum": ["http", "tcp", "dns", "tls", "heartbeat", "keyword"]}, "target": {"type": "string"},
+                    "check": {"type": "object", "description": "http: method, headers, body, expected_status, keyword, keyword_absent, json_path, json_equals, max_response_ms, follow_redirects, verify_tls, basic_auth, bearer_token; dns: record_type, expected, resolver; tls: warn_days"},
+                    "interval_seconds": {"type": "integer", "minimum": 1}, "cron": {"type": "string", "description": "5-7 fields; seconds first when 6-7"},
+                    "timeout_ms": {"type": "integer"}, "failure_threshold": {"type": "integer"}, "recovery_threshold": {"type": "integer"},
+                    "component_id": {"type": ["string", "null"]}, "on_down": {"enum": ["status", "draft", "publish"]}, "down_status": {"enum": STATUS_ENUM},
+                    "severity": {"type": "string"}, "paused": {"type": "boolean"}, "grace_seconds": {"type": "integer"},
+                    "alert_policy": {"type": "object", "properties": {"create_status_page_incident": {"type": "boolean"}, "status_page_id": {"type": "string"},
+                        "affected_component": {"type": "string"}, "incident_severity": {"type": "string"}, "draft": {"type": "boolean"}}}}},
+                "Queued": {"type": "object", "properties": {"id": id, "queued": {"type": "boolean"}}},
+                "Results": {"type": "object", "properties": {
+                    "data": {"type": "array", "items": {"type": "object", "properties": {"time": time, "up": {"type": "boolean"}, "latency_ms": {"type": "integer"}}}},
+                    "failures": {"type": "array", "items": {"type": "object", "properties": {"time": time, "error": {"type": "string"}, "latency_ms": {"type": "integer"}}}}}},
+                "SlaReport": {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object", "properties": {
+                    "component_id": id, "component": {"type": "string"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+                    "uptime_percent": {"type": ["number", "null"]}, "downtime_minutes": {"type": "number"}, "checks": {"type": "integer"},
+                    "incidents": {"type": "array", "items": {"type": "string"}}}}}}},
                 "CreatedKey": {"allOf": [{"$ref": "#/components/schemas/ApiKey"}, {"type": "object", "properties": {"token": {"type": "string"}}}]},
             }
         }
@@ -269,17 +319,43 @@ fn subscriber_paths(doc: &mut Value) {
     let time = json!({"type": "string", "format": "date-time"});
     let ids = json!({"type": "array", "items": {"type": "string"}});
     let kind = json!({"enum": ["email", "webhook", "slack", "discord"]});
-    let mut list = op("List subscribers (filters: q, kind, component_id, page, confirmed)", "subscribers", None, Some(("200", "List:Subscriber")), &[]);
+    let mut list = op(
+        "List subscribers (filters: q, kind, component_id, page, confirmed)",
+        "subscribers",
+        None,
+        Some(("200", "List:Subscriber")),
+        &[],
+    );
     if let Some(params) = list["parameters"].as_array_mut() {
         for q in ["q", "kind", "component_id", "page", "confirmed"] {
             params.push(json!({"name": q, "in": "query", "schema": {"type": "string"}}));
         }
     }
-    let mut import = op("Import subscribers from CSV (all rows or none; ?page, ?skip_confirmation=true)", "subscribers", None, Some(("200", "ImportReport")), &[]);
-    import["requestBody"] = json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}});
-    let mut export = op("Export subscribers as CSV (same filters as the list)", "subscribers", None, None, &[]);
-    export["responses"]["200"] = json!({"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}});
-    let mut notices = op("The outbox, newest first (?state=pending|sent|failed|cancelled)", "subscribers", None, Some(("200", "List:Notice")), &[]);
+    let mut import = op(
+        "Import subscribers from CSV (all rows or none; ?page, ?skip_confirmation=true)",
+        "subscribers",
+        None,
+        Some(("200", "ImportReport")),
+        &[],
+    );
+    import["requestBody"] =
+        json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}});
+    let mut export = op(
+        "Export subscribers as CSV (same filters as the list)",
+        "subscribers",
+        None,
+        None,
+        &[],
+    );
+    export["responses"]["200"] =
+        json!({"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}});
+    let mut notices = op(
+        "The outbox, newest first (?state=pending|sent|failed|cancelled)",
+        "subscribers",
+        None,
+        Some(("200", "List:Notice")),
+        &[],
+    );
     if let Some(params) = notices["parameters"].as_array_mut() {
         params.push(json!({"name": "state", "in": "query", "schema": {"enum": ["pending", "sent", "failed", "cancelled"]}}));
     }
@@ -319,8 +395,13 @@ fn subscriber_paths(doc: &mut Value) {
             "state": {"enum": ["pending", "sent", "failed", "cancelled"]}, "attempts": {"type": "integer"}, "next_attempt_at": time,
             "last_error": {"type": ["string", "null"]}, "created_at": time, "sent_at": {"type": ["string", "null"], "format": "date-time"}}},
     });
-    for (target, add) in [("paths", paths), ("components", json!({"schemas": schemas}))] {
-        let (Some(into), Value::Object(add)) = (doc[target].as_object_mut(), add) else { continue };
+    for (target, add) in [
+        ("paths", paths),
+        ("components", json!({"schemas": schemas})),
+    ] {
+        let (Some(into), Value::Object(add)) = (doc[target].as_object_mut(), add) else {
+            continue;
+        };
         for (k, v) in add {
             match (into.get_mut(&k), v) {
                 (Some(Value::Object(existing)), Value::Object(more)) => existing.extend(more),

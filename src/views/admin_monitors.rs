@@ -1,0 +1,275 @@
+//! Admin screens for monitors: list with live state, detail with a response-time chart,
+//! and the SLA report.
+
+use super::admin::FormState;
+use super::layout::{self, Nav, flash};
+use crate::domain::{
+    CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, Role,
+};
+use chrono::{DateTime, Utc};
+use maud::{Markup, PreEscaped, html};
+
+/// A monitor with what the list shows about it.
+pub struct MonitorRow<'a> {
+    pub monitor: &'a Monitor,
+    pub state: Option<&'a MonitorState>,
+    pub uptime_24h: Option<f64>,
+}
+
+fn csrf(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+fn editor(nav: &Nav) -> bool {
+    nav.role != Role::Viewer.as_str()
+}
+
+fn state_badge(m: &Monitor, s: Option<&MonitorState>) -> Markup {
+    let (class, label) = match (m.paused, s.and_then(|s| s.up)) {
+        (true, _) => ("paused", "Paused"),
+        (false, Some(true)) => ("operational", "Up"),
+        (false, Some(false)) => ("major_outage", "Down"),
+        (false, None) => ("nodata", "Pending"),
+    };
+    html! { span class={"status " (class)} data-state=(label) { (layout::dot(class)) (label) } }
+}
+
+fn pct(u: Option<f64>) -> String {
+    u.map(|u| format!("{u:.2} %")).unwrap_or_else(|| "—".into())
+}
+
+fn schedule_text(m: &Monitor) -> String {
+    match (&m.cron, m.interval_seconds) {
+        (Some(c), _) => format!("cron {c}"),
+        (None, Some(s)) => format!("every {s} s"),
+        _ => "every 60 s".into(),
+    }
+}
+
+/// The form fields shared by create and edit.
+fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormState) -> Markup {
+    let v = |k: &str, d: String| form.values.get(k).cloned().unwrap_or(d);
+    let kind = m.map(|m| m.kind.as_str()).unwrap_or("http").to_string();
+    let check = m
+        .map(|m| {
+            if m.check.is_null() {
+                String::new()
+            } else {
+                serde_json::to_string_pretty(&m.check).unwrap_or_default()
+            }
+        })
+        .unwrap_or_default();
+    let schedule = m.and_then(|m| m.cron.clone()).unwrap_or_default();
+    html! {
+        label { "Name" input name="name" required maxlength="100" value=(v("name", m.map(|m| m.name.clone()).unwrap_or_default())); }
+        label { "Kind"
+            select name="kind" { @for k in MonitorKind::ALL { option value=(k.as_str()) selected[v("kind", kind.clone()) == k.as_str()] { (k.as_str()) } } }
+        }
+        label { "Target (URL, host:port, DNS name; empty for heartbeat)" input name="target" value=(v("target", m.map(|m| m.target.clone()).unwrap_or_default())); }
+        label { "Interval in seconds" input type="number" min="1" name="interval_seconds" value=(v("interval_seconds", m.and_then(|m| m.interval_seconds).map(|s| s.to_string()).unwrap_or_else(|| if m.is_none() { "60".into() } else { String::new() }))); }
+        label { "…or a cron expression (5 or 6 fields, day names ok)" input name="cron" placeholder="*/5 * * * MON-FRI" value=(v("cron", schedule)); }
+        label { "Timeout (ms)" input type="number" min="100" max="120000" name="timeout_ms" value=(v("timeout_ms", m.map(|m| m.timeout_ms).unwrap_or(10_000).to_string())); }
+        label { "Failures before down" input type="number" min="1" max="100" name="failure_threshold" value=(v("failure_threshold", m.map(|m| m.failure_threshold).unwrap_or(3).to_string())); }
+        label { "Successes before up" input type="number" min="1" max="100" name="recovery_threshold" value=(v("recovery_threshold", m.map(|m| m.recovery_threshold).unwrap_or(2).to_string())); }
+        label { "Heartbeat grace (s)" input type="number" min="0" name="grace_seconds" value=(v("grace_seconds", m.map(|m| m.grace_seconds).unwrap_or(60).to_string())); }
+        label { "Component it drives"
+            select name="component_id" {
+                option value="" { "none" }
+                @for c in components { option value=(c.id) selected[m.and_then(|m| m.component_id.as_deref()) == Some(c.id.as_str())] { (c.name) } }
+            }
+        }
+        label { "When down"
+            select name="on_down" {
+                @for (val, text) in [("status", "only set the component status"), ("draft", "open a draft incident for review"), ("publish", "open a published incident")] {
+                    option value=(val) selected[m.map(|m| format!("{:?}", m.on_down).to_lowercase()).as_deref() == Some(val)] { (text) }
+                }
+            }
+        }
+        label { "Component status when down"
+            select name="down_status" { @for s in ComponentStatus::ALL { @if s != ComponentStatus::Operational {
+                option value=(s.as_str()) selected[m.map(|m| m.down_status).unwrap_or(ComponentStatus::MajorOutage) == s] { (s.label()) }
+            } } }
+        }
+        label { "Incident severity"
+            select name="severity" { @for i in Impact::ALL { option value=(i.as_str()) selected[m.map(|m| m.severity).unwrap_or(Impact::Major) == i] { (i.as_str()) } } }
+        }
+        label { "Check settings (JSON: method, headers, expected_status, keyword, keyword_absent, json_path, json_equals, max_response_ms, follow_redirects, verify_tls, record_type, expected, warn_days…)"
+            textarea name="check" rows="4" spellcheck="false" { (v("check", check)) }
+        }
+    }
+}
+
+/// Monitor list, prober health and the create form.
+pub fn monitors(
+    nav: &Nav,
+    rows: &[MonitorRow],
+    components: &[Component],
+    degraded: bool,
+    form: &FormState,
+) -> Markup {
+    layout::admin(
+        "Monitors",
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            @if degraded {
+                p.flash.error role="alert" { "Prober degraded: most checks are failing or running late, so statusd blames itself and opens no incidents until this clears. Check this server's network and load." }
+            }
+            @if rows.is_empty() { p.empty { "No monitors yet." } }
+            @else {
+                table.list {
+                    thead { tr { th { "Name" } th { "Kind" } th { "Target" } th { "Schedule" } th { "State" } th { "Latency" } th { "24 h" } } }
+                    tbody {
+                        @for r in rows {
+                            tr data-monitor=(r.monitor.name) {
+                                td { a href={"/admin/monitors/" (r.monitor.id)} { (r.monitor.name) } }
+                                td { (r.monitor.kind.as_str()) }
+                                td.target { (r.monitor.target) }
+                                td { (schedule_text(r.monitor)) }
+                                td { (state_badge(r.monitor, r.state)) }
+                                td { (r.state.and_then(|s| s.last_latency_ms).map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into())) }
+                                td { (pct(r.uptime_24h)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href="/admin/reports/sla" { "SLA report" } }
+            @if editor(nav) {
+                h2 { "New monitor" }
+                form #new-monitor.stack method="post" action="/admin/monitors" {
+                    (csrf(nav.csrf))
+                    (monitor_fields(None, components, form))
+                    button type="submit" { "Create monitor" }
+                }
+            }
+        },
+    )
+}
+
+/// A server-rendered response-time chart (SVG) of (time, latency, up) points.
+pub fn latency_chart(
+    points: &[(DateTime<Utc>, u32, bool)],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Markup {
+    let (w, h) = (800.0_f64, 160.0_f64);
+    if points.is_empty() {
+        return html! { p.empty { "No results in the last 24 hours." } };
+    }
+    let max = points.iter().map(|p| p.1).max().unwrap_or(1).max(1) as f64;
+    let span = (to - from).num_seconds().max(1) as f64;
+    let x = |t: DateTime<Utc>| ((t - from).num_seconds() as f64 / span * w).clamp(0.0, w);
+    let y = |l: u32| h - (l as f64 / max * (h - 10.0));
+    let mut path = String::new();
+    for (i, (t, l, _)) in points.iter().enumerate() {
+        path.push_str(&format!(
+            "{}{:.1},{:.1} ",
+            if i == 0 { "M" } else { "L" },
+            x(*t),
+            y(*l)
+        ));
+    }
+    let downs: String = points
+        .iter()
+        .filter(|p| !p.2)
+        .map(|(t, _, _)| {
+            format!(
+                "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"0\" y2=\"{h}\" class=\"down\"/>",
+                x(*t)
+            )
+        })
+        .collect();
+    html! {
+        figure.chart {
+            svg viewBox={"0 0 " (w) " " (h)} role="img" aria-label="Response time, last 24 hours" preserveAspectRatio="none" {
+                (PreEscaped(downs))
+                path d=(path) class="line" {}
+            }
+            figcaption { "Response time, last 24 hours (max " (max as u32) " ms; red lines are failed checks)" }
+        }
+    }
+}
+
+/// One monitor: state, chart, failures, actions and the edit form.
+#[allow(clippy::too_many_arguments)]
+pub fn monitor(
+    nav: &Nav,
+    m: &Monitor,
+    state: Option<&MonitorState>,
+    heartbeat_url: Option<&str>,
+    uptime: [Option<f64>; 4],
+    chart: Markup,
+    failures: &[(DateTime<Utc>, CheckFailure)],
+    components: &[Component],
+    form: &FormState,
+) -> Markup {
+    layout::admin(
+        &m.name,
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            p.lead {
+                (state_badge(m, state)) " · " (m.kind.as_str()) " " code { (m.target) } " · " (schedule_text(m))
+                @if let Some(e) = state.and_then(|s| s.last_error.as_deref()) { " · last error: " (e) }
+            }
+            @if let Some(url) = heartbeat_url {
+                p { "Ping this URL from your job (GET or POST): " code.token { (url) } }
+            }
+            p { "Uptime: 24 h " strong { (pct(uptime[0])) } " · 7 d " strong { (pct(uptime[1])) } " · 30 d " strong { (pct(uptime[2])) } " · 90 d " strong { (pct(uptime[3])) } }
+            (chart)
+            @if editor(nav) {
+                div.actions {
+                    form.inline method="post" action={"/admin/monitors/" (m.id) "/check"} { (csrf(nav.csrf)) button type="submit" { "Check now" } }
+                    form.inline method="post" action={"/admin/monitors/" (m.id) "/pause"} {
+                        (csrf(nav.csrf))
+                        button type="submit" { @if m.paused { "Resume" } @else { "Pause" } }
+                    }
+                }
+            }
+            h2 { "Recent failures" }
+            @if failures.is_empty() { p.empty { "None in the last 24 hours." } }
+            @else {
+                table.list { thead { tr { th { "Time (UTC)" } th { "Error" } } }
+                    tbody { @for (t, f) in failures { tr { td { (t.format("%Y-%m-%d %H:%M:%S")) } td { (f.error) } } } }
+                }
+            }
+            @if editor(nav) {
+                h2 { "Settings" }
+                form.stack method="post" action={"/admin/monitors/" (m.id)} {
+                    (csrf(nav.csrf))
+                    (monitor_fields(Some(m), components, form))
+                    button type="submit" { "Save monitor" }
+                }
+                form.danger method="post" action={"/admin/monitors/" (m.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Delete monitor" } }
+            }
+        },
+    )
+}
+
+/// The SLA report form and table.
+pub fn sla(nav: &Nav, rows: &[crate::web::api::monitors::SlaRow], from: &str, to: &str) -> Markup {
+    layout::admin(
+        "SLA report",
+        nav,
+        html! {
+            form.inline method="get" action="/admin/reports/sla" {
+                label { "From " input type="date" name="from" value=(from); }
+                label { "To " input type="date" name="to" value=(to); }
+                button type="submit" { "Show" }
+                " " a href={"/api/v1/reports/sla?format=csv&from=" (from) "&to=" (to)} { "Download CSV (API token or session)" }
+            }
+            table.list {
+                thead { tr { th { "Component" } th { "Uptime" } th { "Downtime (min)" } th { "Checks" } th { "Incidents" } } }
+                tbody {
+                    @for r in rows {
+                        tr data-component=(r.component) {
+                            td { (r.component) } td { (pct(r.uptime_percent)) } td { (r.downtime_minutes) } td { (r.checks) }
+                            td { (r.incidents.join("; ")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

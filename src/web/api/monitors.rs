@@ -1,0 +1,433 @@
+//! `/api/v1/monitors`, heartbeats, and the SLA report.
+
+use super::{ListQuery, created, json};
+use crate::auth::{Editor, Viewer};
+use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{MonitorInput, Store};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A monitor as the API shows it: settings, live state and the heartbeat URL.
+#[derive(Serialize)]
+pub struct MonitorOut<'a> {
+    #[serde(flatten)]
+    pub monitor: &'a Monitor,
+    pub state: MonitorState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat_url: Option<String>,
+}
+
+pub fn monitor_out<'a>(
+    state: &AppState,
+    m: &'a Monitor,
+    st: Option<MonitorState>,
+) -> MonitorOut<'a> {
+    MonitorOut {
+        monitor: m,
+        state: st.unwrap_or_default(),
+        heartbeat_url: m
+            .heartbeat_token
+            .as_ref()
+            .map(|t| format!("{}/api/v1/heartbeat/{t}", state.config.public_url)),
+    }
+}
+
+/// Uptime in percent over the last 24 h, 7, 30 and 90 days, from hourly rollups.
+#[derive(Serialize, Default, Clone, Copy)]
+pub struct Uptime {
+    pub h24: Option<f64>,
+    pub d7: Option<f64>,
+    pub d30: Option<f64>,
+    pub d90: Option<f64>,
+}
+
+pub fn uptime(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Uptime> {
+    let hours = store.hourly_buckets(id, now - Duration::days(90), now + Duration::hours(1))?;
+    let window = |d: Duration| {
+        let mut b = Bucket::default();
+        for (t, h) in &hours {
+            if *t >= now - d - Duration::hours(1) {
+                b.merge(h);
+            }
+        }
+        b.uptime()
+    };
+    Ok(Uptime {
+        h24: window(Duration::hours(24)),
+        d7: window(Duration::days(7)),
+        d30: window(Duration::days(30)),
+        d90: window(Duration::days(90)),
+    })
+}
+
+pub async fn list_monitors(
+    state: web::Data<AppState>,
+    _: Viewer,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let (list, states) = state
+        .store
+        .run(|s| Ok((s.list_monitors()?, s.monitor_states()?)))
+        .await?;
+    let page = q.page(list, |m| &m.id);
+    let data: Vec<MonitorOut> = page
+        .data
+        .iter()
+        .map(|m| monitor_out(&state, m, states.get(&m.id).cloned()))
+        .collect();
+    Ok(json(
+        &serde_json::json!({"data": data, "next_cursor": page.next_cursor}),
+    ))
+}
+
+pub async fn post_monitor(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    body: web::Json<MonitorInput>,
+) -> AppResult<HttpResponse> {
+    let input = body.into_inner();
+    let m = state.store.run(move |s| s.create_monitor(input)).await?;
+    state.prober.changed.notify_one();
+    tracing::info!(by = %actor.name(), monitor = %m.name, "monitor created");
+    Ok(created(&monitor_out(&state, &m, None)))
+}
+
+pub async fn get_monitor(
+    state: web::Data<AppState>,
+    _: Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (m, st) = state
+        .store
+        .run(move |s| Ok((s.get_monitor(&id)?, s.monitor_states()?)))
+        .await?;
+    let now = Utc::now();
+    let id = m.id.clone();
+    let up = state.store.run(move |s| uptime(s, &id, now)).await?;
+    let mut v =
+        serde_json::to_value(monitor_out(&state, &m, st.get(&m.id).cloned())).unwrap_or_default();
+    v["uptime"] = serde_json::to_value(up).unwrap_or_default();
+    Ok(json(&v))
+}
+
+pub async fn patch_monitor(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+    body: web::Json<MonitorInput>,
+) -> AppResult<HttpResponse> {
+    let input = body.into_inner();
+    let m = state
+        .store
+        .run(move |s| s.update_monitor(&id, input))
+        .await?;
+    state.prober.changed.notify_one();
+    Ok(json(&monitor_out(&state, &m, None)))
+}
+
+pub async fn delete_monitor(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    state.store.run(move |s| s.delete_monitor(&id)).await?;
+    state.prober.changed.notify_one();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn post_check(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let m = state.store.run(move |s| s.get_monitor(&id)).await?;
+    state.prober.check_now(&m.id);
+    Ok(HttpResponse::Accepted().json(serde_json::json!({"id": m.id, "queued": true})))
+}
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+fn parse_time(field: &str, v: Option<&str>, default: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => DateTime::parse_from_rfc3339(v)
+            .map(|t| t.with_timezone(&Utc))
+            .or_else(|_| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+            })
+            .map_err(|_| {
+                AppError::invalid(
+                    field,
+                    format!("{v:?} is not a date (2026-11-23) or RFC 3339 time"),
+                )
+            }),
+    }
+}
+
+pub async fn get_results(
+    state: web::Data<AppState>,
+    _: Viewer,
+    id: web::Path<String>,
+    q: web::Query<RangeQuery>,
+) -> AppResult<HttpResponse> {
+    let now = Utc::now();
+    let from = parse_time("from", q.from.as_deref(), now - Duration::hours(24))?;
+    let to = parse_time("to", q.to.as_deref(), now + Duration::seconds(1))?;
+    if to <= from || to - from > Duration::days(31) {
+        return Err(AppError::invalid(
+            "to",
+            "must be after from, at most 31 days later",
+        ));
+    }
+    let (results, failures) = state
+        .store
+        .run(move |s| {
+            s.get_monitor(&id)?;
+            Ok((
+                s.monitor_results(&id, from, to)?,
+                s.monitor_failures(&id, from, to, 500)?,
+            ))
+        })
+        .await?;
+    let data: Vec<serde_json::Value> = results
+        .iter()
+        .map(|r| serde_json::json!({"time": crate::domain::at(r.at), "up": r.up, "latency_ms": r.latency_ms}))
+        .collect();
+    let failures: Vec<serde_json::Value> = failures
+        .iter()
+        .map(|(t, f)| serde_json::json!({"time": t, "error": f.error, "latency_ms": f.latency_ms}))
+        .collect();
+    Ok(json(
+        &serde_json::json!({"data": data, "failures": failures}),
+    ))
+}
+
+/// `GET|POST /api/v1/heartbeat/{token}`: a cron job or backup script says it ran.
+pub async fn heartbeat(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let m = state
+        .store
+        .run(move |s| s.monitor_by_heartbeat(&token))
+        .await?;
+    let m = m
+        .filter(|m| m.kind == MonitorKind::Heartbeat)
+        .ok_or_else(|| AppError::NotFound("heartbeat".into()))?;
+    state.prober.ping(&m.id);
+    Ok(HttpResponse::Ok().json(serde_json::json!({"ok": true, "monitor": m.name})))
+}
+
+/// One component's service level over a date range.
+#[derive(Serialize)]
+pub struct SlaRow {
+    pub component_id: String,
+    pub component: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub uptime_percent: Option<f64>,
+    pub downtime_minutes: f64,
+    pub checks: u64,
+    pub incidents: Vec<String>,
+}
+
+/// Builds the SLA report of every component (or one) for [from, to] (whole UTC days).
+pub fn sla_report(
+    s: &Store,
+    component: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<SlaRow>> {
+    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let end = to.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() + Duration::days(1);
+    let monitors = s.list_monitors()?;
+    let incidents = s.list_incidents(&crate::store::IncidentFilter {
+        state: Some(crate::domain::IncidentState::Published),
+        ..Default::default()
+    })?;
+    let mut rows = Vec::new();
+    for c in s.list_components()? {
+        if component.is_some_and(|id| id != c.id) {
+            continue;
+        }
+        let ids: Vec<String> = monitors
+            .iter()
+            .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
+            .map(|m| m.id.clone())
+            .collect();
+        let days = s.daily_buckets(&ids, start, end)?;
+        let mut total = Bucket::default();
+        let mut downtime = 0.0;
+        for b in days.values() {
+            total.merge(b);
+            if let Some(u) = b.uptime() {
+                downtime += (100.0 - u) / 100.0 * 1440.0;
+            }
+        }
+        let hit: Vec<String> = incidents
+            .iter()
+            .filter(|i| {
+                i.components.iter().any(|a| a.id == c.id)
+                    && i.started_at < end
+                    && i.resolved_at.is_none_or(|r| r >= start)
+            })
+            .map(|i| i.title.clone())
+            .collect();
+        rows.push(SlaRow {
+            component_id: c.id.clone(),
+            component: c.name.clone(),
+            from,
+            to,
+            uptime_percent: total.uptime(),
+            downtime_minutes: (downtime * 10.0).round() / 10.0,
+            checks: total.count as u64,
+            incidents: hit,
+        });
+    }
+    Ok(rows)
+}
+
+/// The report as CSV (one row per component).
+pub fn sla_csv(rows: &[SlaRow]) -> String {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from(
+        "component_id,component,from,to,uptime_percent,downtime_minutes,checks,incidents\n",
+    );
+    for r in rows {
+        let up = r
+            .uptime_percent
+            .map(|u| format!("{u:.4}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            r.component_id,
+            q(&r.component),
+            r.from,
+            r.to,
+            up,
+            r.downtime_minutes,
+            r.checks,
+            q(&r.incidents.join("; "))
+        ));
+    }
+    out
+}
+
+#[derive(Deserialize)]
+pub struct SlaQuery {
+    #[serde(default)]
+    component: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Parses the report range: default the last 30 days.
+pub fn sla_range(from: Option<&str>, to: Option<&str>) -> AppResult<(NaiveDate, NaiveDate)> {
+    let today = Utc::now().date_naive();
+    let d = |field: &str, v: Option<&str>, def: NaiveDate| match v
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(def),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map_err(|_| AppError::invalid(field, format!("{v:?} is not a date like 2026-11-01"))),
+    };
+    let to = d("to", to, today)?;
+    let from = d("from", from, to - Duration::days(29))?;
+    if from > to {
+        return Err(AppError::invalid("from", "must not be after to"));
+    }
+    if (to - from).num_days() > 3660 {
+        return Err(AppError::invalid(
+            "from",
+            "the range is limited to 10 years",
+        ));
+    }
+    Ok((from, to))
+}
+
+pub async fn get_sla(
+    state: web::Data<AppState>,
+    _: Viewer,
+    q: web::Query<SlaQuery>,
+) -> AppResult<HttpResponse> {
+    let (from, to) = sla_range(q.from.as_deref(), q.to.as_deref())?;
+    let comp = q.component.clone();
+    let rows = state
+        .store
+        .run(move |s| {
+            if let Some(c) = &comp {
+                s.get_component(c)?;
+            }
+            sla_report(s, comp.as_deref(), from, to)
+        })
+        .await?;
+    match q.format.as_deref() {
+        Some("csv") => Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"sla-{from}-{to}.csv\""),
+            ))
+            .body(sla_csv(&rows))),
+        None | Some("json") => Ok(json(&serde_json::json!({"data": rows}))),
+        Some(other) => Err(AppError::invalid(
+            "format",
+            format!("{other:?}: expected json or csv"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_names() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let rows = vec![SlaRow {
+            component_id: "c1".into(),
+            component: "API \"v2\", EU".into(),
+            from: d,
+            to: d,
+            uptime_percent: Some(99.5),
+            downtime_minutes: 7.2,
+            checks: 1440,
+            incidents: vec!["Slow".into(), "Down".into()],
+        }];
+        let csv = sla_csv(&rows);
+        assert_eq!(
+            csv.lines().nth(1).unwrap(),
+            "c1,\"API \"\"v2\"\", EU\",2026-11-01,2026-11-01,99.5000,7.2,1440,\"Slow; Down\""
+        );
+    }
+
+    #[test]
+    fn sla_range_table() {
+        assert!(sla_range(Some("2026-11-01"), Some("2026-11-30")).is_ok());
+        assert_eq!(
+            sla_range(Some("2026-12-01"), Some("2026-11-30"))
+                .unwrap_err()
+                .field(),
+            Some("from")
+        );
+        assert_eq!(
+            sla_range(Some("yesterday"), None).unwrap_err().field(),
+            Some("from")
+        );
+    }
+}

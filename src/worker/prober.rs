@@ -1,0 +1,560 @@
+//! The prober: one scheduler loop owns every monitor's next run and live state. Probes
+//! run on the blocking pool behind a semaphore; routine results are buffered and written
+//! in one transaction a second; transitions are written at once and drive the alert
+//! policy (component status, draft or published incident, resolve on recovery).
+
+use super::Shutdown;
+use crate::domain::{Monitor, MonitorKind, MonitorState, OnDown, Transition};
+use crate::probe::{self, ProbeOutcome};
+use crate::store::{AffectedInput, NewIncident, NewUpdate, ResultRow, Store};
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, Semaphore, mpsc};
+
+/// What the rest of the server sees of the prober: counters and ways to poke it.
+pub struct ProberHandle {
+    /// Monitors were created, changed or deleted: reload them.
+    pub changed: Notify,
+    check_now: mpsc::UnboundedSender<String>,
+    pings: mpsc::UnboundedSender<String>,
+    /// statusd is failing most checks or running late: it blames itself, opens nothing.
+    pub degraded: AtomicBool,
+    pub checks_total: AtomicU64,
+    pub checks_failed: AtomicU64,
+    /// p99 of how late checks started, over the last 1,000 checks.
+    pub lag_p99_ms: AtomicU64,
+    pub monitors_up: AtomicU64,
+    pub monitors_down: AtomicU64,
+}
+
+impl ProberHandle {
+    /// Runs a monitor now (admin "check now").
+    pub fn check_now(&self, id: &str) {
+        let _ = self.check_now.send(id.to_string());
+    }
+
+    /// A heartbeat monitor was pinged.
+    pub fn ping(&self, id: &str) {
+        let _ = self.pings.send(id.to_string());
+    }
+}
+
+/// The receiving ends the prober loop consumes.
+pub struct ProberInbox {
+    pub check_now: mpsc::UnboundedReceiver<String>,
+    pub pings: mpsc::UnboundedReceiver<String>,
+}
+
+/// Builds the handle and the receiving ends the prober loop consumes.
+pub fn handle() -> (Arc<ProberHandle>, ProberInbox) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (ptx, prx) = mpsc::unbounded_channel();
+    let h = ProberHandle {
+        changed: Notify::new(),
+        check_now: tx,
+        pings: ptx,
+        degraded: AtomicBool::new(false),
+        checks_total: AtomicU64::new(0),
+        checks_failed: AtomicU64::new(0),
+        lag_p99_ms: AtomicU64::new(0),
+        monitors_up: AtomicU64::new(0),
+        monitors_down: AtomicU64::new(0),
+    };
+    (
+        Arc::new(h),
+        ProberInbox {
+            check_now: rx,
+            pings: prx,
+        },
+    )
+}
+
+/// Builds the probe target of a monitor from its kind, target and settings.
+pub fn probe_target(m: &Monitor) -> Result<probe::Target, String> {
+    let mut settings = if m.check.is_object() {
+        m.check.clone()
+    } else {
+        serde_json::json!({})
+    };
+    let (host, port) = match m.target.rsplit_once(':') {
+        Some((h, p)) => (
+            h.trim_start_matches('[').trim_end_matches(']').to_string(),
+            p.parse::<u16>().unwrap_or(443),
+        ),
+        None => (m.target.clone(), 443),
+    };
+    let from = |v: serde_json::Value| v.to_string();
+    match m.kind {
+        MonitorKind::Http => {
+            settings["url"] = serde_json::json!(m.target);
+            serde_json::from_value(settings)
+                .map(probe::Target::Http)
+                .map_err(|e| format!("check: {e}"))
+        }
+        MonitorKind::Tcp => Ok(probe::Target::Tcp { host, port }),
+        MonitorKind::Dns => {
+            settings["name"] = serde_json::json!(m.target);
+            serde_json::from_value(settings)
+                .map(probe::Target::Dns)
+                .map_err(|e| format!("check: {e}"))
+        }
+        MonitorKind::Tls => {
+            settings["host"] = serde_json::json!(host);
+            settings["port"] = serde_json::json!(port);
+            serde_json::from_value(settings)
+                .map(probe::Target::Tls)
+                .map_err(|e| format!("check: {e}"))
+        }
+        MonitorKind::Heartbeat => Err(from(serde_json::json!(
+            "heartbeat monitors are pushed, not probed"
+        ))),
+    }
+}
+
+/// One finished check.
+struct Done {
+    id: String,
+    at: DateTime<Utc>,
+    lag_ms: u64,
+    outcome: ProbeOutcome,
+}
+
+/// The prober loop.
+pub struct Prober {
+    pub store: Store,
+    pub handle: Arc<ProberHandle>,
+    pub inbox: ProberInbox,
+    /// Probes in flight at most.
+    pub concurrency: usize,
+}
+
+struct Loop {
+    store: Store,
+    handle: Arc<ProberHandle>,
+    monitors: HashMap<String, Monitor>,
+    states: HashMap<String, MonitorState>,
+    due: BinaryHeap<Reverse<(DateTime<Utc>, String)>>,
+    /// The time each monitor is next due; heap entries that disagree are stale.
+    next: HashMap<String, DateTime<Utc>>,
+    buffer: Vec<ResultRow>,
+    dirty: Vec<String>,
+    recent: VecDeque<(Instant, String, bool)>,
+    lags: VecDeque<u64>,
+}
+
+impl Prober {
+    pub async fn run(mut self, mut shutdown: Shutdown) {
+        let sem = Arc::new(Semaphore::new(self.concurrency.max(1)));
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Done>();
+        let mut l = Loop {
+            store: self.store.clone(),
+            handle: self.handle.clone(),
+            monitors: HashMap::new(),
+            states: self
+                .store
+                .run(|s| s.monitor_states())
+                .await
+                .unwrap_or_default(),
+            due: BinaryHeap::new(),
+            next: HashMap::new(),
+            buffer: Vec::new(),
+            dirty: Vec::new(),
+            recent: VecDeque::new(),
+            lags: VecDeque::new(),
+        };
+        l.reload().await;
+        let mut flush = tokio::time::interval(Duration::from_secs(1));
+        flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let sleep_for = l
+                .due
+                .peek()
+                .map(|Reverse((t, _))| (*t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+                .unwrap_or(Duration::from_secs(3600));
+            tokio::select! {
+                _ = tokio::time::sleep(sleep_for) => {
+                    let now = Utc::now();
+                    while let Some(Reverse((t, id))) = l.due.peek().cloned() {
+                        if t > now { break; }
+                        l.due.pop();
+                        if l.next.get(&id) != Some(&t) { continue; }
+                        l.next.remove(&id);
+                        l.launch(&id, t, &sem, &done_tx);
+                    }
+                }
+                Some(done) = done_rx.recv() => l.finish(done).await,
+                Some(id) = self.inbox.check_now.recv() => l.launch(&id, Utc::now(), &sem, &done_tx),
+                Some(id) = self.inbox.pings.recv() => {
+                    if l.monitors.contains_key(&id) {
+                        l.states.entry(id.clone()).or_default().last_ping_at = Some(Utc::now());
+                        l.launch(&id, Utc::now(), &sem, &done_tx);
+                    }
+                }
+                _ = self.handle.changed.notified() => l.reload().await,
+                _ = flush.tick() => l.flush().await,
+                _ = shutdown.changed() => {
+                    l.flush().await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Loop {
+    async fn reload(&mut self) {
+        let monitors = match self.store.run(|s| s.list_monitors()).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "prober: loading monitors");
+                return;
+            }
+        };
+        let now = Utc::now();
+        let mut fresh = HashMap::new();
+        for m in monitors {
+            let changed = self
+                .monitors
+                .get(&m.id)
+                .is_none_or(|old| old.updated_at != m.updated_at);
+            if m.paused {
+                self.next.remove(&m.id);
+            } else if changed || !self.next.contains_key(&m.id) {
+                let sched = m.schedule();
+                let first = match m.kind {
+                    MonitorKind::Heartbeat => now + ChronoDuration::seconds(5),
+                    _ => {
+                        now + ChronoDuration::milliseconds(m.jitter_ms(sched.period_ms(now)) as i64)
+                    }
+                };
+                self.schedule(&m.id, first);
+            }
+            fresh.insert(m.id.clone(), m);
+        }
+        self.next.retain(|id, _| fresh.contains_key(id));
+        self.states.retain(|id, _| fresh.contains_key(id));
+        self.monitors = fresh;
+        self.count_states();
+    }
+
+    fn schedule(&mut self, id: &str, at: DateTime<Utc>) {
+        self.next.insert(id.to_string(), at);
+        self.due.push(Reverse((at, id.to_string())));
+    }
+
+    fn launch(
+        &mut self,
+        id: &str,
+        due: DateTime<Utc>,
+        sem: &Arc<Semaphore>,
+        done_tx: &mpsc::UnboundedSender<Done>,
+    ) {
+        let Some(m) = self.monitors.get(id).cloned() else {
+            return;
+        };
+        if m.kind == MonitorKind::Heartbeat {
+            // No probe: judge the silence since the last ping.
+            let state = self.states.entry(m.id.clone()).or_default();
+            let now = Utc::now();
+            let period = m.schedule().period_ms(now) as i64;
+            let deadline = state.last_ping_at.unwrap_or(m.created_at)
+                + ChronoDuration::milliseconds(period)
+                + ChronoDuration::seconds(m.grace_seconds as i64);
+            let pinged_recently = state
+                .last_ping_at
+                .is_some_and(|p| now - p <= ChronoDuration::seconds(2));
+            let outcome = if pinged_recently || now <= deadline {
+                ProbeOutcome {
+                    up: state.last_ping_at.is_some() || now <= deadline,
+                    latency_ms: 0,
+                    error: None,
+                    detail: None,
+                }
+            } else {
+                let since = state
+                    .last_ping_at
+                    .map(|p| format!("last ping {}", p.format("%Y-%m-%d %H:%M:%S UTC")))
+                    .unwrap_or_else(|| "never pinged".into());
+                ProbeOutcome {
+                    up: false,
+                    latency_ms: 0,
+                    error: Some(format!(
+                        "no ping within the period + {} s grace ({since})",
+                        m.grace_seconds
+                    )),
+                    detail: None,
+                }
+            };
+            let _ = done_tx.send(Done {
+                id: m.id.clone(),
+                at: now,
+                lag_ms: 0,
+                outcome,
+            });
+            return;
+        }
+        let sem = sem.clone();
+        let tx = done_tx.clone();
+        tokio::spawn(async move {
+            let Ok(_permit) = sem.acquire_owned().await else {
+                return;
+            };
+            let started = Utc::now();
+            let lag_ms = (started - due).num_milliseconds().max(0) as u64;
+            let timeout = Duration::from_millis(m.timeout_ms as u64);
+            let outcome = match probe_target(&m) {
+                Ok(target) => tokio::task::spawn_blocking(move || probe::run(&target, timeout))
+                    .await
+                    .unwrap_or_else(|e| ProbeOutcome {
+                        up: false,
+                        latency_ms: 0,
+                        error: Some(format!("probe crashed: {e}")),
+                        detail: None,
+                    }),
+                Err(e) => ProbeOutcome {
+                    up: false,
+                    latency_ms: 0,
+                    error: Some(e),
+                    detail: None,
+                },
+            };
+            let _ = tx.send(Done {
+                id: m.id.clone(),
+                at: started,
+                lag_ms,
+                outcome,
+            });
+        });
+    }
+
+    /// Counts a result, schedules the next run, and acts on a transition.
+    async fn finish(&mut self, d: Done) {
+        let Some(m) = self.monitors.get(&d.id).cloned() else {
+            return;
+        };
+        self.handle.checks_total.fetch_add(1, Ordering::Relaxed);
+        if !d.outcome.up {
+            self.handle.checks_failed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.note(&d);
+        let degraded = self.handle.degraded.load(Ordering::Relaxed);
+        let state = self.states.entry(m.id.clone()).or_default();
+        state.last_latency_ms = Some(d.outcome.latency_ms);
+        state.last_error = d.outcome.error.clone();
+        // While statusd blames itself, results are kept but drive no verdict.
+        let transition = if degraded {
+            state.last_check_at = Some(d.at);
+            Transition::None
+        } else {
+            state.record(
+                d.outcome.up,
+                m.failure_threshold,
+                m.recovery_threshold,
+                d.at,
+            )
+        };
+        let first_failure = !d.outcome.up
+            && state.consecutive_failures == 1
+            && m.failure_threshold > 1
+            && state.up != Some(false);
+        self.buffer.push(ResultRow {
+            monitor_id: m.id.clone(),
+            at: d.at,
+            up: d.outcome.up,
+            latency_ms: d.outcome.latency_ms,
+            error: d.outcome.error.clone(),
+        });
+        self.dirty.push(m.id.clone());
+        if !m.paused && !self.next.contains_key(&m.id) {
+            let next = if first_failure {
+                // Re-check at once before believing a single failure.
+                Utc::now() + ChronoDuration::seconds(2)
+            } else {
+                m.schedule()
+                    .next_after(d.at.max(Utc::now() - ChronoDuration::seconds(1)))
+            };
+            self.schedule(&m.id, next);
+        }
+        if transition != Transition::None {
+            self.flush().await;
+            self.act(&m, transition, d.outcome.error.clone()).await;
+            self.count_states();
+        }
+    }
+
+    /// Tracks failures and lateness over the last minute to judge the prober itself.
+    fn note(&mut self, d: &Done) {
+        let now = Instant::now();
+        self.recent.push_back((now, d.id.clone(), d.outcome.up));
+        while self
+            .recent
+            .front()
+            .is_some_and(|(t, _, _)| now.duration_since(*t) > Duration::from_secs(60))
+        {
+            self.recent.pop_front();
+        }
+        self.lags.push_back(d.lag_ms);
+        if self.lags.len() > 1000 {
+            self.lags.pop_front();
+        }
+        let mut sorted: Vec<u64> = self.lags.iter().copied().collect();
+        sorted.sort_unstable();
+        let p99 = sorted
+            .get(sorted.len().saturating_sub(1) * 99 / 100)
+            .copied()
+            .unwrap_or(0);
+        self.handle.lag_p99_ms.store(p99, Ordering::Relaxed);
+        let mut latest: HashMap<&str, bool> = HashMap::new();
+        for (_, id, up) in &self.recent {
+            latest.insert(id, *up);
+        }
+        let failing = latest.values().filter(|up| !**up).count();
+        let degraded = (latest.len() >= 10 && failing * 10 >= latest.len() * 8) || p99 > 10_000;
+        let was = self.handle.degraded.swap(degraded, Ordering::Relaxed);
+        if was != degraded {
+            if degraded {
+                tracing::warn!(
+                    failing,
+                    checked = latest.len(),
+                    lag_p99_ms = p99,
+                    "prober degraded: most checks fail or run late; opening no incidents"
+                );
+            } else {
+                tracing::info!("prober recovered");
+            }
+        }
+    }
+
+    async fn flush(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut self.buffer);
+        let mut ids = std::mem::take(&mut self.dirty);
+        ids.sort();
+        ids.dedup();
+        let states: Vec<(String, MonitorState)> = ids
+            .into_iter()
+            .filter_map(|id| self.states.get(&id).map(|s| (id, s.clone())))
+            .collect();
+        if let Err(e) = self
+            .store
+            .run(move |s| s.record_results(&rows, &states))
+            .await
+        {
+            tracing::error!(error = %e, "prober: storing results");
+        }
+    }
+
+    fn count_states(&self) {
+        let up = self.states.values().filter(|s| s.up == Some(true)).count() as u64;
+        let down = self.states.values().filter(|s| s.up == Some(false)).count() as u64;
+        self.handle.monitors_up.store(up, Ordering::Relaxed);
+        self.handle.monitors_down.store(down, Ordering::Relaxed);
+    }
+
+    /// Applies the alert policy to a transition and persists the state at once.
+    async fn act(&mut self, m: &Monitor, t: Transition, error: Option<String>) {
+        let actor = format!("monitor:{}", m.name);
+        let state = self.states.get(&m.id).cloned().unwrap_or_default();
+        let (mon, st) = (m.clone(), state);
+        let result = self
+            .store
+            .run(move |s| {
+                let mut st = st;
+                let comp = mon.component_id.as_deref().map(|c| s.get_component(c)).transpose().ok().flatten();
+                let in_maintenance = comp.as_ref().is_some_and(|c| c.status == crate::domain::ComponentStatus::UnderMaintenance);
+                match (t, mon.on_down) {
+                    (Transition::WentDown, _) if in_maintenance => {
+                        tracing::info!(monitor = %mon.name, "down during maintenance: no alert");
+                    }
+                    (Transition::WentDown, OnDown::Status) => {
+                        if let Some(c) = &comp {
+                            let patch = crate::store::ComponentPatch { status: Some(mon.down_status.as_str().into()), ..Default::default() };
+                            s.update_component(&c.id, patch, &actor)?;
+                        }
+                    }
+                    (Transition::WentDown, on_down) if st.open_incident_id.is_none() => {
+                        let what = comp.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| mon.name.clone());
+                        let input = NewIncident {
+                            page: comp.as_ref().and_then(|c| c.page_ids.first().cloned()),
+                            title: format!("{what} is not responding"),
+                            impact: Some(mon.severity),
+                            components: comp.iter().map(|c| AffectedInput { id: c.id.clone(), status: Some(mon.down_status) }).collect(),
+                            message: format!("Our monitoring detected a problem with {what}. We are investigating."),
+                            draft: on_down == OnDown::Draft,
+                            notify: true,
+                            source_text: Some(format!("Monitor {:?} ({}) is down: {}", mon.name, mon.target, error.clone().unwrap_or_default())),
+                            ..Default::default()
+                        };
+                        let i = s.create_incident(input, &actor)?;
+                        st.open_incident_id = Some(i.id);
+                    }
+                    (Transition::WentUp, OnDown::Status) => {
+                        if let Some(c) = comp.as_ref().filter(|c| c.status == mon.down_status) {
+                            let patch = crate::store::ComponentPatch { status: Some("operational".into()), ..Default::default() };
+                            s.update_component(&c.id, patch, &actor)?;
+                        }
+                    }
+                    (Transition::WentUp, _) => {
+                        if let Some(id) = st.open_incident_id.take() {
+                            match s.get_incident(&id) {
+                                Ok(i) if i.state == crate::domain::IncidentState::Draft => s.discard_incident(&id, &actor)?,
+                                Ok(i) if i.status.is_open() => {
+                                    let update = NewUpdate {
+                                        status: Some(crate::domain::IncidentStatus::Resolved),
+                                        message: format!("Monitoring shows {} has recovered.", mon.name),
+                                        notify: true,
+                                        components: None,
+                                    };
+                                    s.add_incident_update(&id, update, &actor)?;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                s.put_monitor_state(&mon.id, &st)?;
+                Ok(st)
+            })
+            .await;
+        match result {
+            Ok(st) => {
+                tracing::info!(monitor = %m.name, transition = ?t, "monitor state changed");
+                self.states.insert(m.id.clone(), st);
+            }
+            Err(e) => tracing::error!(monitor = %m.name, error = %e, "applying the alert policy"),
+        }
+    }
+}
+
+/// Prunes raw results past the retention window, hourly.
+pub struct RetentionWorker {
+    pub store: Store,
+    pub raw_retention_days: u32,
+}
+
+impl RetentionWorker {
+    pub async fn run(self, mut shutdown: Shutdown) {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            let days = self.raw_retention_days;
+            if let Err(e) = self
+                .store
+                .run(move |s| s.prune_results(Utc::now(), days))
+                .await
+            {
+                tracing::error!(error = %e, "pruning results");
+            }
+        }
+    }
+}
