@@ -197,6 +197,18 @@ fn http_monitor_opens_and_resolves_an_incident() {
     std::thread::sleep(Duration::from_millis(300));
     let (_, page) = text(env.server.get("/"));
     assert_eq!(page.matches("class=\"bar ").count(), 90, "90 day bars");
+    // The uptime page lists the component with partial uptime over every window.
+    let (status, uptime) = text(env.server.get("/uptime"));
+    assert_eq!(status, StatusCode::OK);
+    let row_start = uptime.find("<tr data-component=\"API\">").expect("API row on /uptime");
+    let row = &uptime[row_start..row_start + uptime[row_start..].find("</tr>").unwrap()];
+    let cells: Vec<f64> = row
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.split(" %").next().unwrap().parse().unwrap_or(-1.0))
+        .collect();
+    assert_eq!(cells.len(), 4, "{row}");
+    assert!(cells.iter().all(|u| *u > 0.0 && *u < 100.0), "{row}");
     let metrics = env
         .server
         .api(Method::GET, "/metrics", &env.token)

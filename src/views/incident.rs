@@ -331,6 +331,7 @@ pub fn footer_links(base: &str) -> Markup {
     html! {
         nav.links {
             a href={(base) "/history"} { "History" }
+            a href={(base) "/uptime"} { "Uptime" }
             a href={(base) "/history.atom"} { "Feed (Atom)" }
             a href={(base) "/api/v2/summary.json"} { "API" }
         }

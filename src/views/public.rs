@@ -29,17 +29,81 @@ pub struct PageView<'a> {
 pub struct DayBar {
     pub day: chrono::NaiveDate,
     pub uptime: Option<f64>,
+    /// Checks that day, and how many of them were up (to weigh longer windows).
+    pub checks: u64,
+    pub up: u64,
     pub incidents: Vec<String>,
+}
+
+/// Uptime over the last `days` bars, weighted by checks; `None` without data.
+pub fn window_uptime(bars: &[DayBar], days: usize) -> Option<f64> {
+    let tail = &bars[bars.len().saturating_sub(days)..];
+    let (checks, up) = tail.iter().fold((0u64, 0u64), |(c, u), b| (c + b.checks, u + b.up));
+    (checks > 0).then(|| up as f64 * 100.0 / checks as f64)
+}
+
+fn pct(u: Option<f64>) -> String {
+    u.map(|u| format!("{u:.2} %")).unwrap_or_else(|| "no data".into())
+}
+
+/// What the uptime page shows.
+pub struct UptimeView<'a> {
+    pub page: &'a Page,
+    pub base: String,
+    pub components: Vec<&'a Component>,
+    pub bars: &'a std::collections::HashMap<String, Vec<DayBar>>,
+}
+
+/// `/uptime`: every monitored component with its uptime over 1, 7, 30 and 90 days and
+/// its 90 daily bars.
+pub fn uptime(v: &UptimeView) -> Markup {
+    let rows: Vec<(&Component, &Vec<DayBar>)> = v
+        .components
+        .iter()
+        .filter_map(|c| v.bars.get(&c.id).map(|b| (*c, b)))
+        .collect();
+    layout::public(
+        &format!("Uptime · {}", v.page.title),
+        html! {
+            main.wrap {
+                p.back { a href=(if v.base.is_empty() { "/" } else { v.base.as_str() }) { "← " (v.page.title) } }
+                h1 { "Uptime" }
+                @if rows.is_empty() {
+                    p.empty { "No component on this page is monitored yet." }
+                } @else {
+                    table.uptime-table {
+                        thead { tr { th scope="col" { "Component" } th scope="col" { "Today" } th scope="col" { "7 days" } th scope="col" { "30 days" } th scope="col" { "90 days" } } }
+                        tbody {
+                            @for (c, b) in &rows {
+                                tr data-component=(c.name) {
+                                    th scope="row" { (c.name) }
+                                    td { (pct(window_uptime(b, 1))) }
+                                    td { (pct(window_uptime(b, 7))) }
+                                    td { (pct(window_uptime(b, 30))) }
+                                    td { (pct(window_uptime(b, 90))) }
+                                }
+                            }
+                        }
+                    }
+                    ul.components {
+                        @for (c, b) in &rows {
+                            li.component data-component=(c.name) {
+                                div.cname { span.name { (c.name) } }
+                                span class={"status " (c.status.as_str())} { (super::layout::dot(c.status.as_str())) (c.status.label()) }
+                                (uptime_bars(b))
+                            }
+                        }
+                    }
+                }
+                footer.pagefoot { (incident::footer_links(&v.base)) span.powered { "Powered by statusd" } }
+            }
+        },
+    )
 }
 
 /// 90 day bars with the overall uptime; each bar's title tells the day, uptime and incidents.
 fn uptime_bars(bars: &[DayBar]) -> Markup {
-    let (mut up, mut n) = (0.0, 0);
-    for b in bars.iter().filter_map(|b| b.uptime) {
-        up += b;
-        n += 1;
-    }
-    let overall = (n > 0).then(|| up / n as f64);
+    let overall = window_uptime(bars, 90);
     html! {
         div.uptime {
             div.bars role="img" aria-label={"90-day uptime " (overall.map(|u| format!("{u:.2} %")).unwrap_or_else(|| "no data".into()))} {

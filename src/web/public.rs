@@ -411,6 +411,8 @@ fn uptime_bars(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Vec<D
                 DayBar {
                     day,
                     uptime: bucket.and_then(|b| b.uptime()),
+                    checks: bucket.map_or(0, |b| b.count as u64),
+                    up: bucket.map_or(0, |b| b.up as u64),
                     incidents: titles,
                 }
             })
@@ -640,6 +642,41 @@ pub async fn get_page_history(
     q: web::Query<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     serve_history(&req, &state, Some(&slug), q.month.as_deref()).await
+}
+
+async fn serve_uptime(req: &HttpRequest, state: &AppState, slug: Option<&str>) -> AppResult<HttpResponse> {
+    let snap = state.page_cache.snapshot(state).await?;
+    let Some(page) = resolve(req, &snap, slug) else {
+        return Ok(page_not_found());
+    };
+    allow(req, page, Client::Browser).await?;
+    let r = state
+        .page_cache
+        .document(&format!("{}/uptime", page.id), snap.generation, || {
+            let d = snap.page_data(page);
+            let html = views::public::uptime(&views::public::UptimeView {
+                page,
+                base: base_path(page),
+                components: d.components.clone(),
+                bars: &snap.bars,
+            });
+            Ok(Rendered::new(snap.generation, html.into_string(), "text/html; charset=utf-8"))
+        })?;
+    Ok(respond(req, &r, page, &[]))
+}
+
+/// `/uptime`: uptime of the monitored components of the default page.
+pub async fn get_uptime(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    serve_uptime(&req, &state, None).await
+}
+
+/// `/p/{slug}/uptime`.
+pub async fn get_page_uptime(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    serve_uptime(&req, &state, Some(&slug)).await
 }
 
 /// `/healthz`: 200 when the data file accepts a write.

@@ -99,6 +99,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/incidents/{id}").route(web::get().to(public::get_incident)))
         .service(web::resource("/history").route(web::get().to(public::get_history)))
         .service(web::resource("/p/{slug}/history").route(web::get().to(public::get_page_history)))
+        .service(web::resource("/uptime").route(web::get().to(public::get_uptime)))
+        .service(web::resource("/p/{slug}/uptime").route(web::get().to(public::get_page_uptime)))
         .service(web::resource("/history.atom").route(web::get().to(feeds::get_atom)))
         .service(web::resource("/history.rss").route(web::get().to(feeds::get_rss)))
         .service(web::resource("/p/{slug}/history.atom").route(web::get().to(feeds::get_page_atom)))

@@ -21,7 +21,7 @@ test('draft incident → publish → public page shows it → resolve → operat
   const inc = page.locator('form#new-incident');
   await inc.locator('[name=title]').fill('Payments failing');
   await inc.locator('[name=impact]').selectOption('critical');
-  await inc.getByLabel('Checkout').check();
+  await inc.getByRole('checkbox', { name: 'Checkout', exact: true }).check();
   await inc.locator('[name=message]').fill('We are **investigating** failed payments.');
   await inc.getByLabel('Save as draft').check();
   await submit(page, inc.getByRole('button', { name: 'Create incident' }));
