@@ -110,6 +110,13 @@ impl Env {
     }
 }
 
+fn header_has(r: &reqwest::blocking::Response, name: &str, want: &str) -> bool {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains(want))
+}
+
 #[test]
 fn http_monitor_opens_and_resolves_an_incident() {
     let env = start();
@@ -193,6 +200,46 @@ fn http_monitor_opens_and_resolves_an_incident() {
         .unwrap();
     assert!(up > 0.0 && up < 100.0, "uptime {up}");
 
+    // The SLA report for today tells uptime, downtime and the incident, as JSON and CSV.
+    let sla = env.get(&format!("/api/v1/reports/sla?component={comp}"));
+    let row = &sla["data"][0];
+    assert_eq!(row["component"], "API", "{sla}");
+    let sla_up = row["uptime_percent"].as_f64().unwrap();
+    assert!(sla_up > 0.0 && sla_up < 100.0, "{sla}");
+    let down = row["downtime_minutes"].as_f64().unwrap();
+    // At least two failed one-second checks, and far less than the day.
+    assert!(down > 0.0 && down < 5.0, "{sla}");
+    assert_eq!(row["incidents"], json!([incident["title"]]), "{sla}");
+    let csv = env
+        .server
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/sla?component={comp}&format=csv"),
+            &env.token,
+        )
+        .send()
+        .unwrap();
+    assert!(header_has(&csv, "content-type", "text/csv"));
+    let csv = csv.text().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "component_id,component,from,to,uptime_percent,downtime_minutes,checks,incidents"
+    );
+    assert!(lines[1].starts_with(&format!("{comp},\"API\",")), "{csv}");
+    let bad = env
+        .server
+        .api(
+            Method::GET,
+            "/api/v1/reports/sla?from=yesterday",
+            &env.token,
+        )
+        .send()
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let bad = bad.text().unwrap();
+    assert!(bad.contains("from") && bad.contains("yesterday"), "{bad}");
+
     // The public page shows 90 bars for the monitored component; /metrics tells the state.
     std::thread::sleep(Duration::from_millis(300));
     let (_, page) = text(env.server.get("/"));
@@ -200,7 +247,9 @@ fn http_monitor_opens_and_resolves_an_incident() {
     // The uptime page lists the component with partial uptime over every window.
     let (status, uptime) = text(env.server.get("/uptime"));
     assert_eq!(status, StatusCode::OK);
-    let row_start = uptime.find("<tr data-component=\"API\">").expect("API row on /uptime");
+    let row_start = uptime
+        .find("<tr data-component=\"API\">")
+        .expect("API row on /uptime");
     let row = &uptime[row_start..row_start + uptime[row_start..].find("</tr>").unwrap()];
     let cells: Vec<f64> = row
         .split("<td>")

@@ -621,4 +621,53 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn retention_drops_raw_after_the_window_and_keeps_daily_rollups() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("t.redb")).unwrap();
+        let m = s
+            .create_monitor(MonitorInput {
+                name: Some("api".into()),
+                kind: Some("tcp".into()),
+                target: Some("127.0.0.1:9".into()),
+                interval_seconds: Some(60),
+                ..Default::default()
+            })
+            .unwrap();
+        let now = Utc::now();
+        // Two recent results in one hour, whatever the time of day.
+        let recent = crate::domain::at(hour_start(now - Duration::hours(2)));
+        let row = |ago: Duration, up: bool| ResultRow {
+            monitor_id: m.id.clone(),
+            at: recent - ago,
+            up,
+            latency_ms: 7,
+            error: (!up).then(|| "connection refused".to_string()),
+        };
+        let rows = [
+            row(Duration::days(100), false),
+            row(Duration::days(10), true),
+            row(Duration::seconds(-10), false),
+            row(Duration::seconds(-40), true),
+        ];
+        s.record_results(&rows, &[]).unwrap();
+        let far = now - Duration::days(400);
+        let later = now + Duration::hours(1);
+        assert_eq!(s.monitor_results(&m.id, far, later).unwrap().len(), 4);
+
+        s.prune_results(now, 7).unwrap();
+        let raw = s.monitor_results(&m.id, far, later).unwrap();
+        assert_eq!(raw.len(), 2, "only the recent results stay: {raw:?}");
+        let failures = s.monitor_failures(&m.id, far, later, 10).unwrap();
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        let hourly = s.hourly_buckets(&m.id, far, later).unwrap();
+        assert_eq!(hourly.len(), 2, "hourly rollups of the last 90 days stay");
+        let daily = s
+            .daily_buckets(std::slice::from_ref(&m.id), far, later)
+            .unwrap();
+        let counted: u32 = daily.values().map(|b| b.count).sum();
+        let up: u32 = daily.values().map(|b| b.up).sum();
+        assert_eq!((counted, up), (4, 2), "daily rollups keep every check");
+    }
 }

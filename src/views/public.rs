@@ -38,12 +38,15 @@ pub struct DayBar {
 /// Uptime over the last `days` bars, weighted by checks; `None` without data.
 pub fn window_uptime(bars: &[DayBar], days: usize) -> Option<f64> {
     let tail = &bars[bars.len().saturating_sub(days)..];
-    let (checks, up) = tail.iter().fold((0u64, 0u64), |(c, u), b| (c + b.checks, u + b.up));
+    let (checks, up) = tail
+        .iter()
+        .fold((0u64, 0u64), |(c, u), b| (c + b.checks, u + b.up));
     (checks > 0).then(|| up as f64 * 100.0 / checks as f64)
 }
 
 fn pct(u: Option<f64>) -> String {
-    u.map(|u| format!("{u:.2} %")).unwrap_or_else(|| "no data".into())
+    u.map(|u| format!("{u:.2} %"))
+        .unwrap_or_else(|| "no data".into())
 }
 
 /// What the uptime page shows.

@@ -644,7 +644,11 @@ pub async fn get_page_history(
     serve_history(&req, &state, Some(&slug), q.month.as_deref()).await
 }
 
-async fn serve_uptime(req: &HttpRequest, state: &AppState, slug: Option<&str>) -> AppResult<HttpResponse> {
+async fn serve_uptime(
+    req: &HttpRequest,
+    state: &AppState,
+    slug: Option<&str>,
+) -> AppResult<HttpResponse> {
     let snap = state.page_cache.snapshot(state).await?;
     let Some(page) = resolve(req, &snap, slug) else {
         return Ok(page_not_found());
@@ -660,7 +664,11 @@ async fn serve_uptime(req: &HttpRequest, state: &AppState, slug: Option<&str>) -
                 components: d.components.clone(),
                 bars: &snap.bars,
             });
-            Ok(Rendered::new(snap.generation, html.into_string(), "text/html; charset=utf-8"))
+            Ok(Rendered::new(
+                snap.generation,
+                html.into_string(),
+                "text/html; charset=utf-8",
+            ))
         })?;
     Ok(respond(req, &r, page, &[]))
 }

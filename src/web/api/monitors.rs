@@ -260,19 +260,26 @@ pub fn sla_report(
         if component.is_some_and(|id| id != c.id) {
             continue;
         }
-        let ids: Vec<String> = monitors
+        // Each failed check stands for one period of its monitor; with several monitors
+        // on a component the worst one counts. Capped at the range's length.
+        let range_minutes = (end - start).num_minutes() as f64;
+        let mut total = Bucket::default();
+        let mut downtime: f64 = 0.0;
+        for m in monitors
             .iter()
             .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
-            .map(|m| m.id.clone())
-            .collect();
-        let days = s.daily_buckets(&ids, start, end)?;
-        let mut total = Bucket::default();
-        let mut downtime = 0.0;
-        for b in days.values() {
-            total.merge(b);
-            if let Some(u) = b.uptime() {
-                downtime += (100.0 - u) / 100.0 * 1440.0;
+        {
+            let mut b = Bucket::default();
+            for day in s
+                .daily_buckets(std::slice::from_ref(&m.id), start, end)?
+                .values()
+            {
+                b.merge(day);
             }
+            let period_minutes = m.schedule().period_ms(start) as f64 / 60_000.0;
+            let failed = b.count.saturating_sub(b.up) as f64;
+            downtime = downtime.max((failed * period_minutes).min(range_minutes));
+            total.merge(&b);
         }
         let hit: Vec<String> = incidents
             .iter()
@@ -289,7 +296,7 @@ pub fn sla_report(
             from,
             to,
             uptime_percent: total.uptime(),
-            downtime_minutes: (downtime * 10.0).round() / 10.0,
+            downtime_minutes: (downtime * 100.0).round() / 100.0,
             checks: total.count as u64,
             incidents: hit,
         });
@@ -299,7 +306,15 @@ pub fn sla_report(
 
 /// The report as CSV (one row per component).
 pub fn sla_csv(rows: &[SlaRow]) -> String {
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    // Quoted; a leading = + - @ is defused so spreadsheets show text, not a formula.
+    let q = |s: &str| {
+        let s = s.replace('"', "\"\"");
+        if s.starts_with(['=', '+', '-', '@']) {
+            format!("\"'{s}\"")
+        } else {
+            format!("\"{s}\"")
+        }
+    };
     let mut out = String::from(
         "component_id,component,from,to,uptime_percent,downtime_minutes,checks,incidents\n",
     );
