@@ -16,17 +16,7 @@ struct Env {
 
 fn start() -> Env {
     let (dir, data) = temp_data();
-    let d = data.to_str().unwrap();
-    let out = run_cli(
-        &[
-            "key", "create", "--name", "ci", "--role", "editor", "--data", d,
-        ],
-        None,
-        &[],
-        Duration::from_secs(10),
-    );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let token = out.stdout.trim().to_string();
+    let token = offline_key(&data, "editor");
     let server = Server::start(&data);
     Env {
         _dir: dir,

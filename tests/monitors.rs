@@ -60,27 +60,12 @@ struct Env {
 
 fn start() -> Env {
     let (dir, data) = temp_data();
-    let out = run_cli(
-        &[
-            "key",
-            "create",
-            "--name",
-            "ci",
-            "--role",
-            "editor",
-            "--data",
-            data.to_str().unwrap(),
-        ],
-        None,
-        &[],
-        Duration::from_secs(10),
-    );
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let token = offline_key(&data, "editor");
     let server = Server::start(&data);
     Env {
         _dir: dir,
         server,
-        token: out.stdout.trim().to_string(),
+        token,
     }
 }
 

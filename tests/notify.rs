@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{browser, csrf_of, free_port, json, run_cli, statusd_command, temp_data, text};
+use common::{
+    browser, csrf_of, free_port, json, offline_key, run_cli, statusd_command, temp_data, text,
+};
 use hmac::{Hmac, Mac};
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::{Method, StatusCode, redirect};
@@ -320,23 +322,7 @@ impl Drop for Statusd {
 
 /// An owner API key written into a fresh data file with the offline CLI.
 fn owner_key(data: &Path) -> String {
-    let out = run_cli(
-        &[
-            "key",
-            "create",
-            "--name",
-            "notify-test",
-            "--role",
-            "owner",
-            "--data",
-            data.to_str().unwrap(),
-        ],
-        None,
-        &[],
-        Duration::from_secs(30),
-    );
-    assert_eq!(out.code, Some(0), "key create: {}", out.stderr);
-    out.stdout.trim().to_string()
+    offline_key(data, "owner")
 }
 
 fn smtp_env(sink: &Sink) -> Vec<(&'static str, String)> {

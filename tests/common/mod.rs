@@ -528,3 +528,25 @@ impl Drop for Server {
         }
     }
 }
+
+/// Creates an API key named `ci` with `statusd key create` on a data file no server holds yet,
+/// and returns its token.
+pub fn offline_key(data: &Path, role: &str) -> String {
+    let out = run_cli(
+        &[
+            "key",
+            "create",
+            "--name",
+            "ci",
+            "--role",
+            role,
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        None,
+        &[],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, Some(0), "key create: {}", out.stderr);
+    out.stdout.trim().to_string()
+}
