@@ -8,23 +8,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-struct Env {
-    _dir: tempfile::TempDir,
-    server: Server,
-    token: String,
-}
-
-fn start() -> Env {
-    let (dir, data) = temp_data();
-    let token = offline_key(&data, "editor");
-    let server = Server::start(&data);
-    Env {
-        _dir: dir,
-        server,
-        token,
-    }
-}
-
 impl Env {
     fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.server.api_send(Method::POST, path, &self.token, &body)
@@ -74,7 +57,7 @@ impl Env {
 
 #[test]
 fn product_note_001_lifecycle_create_update_resolve() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     // Seed 001, "Create an incident" — verbatim but for the ids.
     let (status, inc) = env.post(
@@ -157,7 +140,7 @@ fn product_note_001_lifecycle_create_update_resolve() {
 
 #[test]
 fn product_note_003_alert_payload_becomes_a_draft_then_one_click_publish() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     // Seed 003, the "smarter setup" webhook body, verbatim but for the ids.
     let (status, inc) = env.post(
@@ -240,7 +223,7 @@ fn product_note_003_alert_payload_becomes_a_draft_then_one_click_publish() {
 
 #[test]
 fn bad_input_names_the_field() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     let cases: Vec<(Value, StatusCode, &str)> = vec![
         (json!({ "title": "" }), StatusCode::BAD_REQUEST, "title"),
@@ -316,7 +299,7 @@ fn bad_input_names_the_field() {
 
 #[test]
 fn overlapping_incidents_and_maintenance_worst_wins_and_resolve_restores() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     let db = env.component("Database");
     let (_, a) = env.post(
@@ -376,7 +359,7 @@ fn overlapping_incidents_and_maintenance_worst_wins_and_resolve_restores() {
 
 #[test]
 fn maintenance_for_a_deploy_pipeline_and_future_windows() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     let start_at = chrono::Utc::now() + chrono::Duration::hours(2);
     let (status, m) = env.post(
@@ -447,7 +430,7 @@ fn maintenance_for_a_deploy_pipeline_and_future_windows() {
 
 #[test]
 fn updates_are_edited_and_deleted_with_history_and_postmortem_published() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     let (_, inc) = env.post("/api/v1/incidents", json!({ "title": "Errors", "severity": "major", "component_ids": [api], "message": "We are lookng into it." }));
     let id = inc["id"].as_str().unwrap().to_string();
@@ -536,7 +519,7 @@ fn updates_are_edited_and_deleted_with_history_and_postmortem_published() {
 
 #[test]
 fn templates_fill_placeholders_and_editors_cannot_mint_keys() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("Payments API");
     let (status, t) = env.post(
         "/api/v1/templates",
@@ -582,7 +565,7 @@ fn templates_fill_placeholders_and_editors_cannot_mint_keys() {
 
 #[test]
 fn cli_client_commands_drive_incidents_over_the_api() {
-    let env = start();
+    let env = Env::start();
     let api = env.component("API");
     let url = env.server.url("");
     let envs = [

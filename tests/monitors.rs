@@ -52,23 +52,6 @@ impl Target {
     }
 }
 
-struct Env {
-    _dir: tempfile::TempDir,
-    server: Server,
-    token: String,
-}
-
-fn start() -> Env {
-    let (dir, data) = temp_data();
-    let token = offline_key(&data, "editor");
-    let server = Server::start(&data);
-    Env {
-        _dir: dir,
-        server,
-        token,
-    }
-}
-
 impl Env {
     fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.server.api_send(Method::POST, path, &self.token, &body)
@@ -104,7 +87,7 @@ fn header_has(r: &reqwest::blocking::Response, name: &str, want: &str) -> bool {
 
 #[test]
 fn http_monitor_opens_and_resolves_an_incident() {
-    let env = start();
+    let env = Env::start();
     let target = Target::start();
     let (_, comp) = env.post("/api/v1/components", json!({ "name": "API" }));
     let comp = comp["id"].as_str().unwrap().to_string();
@@ -263,7 +246,7 @@ fn http_monitor_opens_and_resolves_an_incident() {
 
 #[test]
 fn draft_policy_opens_a_draft_and_closes_it_silently() {
-    let env = start();
+    let env = Env::start();
     let target = Target::start();
     let (_, comp) = env.post("/api/v1/components", json!({ "name": "Web" }));
     let (status, m) = env.post(
@@ -304,7 +287,7 @@ fn draft_policy_opens_a_draft_and_closes_it_silently() {
 
 #[test]
 fn heartbeat_goes_down_without_pings_and_up_with_one() {
-    let env = start();
+    let env = Env::start();
     let (status, m) = env.post("/api/v1/monitors", json!({ "name": "Nightly backup", "kind": "heartbeat", "interval_seconds": 1, "grace_seconds": 1, "failure_threshold": 1, "recovery_threshold": 1 }));
     assert_eq!(status, StatusCode::CREATED, "{m}");
     let id = m["id"].as_str().unwrap().to_string();
@@ -345,7 +328,7 @@ fn heartbeat_goes_down_without_pings_and_up_with_one() {
 
 #[test]
 fn most_monitors_failing_at_once_blames_the_prober_not_the_services() {
-    let env = start();
+    let env = Env::start();
     // A port nothing listens on: every check fails at once, as when this host loses its network.
     let closed = free_port();
     let (_, comp) = env.post("/api/v1/components", json!({ "name": "Everything" }));
@@ -386,7 +369,7 @@ fn most_monitors_failing_at_once_blames_the_prober_not_the_services() {
 
 #[test]
 fn bad_monitor_input_names_the_field_and_why() {
-    let env = start();
+    let env = Env::start();
     let cases = [
         (
             json!({ "name": "x", "target": "ftp://example.com" }),

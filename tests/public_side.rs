@@ -41,23 +41,6 @@ const V2_DOCS: [(&str, &[&str]); 8] = [
     ),
 ];
 
-struct Env {
-    _dir: tempfile::TempDir,
-    server: Server,
-    token: String,
-}
-
-fn start() -> Env {
-    let (dir, data) = temp_data();
-    let token = offline_key(&data, "editor");
-    let server = Server::start(&data);
-    Env {
-        _dir: dir,
-        server,
-        token,
-    }
-}
-
 impl Env {
     fn send(&self, method: Method, path: &str, body: Value) -> Value {
         let (status, v) = self
@@ -261,7 +244,7 @@ fn check_timestamps(v: &Value, path: &str, errs: &mut Vec<String>) {
 
 #[test]
 fn status_page_shows_incidents_maintenance_and_safe_markdown() {
-    let env = start();
+    let env = Env::start();
     let (status, page) = env.server.api_get("/api/v1/pages/default", &env.token);
     assert_eq!(status, StatusCode::OK, "{page}");
     env.send(
@@ -349,7 +332,7 @@ fn status_page_shows_incidents_maintenance_and_safe_markdown() {
 
 #[test]
 fn incident_detail_page_with_timeline_and_postmortem() {
-    let env = start();
+    let env = Env::start();
     let api = env.component(json!({"name": "API"}));
     let inc = env.incident("Login failures", &[&api], "First update text.");
     env.update(&inc, "monitoring", "Second update text.");
@@ -422,7 +405,7 @@ fn incident_detail_page_with_timeline_and_postmortem() {
 
 #[test]
 fn history_pages_by_month() {
-    let env = start();
+    let env = Env::start();
     let api = env.component(json!({"name": "API"}));
     let inc = env.incident("Queue backlog", &[&api], "Backlog growing.");
     env.resolve(&inc);
@@ -469,7 +452,7 @@ fn history_pages_by_month() {
 
 #[test]
 fn feeds_parse_with_one_entry_per_incident_and_maintenance() {
-    let env = start();
+    let env = Env::start();
     let api = env.component(json!({"name": "API"}));
     let a = env.incident(
         "First outage",
@@ -545,7 +528,7 @@ fn feeds_parse_with_one_entry_per_incident_and_maintenance() {
 
 #[test]
 fn v2_documents_have_statuspage_shapes_and_cors() {
-    let env = start();
+    let env = Env::start();
     let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
     let group = id(&env.post("/api/v1/groups", json!({"name": "Core platform"})));
     let api =
@@ -667,7 +650,7 @@ fn v2_documents_have_statuspage_shapes_and_cors() {
 
 #[test]
 fn drafts_never_appear_anywhere_public() {
-    let env = start();
+    let env = Env::start();
     let api = env.component(json!({"name": "API"}));
     let draft = id(&env.post(
         "/api/v1/incidents",
@@ -716,7 +699,7 @@ fn drafts_never_appear_anywhere_public() {
 
 #[test]
 fn non_public_pages_need_sign_in_everywhere() {
-    let env = start();
+    let env = Env::start();
     let page = env.post(
         "/api/v1/pages",
         json!({"slug": "team", "title": "Team status", "audience": "internal"}),

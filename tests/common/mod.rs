@@ -550,3 +550,23 @@ pub fn offline_key(data: &Path, role: &str) -> String {
     assert_eq!(out.code, Some(0), "key create: {}", out.stderr);
     out.stdout.trim().to_string()
 }
+
+/// A running server on a fresh data file with an editor API key.
+pub struct Env {
+    pub _dir: tempfile::TempDir,
+    pub server: Server,
+    pub token: String,
+}
+
+impl Env {
+    pub fn start() -> Env {
+        let (dir, data) = temp_data();
+        let token = offline_key(&data, "editor");
+        let server = Server::start(&data);
+        Env {
+            _dir: dir,
+            server,
+            token,
+        }
+    }
+}
