@@ -108,8 +108,9 @@ impl Store {
         Ok(out)
     }
 
-    /// A durable write that does not invalidate rendered pages (routine check results:
-    /// pages pick up new rollups on their own schedule).
+    /// A durable write that does not invalidate rendered pages: routine check results
+    /// (pages pick up new rollups on their own schedule), subscribers and the outbox
+    /// (no public page shows them).
     pub(crate) fn write_quiet<T>(
         &self,
         f: impl FnOnce(&WriteTransaction) -> AppResult<T>,

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
-use redb::{Durability, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -103,19 +103,6 @@ fn notices_for(
 }
 
 impl Store {
-    /// A durable write of subscriber and outbox tables only. Public pages show none of
-    /// them, so the rendered-page generation stays as it is.
-    pub(super) fn write_notify<T>(
-        &self,
-        f: impl FnOnce(&WriteTransaction) -> AppResult<T>,
-    ) -> AppResult<T> {
-        let mut txn = self.inner.db.begin_write()?;
-        txn.set_durability(Durability::Immediate)?;
-        let out = f(&txn)?;
-        txn.commit()?;
-        Ok(out)
-    }
-
     /// Id of the last event the fan-out handled.
     pub fn notify_cursor(&self) -> AppResult<Option<String>> {
         Ok(self
@@ -133,7 +120,7 @@ impl Store {
             return Ok((0, 0));
         }
         let now = Utc::now();
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut meta = txn.open_table(tables::META)?;
             let cursor = meta.get(CURSOR_KEY)?.map(|v| v.value().to_string());
             let events = txn.open_table(tables::EVENTS)?;
@@ -184,7 +171,7 @@ impl Store {
         if soon.is_empty() {
             return Ok(0);
         }
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut reminded = txn.open_table(tables::REMINDERS)?;
             let mut events = txn.open_table(tables::EVENTS)?;
             let mut n = 0;
@@ -286,7 +273,7 @@ impl Store {
         if results.is_empty() {
             return Ok(());
         }
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut notices = txn.open_table(tables::NOTICES)?;
             let mut queue = txn.open_table(tables::NOTICE_QUEUE)?;
             for (id, outcome) in results {
@@ -311,7 +298,7 @@ impl Store {
     /// Returns how many.
     pub fn retry_notices(&self, id: Option<&str>) -> AppResult<usize> {
         let now = Utc::now();
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut notices = txn.open_table(tables::NOTICES)?;
             let ids: Vec<String> = match id {
                 Some(id) => {
@@ -383,7 +370,7 @@ impl Store {
         if old.is_empty() {
             return Ok(0);
         }
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut notices = txn.open_table(tables::NOTICES)?;
             for id in &old {
                 notices.remove(id.as_str())?;

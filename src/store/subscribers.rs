@@ -413,7 +413,7 @@ impl Store {
         source: SubscribeSource,
     ) -> AppResult<Subscribed> {
         let now = Utc::now();
-        let out = self.write_notify(|txn| subscribe_in(txn, &input, source, now))?;
+        let out = self.write_quiet(|txn| subscribe_in(txn, &input, source, now))?;
         if !out.created && matches!(source, SubscribeSource::Api | SubscribeSource::Admin) {
             return Err(AppError::Conflict(format!(
                 "{} is already subscribed to this page (subscriber {})",
@@ -433,7 +433,7 @@ impl Store {
         skip_confirmation: bool,
     ) -> AppResult<ImportReport> {
         let now = Utc::now();
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut report = ImportReport::default();
             for row in &rows {
                 let kind = row.kind.clone();
@@ -478,7 +478,7 @@ impl Store {
 
     pub fn patch_subscriber(&self, id: &str, patch: SubscriberPatch) -> AppResult<Subscriber> {
         let now = Utc::now();
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let mut s: Subscriber =
                 get(&txn.open_table(tables::SUBSCRIBERS)?, id)?.ok_or_else(|| not_found(id))?;
             remove(txn, &s)?;
@@ -524,7 +524,7 @@ impl Store {
     }
 
     pub fn delete_subscriber(&self, id: &str) -> AppResult<Subscriber> {
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let s: Subscriber =
                 get(&txn.open_table(tables::SUBSCRIBERS)?, id)?.ok_or_else(|| not_found(id))?;
             remove(txn, &s)?;
@@ -552,7 +552,7 @@ impl Store {
                 "subscription (the link is unknown or expired; sign up again)".into(),
             )
         };
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let id = txn
                 .open_table(tables::SUBSCRIBER_TOKENS)?
                 .get(token)?
@@ -594,7 +594,7 @@ impl Store {
 
     /// Removes the subscriber a link belongs to; `None` when it was already gone.
     pub fn unsubscribe(&self, token: &str) -> AppResult<Option<Subscriber>> {
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let Some(id) = txn
                 .open_table(tables::SUBSCRIBER_TOKENS)?
                 .get(token)?
@@ -620,7 +620,7 @@ impl Store {
         if expired.is_empty() {
             return Ok(0);
         }
-        self.write_notify(|txn| {
+        self.write_quiet(|txn| {
             let subs = txn.open_table(tables::SUBSCRIBERS)?;
             let mut gone = Vec::new();
             for s in &expired {
