@@ -142,8 +142,12 @@ struct Loop {
     next: HashMap<String, DateTime<Utc>>,
     buffer: Vec<ResultRow>,
     dirty: Vec<String>,
-    recent: VecDeque<(Instant, String, bool)>,
+    /// Each monitor's latest result of the last minute, and how many of them failed:
+    /// kept incrementally so judging the prober costs O(1) per check.
+    latest: HashMap<String, (Instant, bool)>,
+    failing: usize,
     lags: VecDeque<u64>,
+    lag_p99_ms: u64,
 }
 
 impl Prober {
@@ -163,8 +167,10 @@ impl Prober {
             next: HashMap::new(),
             buffer: Vec::new(),
             dirty: Vec::new(),
-            recent: VecDeque::new(),
+            latest: HashMap::new(),
+            failing: 0,
             lags: VecDeque::new(),
+            lag_p99_ms: 0,
         };
         l.reload().await;
         let mut flush = tokio::time::interval(Duration::from_secs(1));
@@ -195,7 +201,10 @@ impl Prober {
                     }
                 }
                 _ = self.handle.changed.notified() => l.reload().await,
-                _ = flush.tick() => l.flush().await,
+                _ = flush.tick() => {
+                    l.expire();
+                    l.flush().await;
+                }
                 _ = shutdown.changed() => {
                     l.flush().await;
                     return;
@@ -388,39 +397,57 @@ impl Loop {
 
     /// Tracks failures and lateness over the last minute to judge the prober itself.
     fn note(&mut self, d: &Done) {
-        let now = Instant::now();
-        self.recent.push_back((now, d.id.clone(), d.outcome.up));
-        while self
-            .recent
-            .front()
-            .is_some_and(|(t, _, _)| now.duration_since(*t) > Duration::from_secs(60))
+        if let Some((_, false)) = self
+            .latest
+            .insert(d.id.clone(), (Instant::now(), d.outcome.up))
         {
-            self.recent.pop_front();
+            self.failing -= 1;
+        }
+        if !d.outcome.up {
+            self.failing += 1;
         }
         self.lags.push_back(d.lag_ms);
         if self.lags.len() > 1000 {
             self.lags.pop_front();
         }
+        self.judge();
+    }
+
+    /// Once a second: forgets results older than a minute and recomputes the lag p99.
+    fn expire(&mut self) {
+        let now = Instant::now();
+        let mut failing = 0;
+        self.latest.retain(|_, (t, up)| {
+            let keep = now.duration_since(*t) <= Duration::from_secs(60);
+            failing += usize::from(keep && !*up);
+            keep
+        });
+        self.failing = failing;
         let mut sorted: Vec<u64> = self.lags.iter().copied().collect();
         sorted.sort_unstable();
-        let p99 = sorted
+        self.lag_p99_ms = sorted
             .get(sorted.len().saturating_sub(1) * 99 / 100)
             .copied()
             .unwrap_or(0);
-        self.handle.lag_p99_ms.store(p99, Ordering::Relaxed);
-        let mut latest: HashMap<&str, bool> = HashMap::new();
-        for (_, id, up) in &self.recent {
-            latest.insert(id, *up);
-        }
-        let failing = latest.values().filter(|up| !**up).count();
-        let degraded = (latest.len() >= 10 && failing * 10 >= latest.len() * 8) || p99 > 10_000;
+        self.handle
+            .lag_p99_ms
+            .store(self.lag_p99_ms, Ordering::Relaxed);
+        self.judge();
+    }
+
+    /// Degraded when at least 10 monitors ran in the last minute and 80 % of them
+    /// failed, or when checks start more than 10 s late (p99).
+    fn judge(&mut self) {
+        let checked = self.latest.len();
+        let degraded =
+            (checked >= 10 && self.failing * 10 >= checked * 8) || self.lag_p99_ms > 10_000;
         let was = self.handle.degraded.swap(degraded, Ordering::Relaxed);
         if was != degraded {
             if degraded {
                 tracing::warn!(
-                    failing,
-                    checked = latest.len(),
-                    lag_p99_ms = p99,
+                    failing = self.failing,
+                    checked,
+                    lag_p99_ms = self.lag_p99_ms,
                     "prober degraded: most checks fail or run late; opening no incidents"
                 );
             } else {
