@@ -7,12 +7,18 @@ use chrono::Utc;
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 /// The schema this binary writes.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 type Step = fn(&WriteTransaction) -> AppResult<()>;
 
 /// Steps by target version: `STEPS[i]` upgrades to version `i + 1`.
-const STEPS: [Step; SCHEMA_VERSION as usize] = [v1_initial, v2_incidents, v3_monitors, v4_notify];
+const STEPS: [Step; SCHEMA_VERSION as usize] = [
+    v1_initial,
+    v2_incidents,
+    v3_monitors,
+    v4_notify,
+    v5_compact_results,
+];
 
 pub(super) fn run(store: &Store) -> AppResult<()> {
     let current = read_version(store)?;
@@ -125,4 +131,149 @@ fn v4_notify(txn: &WriteTransaction) -> AppResult<()> {
             .insert(super::outbox::CURSOR_KEY, last.as_str())?;
     }
     Ok(())
+}
+
+/// Compact check history: raw results from 5 to 4 bytes, and the JSON rollups moved to
+/// packed records (hourly buckets grouped per monitor-day), about a tenth of the size.
+fn v5_compact_results(txn: &WriteTransaction) -> AppResult<()> {
+    use super::monitors::{encode_bucket, encode_hours, repack_v4_results};
+    use crate::domain::{Bucket, at, day_start};
+    {
+        let mut raw = txn.open_table(tables::RESULTS)?;
+        let mut rows: Vec<((String, i64), Vec<u8>)> = Vec::new();
+        for row in raw.iter()? {
+            let (k, v) = row?;
+            let (id, h) = k.value();
+            rows.push(((id.to_string(), h), repack_v4_results(v.value())));
+        }
+        for ((id, h), bytes) in rows {
+            raw.insert((id.as_str(), h), bytes.as_slice())?;
+        }
+    }
+    {
+        let old = txn.open_table(tables::HOURLY)?;
+        let mut days: std::collections::BTreeMap<(String, i64), Vec<(u8, Bucket)>> =
+            Default::default();
+        for row in old.iter()? {
+            let (k, v) = row?;
+            let (id, h) = k.value();
+            let d = day_start(at(h));
+            days.entry((id.to_string(), d))
+                .or_default()
+                .push((((h - d) / 3600) as u8, v.value()));
+        }
+        let mut new = txn.open_table(tables::HOURLY_DAYS)?;
+        for ((id, d), mut hours) in days {
+            hours.sort_by_key(|(h, _)| *h);
+            new.insert((id.as_str(), d), encode_hours(&hours).as_slice())?;
+        }
+    }
+    {
+        let old = txn.open_table(tables::DAILY)?;
+        let mut new = txn.open_table(tables::DAILY_PACKED)?;
+        for row in old.iter()? {
+            let (k, v) = row?;
+            let (id, d) = k.value();
+            let mut bytes = Vec::new();
+            encode_bucket(&v.value(), &mut bytes);
+            new.insert((id, d), bytes.as_slice())?;
+        }
+    }
+    txn.delete_table(tables::HOURLY)?;
+    txn.delete_table(tables::DAILY)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Bucket, at};
+    use crate::store::MonitorInput;
+
+    /// A schema-4 file (5-byte results, JSON rollups) opens as schema 5 with the same
+    /// history.
+    #[test]
+    fn v5_keeps_the_history_of_a_v4_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.redb");
+        let h = 1_800_000_000 / 86_400 * 86_400 + 5 * 3600; // 05:00 UTC of some day
+        let id = {
+            let s = Store::open(&path).unwrap();
+            let m = s
+                .create_monitor(MonitorInput {
+                    name: Some("api".into()),
+                    kind: Some("tcp".into()),
+                    target: Some("127.0.0.1:9".into()),
+                    interval_seconds: Some(30),
+                    ..Default::default()
+                })
+                .unwrap();
+            // Turn the file back into schema 4 as it would have been written.
+            let mut bucket = Bucket::default();
+            bucket.add(true, 40);
+            bucket.add(false, 900);
+            s.write(|txn| {
+                txn.delete_table(tables::HOURLY_DAYS)?;
+                txn.delete_table(tables::DAILY_PACKED)?;
+                let mut old = Vec::new();
+                for (o, l, u) in [(10u16, 40u16, 1u8), (40, 900, 0)] {
+                    old.extend_from_slice(&o.to_le_bytes());
+                    old.extend_from_slice(&l.to_le_bytes());
+                    old.push(u);
+                }
+                txn.open_table(tables::RESULTS)?
+                    .insert((m.id.as_str(), h), old.as_slice())?;
+                txn.open_table(tables::HOURLY)?
+                    .insert((m.id.as_str(), h), &bucket)?;
+                txn.open_table(tables::DAILY)?
+                    .insert((m.id.as_str(), h - 5 * 3600), &bucket)?;
+                txn.open_table(tables::META)?
+                    .insert("schema_version", "4")?;
+                Ok(())
+            })
+            .unwrap();
+            m.id
+        };
+        let s = Store::open(&path).unwrap();
+        let results = s.monitor_results(&id, at(h), at(h + 3600)).unwrap();
+        let got: Vec<(i64, bool, u32)> =
+            results.iter().map(|r| (r.at, r.up, r.latency_ms)).collect();
+        assert_eq!(got, vec![(h + 10, true, 40), (h + 40, false, 900)]);
+        let hourly = s.hourly_buckets(&id, at(h - 7200), at(h + 7200)).unwrap();
+        assert_eq!(hourly.len(), 1);
+        assert_eq!(
+            (hourly[0].0, hourly[0].1.count, hourly[0].1.up),
+            (at(h), 2, 1)
+        );
+        assert_eq!(hourly[0].1.latency_max, 900);
+        let daily = s
+            .daily_buckets(&[id.clone()], at(h - 86_400), at(h + 86_400))
+            .unwrap();
+        assert_eq!(
+            daily.get(&(h - 5 * 3600)).map(|b| (b.count, b.up)),
+            Some((2, 1))
+        );
+        // New results land in the new format next to the migrated ones.
+        s.record_results(
+            &[crate::store::ResultRow {
+                monitor_id: id.clone(),
+                at: at(h + 100),
+                up: true,
+                latency_ms: 12,
+                error: None,
+            }],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            s.monitor_results(&id, at(h), at(h + 3600)).unwrap().len(),
+            3
+        );
+        assert_eq!(
+            s.hourly_buckets(&id, at(h), at(h + 3600)).unwrap()[0]
+                .1
+                .count,
+            3
+        );
+    }
 }

@@ -166,8 +166,8 @@ impl Store {
         copy(&src, &out, tables::MONITOR_STATE)?;
         copy(&src, &out, tables::RESULTS)?;
         copy(&src, &out, tables::FAILURES)?;
-        copy(&src, &out, tables::HOURLY)?;
-        copy(&src, &out, tables::DAILY)?;
+        copy(&src, &out, tables::HOURLY_DAYS)?;
+        copy(&src, &out, tables::DAILY_PACKED)?;
         copy(&src, &out, tables::HEARTBEATS)?;
         copy(&src, &out, tables::SUBSCRIBERS)?;
         copy(&src, &out, tables::SUBSCRIBER_KEYS)?;

@@ -239,18 +239,138 @@ fn apply_input(m: &mut Monitor, input: MonitorInput, txn: &WriteTransaction) -> 
     Ok(())
 }
 
-fn pack(offset_s: u16, latency_ms: u32, up: bool) -> [u8; 5] {
-    let o = offset_s.to_le_bytes();
-    let l = (latency_ms.min(u16::MAX as u32) as u16).to_le_bytes();
-    [o[0], o[1], l[0], l[1], up as u8]
+/// One routine result in 4 bytes (little endian u32): offset in the hour (12 bits,
+/// 0–3599 s), up (1 bit), latency in ms (19 bits, saturating at 524,287).
+fn pack(offset_s: u16, latency_ms: u32, up: bool) -> [u8; 4] {
+    let v =
+        (offset_s.min(3599) as u32) | (u32::from(up) << 12) | (latency_ms.min(LATENCY_MAX) << 13);
+    v.to_le_bytes()
 }
 
+const LATENCY_MAX: u32 = (1 << 19) - 1;
+
 fn unpack(hour: i64, bytes: &[u8]) -> impl Iterator<Item = StoredResult> + '_ {
-    bytes.chunks_exact(5).map(move |c| StoredResult {
-        at: hour + u16::from_le_bytes([c[0], c[1]]) as i64,
-        latency_ms: u16::from_le_bytes([c[2], c[3]]) as u32,
-        up: c[4] == 1,
+    bytes.chunks_exact(4).map(move |c| {
+        let v = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        StoredResult {
+            at: hour + (v & 0xfff) as i64,
+            up: v & (1 << 12) != 0,
+            latency_ms: v >> 13,
+        }
     })
+}
+
+/// The 5-byte packing of schema 3–4 (offset u16, latency u16, up u8), for the migration.
+pub(super) fn repack_v4_results(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() / 5 * 4);
+    for c in bytes.chunks_exact(5) {
+        let offset = u16::from_le_bytes([c[0], c[1]]);
+        let latency = u16::from_le_bytes([c[2], c[3]]) as u32;
+        out.extend_from_slice(&pack(offset, latency, c[4] == 1));
+    }
+    out
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn take_varint(buf: &mut &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = buf.split_first()?;
+        *buf = rest;
+        v |= ((b & 0x7f) as u64) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// A rollup bucket as varints: count, up, min, max, sum, then the non-zero histogram
+/// bins as (index, count). About 12 bytes for an hour of 30 s checks, against ~130 as JSON.
+pub(super) fn encode_bucket(b: &Bucket, out: &mut Vec<u8>) {
+    for v in [
+        b.count as u64,
+        b.up as u64,
+        b.latency_min as u64,
+        b.latency_max as u64,
+        b.latency_sum,
+    ] {
+        put_varint(out, v);
+    }
+    let bins: Vec<(usize, u32)> = b
+        .histogram
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    out.push(bins.len() as u8);
+    for (i, n) in bins {
+        out.push(i as u8);
+        put_varint(out, n as u64);
+    }
+}
+
+pub(super) fn decode_bucket(buf: &mut &[u8]) -> Option<Bucket> {
+    let mut b = Bucket {
+        count: take_varint(buf)? as u32,
+        up: take_varint(buf)? as u32,
+        latency_min: take_varint(buf)? as u32,
+        latency_max: take_varint(buf)? as u32,
+        latency_sum: take_varint(buf)?,
+        histogram: Vec::new(),
+    };
+    let (&bins, rest) = buf.split_first()?;
+    *buf = rest;
+    if b.count > 0 || bins > 0 {
+        b.histogram = vec![0; crate::domain::LATENCY_BOUNDS.len()];
+    }
+    for _ in 0..bins {
+        let (&i, rest) = buf.split_first()?;
+        *buf = rest;
+        let n = take_varint(buf)? as u32;
+        *b.histogram.get_mut(i as usize)? = n;
+    }
+    Some(b)
+}
+
+/// One UTC day of hourly buckets: (hour of day, bucket) pairs, hours ascending.
+pub(super) fn encode_hours(hours: &[(u8, Bucket)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hours.len() * 14);
+    for (h, b) in hours {
+        out.push(*h);
+        encode_bucket(b, &mut out);
+    }
+    out
+}
+
+pub(super) fn decode_hours(mut buf: &[u8]) -> Vec<(u8, Bucket)> {
+    let mut out = Vec::new();
+    while let Some((&h, rest)) = buf.split_first() {
+        buf = rest;
+        match decode_bucket(&mut buf) {
+            Some(b) => out.push((h, b)),
+            None => break,
+        }
+    }
+    out
+}
+
+fn encoded(b: &Bucket) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    encode_bucket(b, &mut out);
+    out
+}
+
+fn decoded(bytes: &[u8]) -> Bucket {
+    decode_bucket(&mut &bytes[..]).unwrap_or_default()
 }
 
 impl Store {
@@ -337,9 +457,9 @@ impl Store {
                 .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
             txn.open_table(tables::FAILURES)?
                 .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
-            txn.open_table(tables::HOURLY)?
+            txn.open_table(tables::HOURLY_DAYS)?
                 .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
-            txn.open_table(tables::DAILY)?
+            txn.open_table(tables::DAILY_PACKED)?
                 .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
             Ok(())
         })
@@ -398,52 +518,65 @@ impl Store {
         self.write_quiet(|txn| {
             let mut raw = txn.open_table(tables::RESULTS)?;
             let mut failures = txn.open_table(tables::FAILURES)?;
-            let mut hourly = txn.open_table(tables::HOURLY)?;
-            let mut daily = txn.open_table(tables::DAILY)?;
-            let mut hours: HashMap<(String, i64), (Vec<u8>, Bucket)> = HashMap::new();
-            let mut days: HashMap<(String, i64), Bucket> = HashMap::new();
+            let mut hourly = txn.open_table(tables::HOURLY_DAYS)?;
+            let mut daily = txn.open_table(tables::DAILY_PACKED)?;
+            let mut raws: HashMap<(&str, i64), Vec<u8>> = HashMap::new();
+            // Per (monitor, day): that day's hourly buckets and its daily bucket.
+            let mut days: HashMap<(&str, i64), (Vec<(u8, Bucket)>, Bucket)> = HashMap::new();
             for r in rows {
+                let id = r.monitor_id.as_str();
                 let h = hour_start(r.at);
-                let entry = match hours.entry((r.monitor_id.clone(), h)) {
+                let d = day_start(r.at);
+                let bytes = match raws.entry((id, h)) {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => {
-                        let key = (r.monitor_id.as_str(), h);
-                        let bytes = raw
-                            .get(key)?
-                            .map(|v| v.value().to_vec())
-                            .unwrap_or_default();
-                        let bucket = hourly.get(key)?.map(|v| v.value()).unwrap_or_default();
-                        e.insert((bytes, bucket))
+                        let old = raw.get((id, h))?.map(|v| v.value().to_vec());
+                        e.insert(old.unwrap_or_default())
                     }
                 };
-                entry.0.extend_from_slice(&pack(
+                bytes.extend_from_slice(&pack(
                     (r.at.timestamp() - h).clamp(0, 3599) as u16,
                     r.latency_ms,
                     r.up,
                 ));
-                entry.1.add(r.up, r.latency_ms);
-                days.entry((r.monitor_id.clone(), day_start(r.at)))
-                    .or_default()
-                    .add(r.up, r.latency_ms);
+                let (hours, day) = match days.entry((id, d)) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let hours = hourly
+                            .get((id, d))?
+                            .map(|v| decode_hours(v.value()))
+                            .unwrap_or_default();
+                        let day = daily
+                            .get((id, d))?
+                            .map(|v| decoded(v.value()))
+                            .unwrap_or_default();
+                        e.insert((hours, day))
+                    }
+                };
+                let hour_of_day = ((h - d) / 3600) as u8;
+                match hours.binary_search_by_key(&hour_of_day, |(x, _)| *x) {
+                    Ok(i) => hours[i].1.add(r.up, r.latency_ms),
+                    Err(i) => {
+                        let mut b = Bucket::default();
+                        b.add(r.up, r.latency_ms);
+                        hours.insert(i, (hour_of_day, b));
+                    }
+                }
+                day.add(r.up, r.latency_ms);
                 if let Some(err) = &r.error {
                     let detail = CheckFailure {
                         error: err.chars().take(300).collect(),
                         latency_ms: r.latency_ms,
                     };
-                    failures.insert((r.monitor_id.as_str(), r.at.timestamp_millis()), &detail)?;
+                    failures.insert((id, r.at.timestamp_millis()), &detail)?;
                 }
             }
-            for ((id, h), (bytes, bucket)) in &hours {
-                raw.insert((id.as_str(), *h), bytes.as_slice())?;
-                hourly.insert((id.as_str(), *h), bucket)?;
+            for ((id, h), bytes) in &raws {
+                raw.insert((*id, *h), bytes.as_slice())?;
             }
-            for ((id, d), add) in &days {
-                let mut b = daily
-                    .get((id.as_str(), *d))?
-                    .map(|v| v.value())
-                    .unwrap_or_default();
-                b.merge(add);
-                daily.insert((id.as_str(), *d), &b)?;
+            for ((id, d), (hours, day)) in &days {
+                hourly.insert((*id, *d), encode_hours(hours).as_slice())?;
+                daily.insert((*id, *d), encoded(day).as_slice())?;
             }
             let mut st = txn.open_table(tables::MONITOR_STATE)?;
             for (id, s) in states {
@@ -505,12 +638,14 @@ impl Store {
         to: DateTime<Utc>,
     ) -> AppResult<HashMap<i64, Bucket>> {
         let txn = self.read()?;
-        let table = txn.open_table(tables::DAILY)?;
+        let table = txn.open_table(tables::DAILY_PACKED)?;
         let mut out: HashMap<i64, Bucket> = HashMap::new();
         for id in monitor_ids {
             for row in table.range((id.as_str(), day_start(from))..(id.as_str(), to.timestamp()))? {
                 let (k, v) = row?;
-                out.entry(k.value().1).or_default().merge(&v.value());
+                out.entry(k.value().1)
+                    .or_default()
+                    .merge(&decoded(v.value()));
             }
         }
         Ok(out)
@@ -524,11 +659,18 @@ impl Store {
         to: DateTime<Utc>,
     ) -> AppResult<Vec<(DateTime<Utc>, Bucket)>> {
         let txn = self.read()?;
-        let table = txn.open_table(tables::HOURLY)?;
+        let table = txn.open_table(tables::HOURLY_DAYS)?;
+        let (from, to) = (hour_start(from), to.timestamp());
         let mut out = Vec::new();
-        for row in table.range((id, hour_start(from))..(id, to.timestamp()))? {
+        for row in table.range((id, day_start(at(from)))..(id, to))? {
             let (k, v) = row?;
-            out.push((at(k.value().1), v.value()));
+            let day = k.value().1;
+            for (h, b) in decode_hours(v.value()) {
+                let t = day + h as i64 * 3600;
+                if (from..to).contains(&t) {
+                    out.push((at(t), b));
+                }
+            }
         }
         Ok(out)
     }
@@ -537,12 +679,12 @@ impl Store {
     /// rollups older than 90 days. Daily rollups are kept.
     pub fn prune_results(&self, now: DateTime<Utc>, raw_retention_days: u32) -> AppResult<()> {
         let raw_cut = hour_start(now - Duration::days(raw_retention_days as i64));
-        let hourly_cut = hour_start(now - Duration::days(90));
+        let hourly_cut = day_start(now - Duration::days(90));
         let monitors: Vec<String> = self.list_monitors()?.into_iter().map(|m| m.id).collect();
         self.write_quiet(|txn| {
             let mut raw = txn.open_table(tables::RESULTS)?;
             let mut failures = txn.open_table(tables::FAILURES)?;
-            let mut hourly = txn.open_table(tables::HOURLY)?;
+            let mut hourly = txn.open_table(tables::HOURLY_DAYS)?;
             for id in &monitors {
                 raw.retain_in((id.as_str(), i64::MIN)..(id.as_str(), raw_cut), |_, _| {
                     false
@@ -596,30 +738,67 @@ mod tests {
     fn packing_round_trips() {
         let h = 1_800_000_000 / 3600 * 3600;
         let mut bytes = Vec::new();
-        for (o, l, u) in [(0u16, 5u32, true), (3599, 70_000, false), (30, 123, true)] {
+        let cases = [
+            (0u16, 5u32, true, 5u32),
+            (3599, 70_000, false, 70_000),
+            (30, 123, true, 123),
+            (1, 10_000_000, false, LATENCY_MAX),
+        ];
+        for (o, l, u, _) in cases {
             bytes.extend_from_slice(&pack(o, l, u));
         }
+        assert_eq!(bytes.len(), 4 * cases.len(), "4 bytes a result");
         let got: Vec<StoredResult> = unpack(h, &bytes).collect();
+        let want: Vec<StoredResult> = cases
+            .iter()
+            .map(|&(o, _, up, latency_ms)| StoredResult {
+                at: h + o as i64,
+                up,
+                latency_ms,
+            })
+            .collect();
+        assert_eq!(got, want);
+        // The schema-4 packing converts to the same results.
+        let mut old = Vec::new();
+        for (o, l, u) in [(7u16, 300u16, true), (3599, 65535, false)] {
+            old.extend_from_slice(&o.to_le_bytes());
+            old.extend_from_slice(&l.to_le_bytes());
+            old.push(u as u8);
+        }
+        let got: Vec<StoredResult> = unpack(h, &repack_v4_results(&old)).collect();
         assert_eq!(
             got,
             vec![
                 StoredResult {
-                    at: h,
+                    at: h + 7,
                     up: true,
-                    latency_ms: 5
+                    latency_ms: 300
                 },
                 StoredResult {
                     at: h + 3599,
                     up: false,
                     latency_ms: 65535
                 },
-                StoredResult {
-                    at: h + 30,
-                    up: true,
-                    latency_ms: 123
-                }
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn buckets_and_hour_days_round_trip(
+            checks in proptest::collection::vec((proptest::bool::ANY, 0u32..200_000), 0..300),
+            hours in proptest::collection::btree_set(0u8..24, 0..24),
+        ) {
+            let mut b = Bucket::default();
+            for (up, l) in &checks {
+                b.add(*up, *l);
+            }
+            let mut bytes = Vec::new();
+            encode_bucket(&b, &mut bytes);
+            proptest::prop_assert_eq!(decode_bucket(&mut &bytes[..]), Some(b.clone()));
+            let day: Vec<(u8, Bucket)> = hours.iter().map(|h| (*h, b.clone())).collect();
+            proptest::prop_assert_eq!(decode_hours(&encode_hours(&day)), day);
+        }
     }
 
     #[test]

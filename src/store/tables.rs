@@ -47,17 +47,25 @@ pub const MONITORS: TableDefinition<&str, Json<Monitor>> = TableDefinition::new(
 /// at every transition and with each batch of results.
 pub const MONITOR_STATE: TableDefinition<&str, Json<MonitorState>> =
     TableDefinition::new("monitor_state");
-/// key: (monitor id, hour start) → packed routine results of that hour, 5 bytes each:
-/// offset in the hour (u16 s), latency (u16 ms, saturating), up (u8). Pruned after
+/// key: (monitor id, hour start) → packed routine results of that hour, 4 bytes each
+/// (since schema 5; 5 before): a little-endian u32 of offset in the hour (12 bits),
+/// up (1 bit) and latency in ms (19 bits, saturating). Pruned after
 /// `raw_retention_days`. Written by the prober's batch writer.
 pub const RESULTS: TableDefinition<(&str, i64), &[u8]> = TableDefinition::new("results");
 /// key: (monitor id, time in ms) → failure detail (error text). Pruned with `RESULTS`.
 pub const FAILURES: TableDefinition<(&str, i64), Json<CheckFailure>> =
     TableDefinition::new("failures");
-/// key: (monitor id, hour start) → rollup bucket; kept 90 days.
+/// Schema 3–4 only: (monitor id, hour start) → JSON rollup bucket. Schema 5 moved these
+/// into `HOURLY_DAYS` and deleted the table.
 pub const HOURLY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("hourly");
-/// key: (monitor id, UTC day start) → rollup bucket; kept for years.
+/// Schema 3–4 only: (monitor id, UTC day start) → JSON rollup bucket; now `DAILY_PACKED`.
 pub const DAILY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("daily");
+/// key: (monitor id, UTC day start) → that day's hourly rollup buckets, packed as
+/// (hour of day u8, varint bucket) pairs (see `store::monitors::encode_hours`); kept
+/// 90 days. One record per monitor-day keeps the file small (~12 bytes per hour).
+pub const HOURLY_DAYS: TableDefinition<(&str, i64), &[u8]> = TableDefinition::new("hourly_days");
+/// key: (monitor id, UTC day start) → that day's rollup bucket as varints; kept for years.
+pub const DAILY_PACKED: TableDefinition<(&str, i64), &[u8]> = TableDefinition::new("daily_packed");
 /// key: heartbeat token → monitor id. Kept with `MONITORS`.
 pub const HEARTBEATS: TableDefinition<&str, &str> = TableDefinition::new("heartbeats");
 /// key: subscriber id → subscriber (email, webhook, Slack, Discord). Written by the
