@@ -169,6 +169,8 @@ fn serve(config: Config) -> AppResult<()> {
         .enable_all()
         // Probes block a thread each; store work keeps 64 threads of its own.
         .max_blocking_threads(config.probe_concurrency + 64)
+        // Bursts of probes leave idle threads behind; let them go soon.
+        .thread_keep_alive(std::time::Duration::from_secs(2))
         .build()
         .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
     let users = store.user_count()?;

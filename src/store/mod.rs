@@ -50,10 +50,18 @@ struct Inner {
     generation: AtomicU64,
 }
 
+/// Page cache of the data file. redb's default (1 GiB) would let a big history file
+/// grow the process far past what a small VPS has; the hot pages (current hour's
+/// results, monitors, pages) fit in much less.
+const CACHE_BYTES: usize = 8 << 20;
+
 impl Store {
     /// Opens (or creates) the data file, takes its lock and runs migrations.
     pub fn open(path: &Path) -> AppResult<Store> {
-        let db = Database::create(path).map_err(|e| match e {
+        let db = redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
+            .map_err(|e| match e {
             DatabaseError::DatabaseAlreadyOpen => AppError::Locked(format!(
                 "data file {} is in use by another statusd process (a running server?). \
                  Stop the server first, or use the client commands with STATUSD_URL and STATUSD_TOKEN.",
