@@ -401,7 +401,7 @@ fn backup(config: &Config, file: &PathBuf) -> AppResult<()> {
     Ok(())
 }
 
-fn restore(config: &Config, file: &PathBuf, force: bool) -> AppResult<()> {
+fn restore(config: &Config, file: &std::path::Path, force: bool) -> AppResult<()> {
     if !file.exists() {
         return Err(AppError::invalid(
             "FILE",

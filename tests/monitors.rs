@@ -452,3 +452,30 @@ fn bad_monitor_input_names_the_field_and_why() {
     let (status, m) = env.post("/api/v1/monitors", json!({ "name": "weekdays", "target": "http://127.0.0.1:9/", "cron": "*/5 * * * MON-FRI", "paused": true }));
     assert_eq!(status, StatusCode::CREATED, "{m}");
 }
+
+#[test]
+fn check_now_failure_is_rechecked_at_once_without_waiting_for_the_schedule() {
+    let env = Env::start();
+    let target = Target::start();
+    target.set(503);
+    // Hourly: only "check now" and the immediate re-check can run in this test.
+    let (status, m) = env.post(
+        "/api/v1/monitors",
+        json!({ "name": "Hourly", "target": target.url(), "interval_seconds": 3600,
+                "failure_threshold": 2, "recovery_threshold": 1 }),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let id = m["id"].as_str().unwrap().to_string();
+    let (status, _) = env.post(&format!("/api/v1/monitors/{id}/check"), json!({}));
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let mon = env.wait(15, "down after check now and one re-check", |e| {
+        let m = e.get(&format!("/api/v1/monitors/{id}"));
+        (m["state"]["up"] == json!(false)).then_some(m)
+    });
+    assert!(
+        mon["state"]["last_error"].as_str().unwrap().contains("503"),
+        "{mon}"
+    );
+    let results = env.get(&format!("/api/v1/monitors/{id}/results"));
+    assert_eq!(results["data"].as_array().unwrap().len(), 2, "{results}");
+}

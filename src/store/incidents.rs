@@ -546,30 +546,30 @@ impl Store {
         let mut i = self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             let now = Utc::now();
-            if let Some(t) = &title {
-                if *t != i.title {
-                    i.history.push(HistoryEntry {
-                        at: now,
-                        by: actor.into(),
-                        action: format!("renamed from {:?}", i.title),
-                    });
-                    i.title = t.clone();
-                }
+            if let Some(t) = &title
+                && *t != i.title
+            {
+                i.history.push(HistoryEntry {
+                    at: now,
+                    by: actor.into(),
+                    action: format!("renamed from {:?}", i.title),
+                });
+                i.title = t.clone();
             }
-            if let Some(impact) = patch.impact {
-                if impact != i.impact {
-                    // Components still at the old default follow the new impact.
-                    let old_default = i.impact.default_component_status();
-                    for c in i.components.iter_mut().filter(|c| c.status == old_default) {
-                        c.status = impact.default_component_status();
-                    }
-                    i.history.push(HistoryEntry {
-                        at: now,
-                        by: actor.into(),
-                        action: format!("impact {} → {}", i.impact.as_str(), impact.as_str()),
-                    });
-                    i.impact = impact;
+            if let Some(impact) = patch.impact
+                && impact != i.impact
+            {
+                // Components still at the old default follow the new impact.
+                let old_default = i.impact.default_component_status();
+                for c in i.components.iter_mut().filter(|c| c.status == old_default) {
+                    c.status = impact.default_component_status();
                 }
+                i.history.push(HistoryEntry {
+                    at: now,
+                    by: actor.into(),
+                    action: format!("impact {} → {}", i.impact.as_str(), impact.as_str()),
+                });
+                i.impact = impact;
             }
             i.updated_at = now;
             put_incident(txn, &i)?;

@@ -247,7 +247,7 @@ mod tests {
         );
         assert_eq!(hourly[0].1.latency_max, 900);
         let daily = s
-            .daily_buckets(&[id.clone()], at(h - 86_400), at(h + 86_400))
+            .daily_buckets(std::slice::from_ref(&id), at(h - 86_400), at(h + 86_400))
             .unwrap();
         assert_eq!(
             daily.get(&(h - 5 * 3600)).map(|b| (b.count, b.up)),

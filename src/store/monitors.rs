@@ -363,6 +363,9 @@ pub(super) fn decode_hours(mut buf: &[u8]) -> Vec<(u8, Bucket)> {
     out
 }
 
+/// One monitor-day being updated: its hourly buckets and its daily bucket.
+type DayRollup = (Vec<(u8, Bucket)>, Bucket);
+
 fn encoded(b: &Bucket) -> Vec<u8> {
     let mut out = Vec::with_capacity(16);
     encode_bucket(b, &mut out);
@@ -522,7 +525,7 @@ impl Store {
             let mut daily = txn.open_table(tables::DAILY_PACKED)?;
             let mut raws: HashMap<(&str, i64), Vec<u8>> = HashMap::new();
             // Per (monitor, day): that day's hourly buckets and its daily bucket.
-            let mut days: HashMap<(&str, i64), (Vec<(u8, Bucket)>, Bucket)> = HashMap::new();
+            let mut days: HashMap<(&str, i64), DayRollup> = HashMap::new();
             for r in rows {
                 let id = r.monitor_id.as_str();
                 let h = hour_start(r.at);
@@ -595,7 +598,10 @@ impl Store {
     ) -> AppResult<Vec<StoredResult>> {
         let txn = self.read()?;
         let raw = txn.open_table(tables::RESULTS)?;
-        let (f, t) = (from.timestamp(), to.timestamp());
+        // Results are kept to the whole second: one stamped S ran during [S, S + 1), so an
+        // end of S.4 must include it.
+        let f = from.timestamp();
+        let t = to.timestamp() + i64::from(to.timestamp_subsec_nanos() > 0);
         let mut out = Vec::new();
         for row in raw.range((id, hour_start(from))..(id, t + 1))? {
             let (k, v) = row?;

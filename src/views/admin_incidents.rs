@@ -41,7 +41,7 @@ fn component_picker(
             legend { "Affected components (status defaults to the impact's)" }
             @for c in components {
                 @let current = chosen.iter().find(|(id, _)| id == &c.id);
-                @let picked = current.is_some() || form.values.get(&format!("c_{}", c.id)).is_some();
+                @let picked = current.is_some() || form.values.contains_key(&format!("c_{}", c.id));
                 div.pick {
                     label.check { input type="checkbox" name="component_ids" value=(c.id) checked[picked]; (c.name) }
                     select name={"status_" (c.id)} aria-label={"Status for " (c.name)} {

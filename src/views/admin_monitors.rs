@@ -60,6 +60,30 @@ fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormStat
         })
         .unwrap_or_default();
     let schedule = m.and_then(|m| m.cron.clone()).unwrap_or_default();
+    // After a rejected submit the choices come back as sent, so a resubmit keeps them.
+    let component = v(
+        "component_id",
+        m.and_then(|m| m.component_id.clone()).unwrap_or_default(),
+    );
+    let on_down = v(
+        "on_down",
+        m.map(|m| format!("{:?}", m.on_down).to_lowercase())
+            .unwrap_or_default(),
+    );
+    let down_status = v(
+        "down_status",
+        m.map(|m| m.down_status)
+            .unwrap_or(ComponentStatus::MajorOutage)
+            .as_str()
+            .to_string(),
+    );
+    let severity = v(
+        "severity",
+        m.map(|m| m.severity)
+            .unwrap_or(Impact::Major)
+            .as_str()
+            .to_string(),
+    );
     html! {
         label { "Name" input name="name" required maxlength="100" value=(v("name", m.map(|m| m.name.clone()).unwrap_or_default())); }
         label { "Kind"
@@ -75,23 +99,23 @@ fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormStat
         label { "Component it drives"
             select name="component_id" {
                 option value="" { "none" }
-                @for c in components { option value=(c.id) selected[m.and_then(|m| m.component_id.as_deref()) == Some(c.id.as_str())] { (c.name) } }
+                @for c in components { option value=(c.id) selected[component == c.id] { (c.name) } }
             }
         }
         label { "When down"
             select name="on_down" {
                 @for (val, text) in [("status", "only set the component status"), ("draft", "open a draft incident for review"), ("publish", "open a published incident")] {
-                    option value=(val) selected[m.map(|m| format!("{:?}", m.on_down).to_lowercase()).as_deref() == Some(val)] { (text) }
+                    option value=(val) selected[on_down == val] { (text) }
                 }
             }
         }
         label { "Component status when down"
             select name="down_status" { @for s in ComponentStatus::ALL { @if s != ComponentStatus::Operational {
-                option value=(s.as_str()) selected[m.map(|m| m.down_status).unwrap_or(ComponentStatus::MajorOutage) == s] { (s.label()) }
+                option value=(s.as_str()) selected[down_status == s.as_str()] { (s.label()) }
             } } }
         }
         label { "Incident severity"
-            select name="severity" { @for i in Impact::ALL { option value=(i.as_str()) selected[m.map(|m| m.severity).unwrap_or(Impact::Major) == i] { (i.as_str()) } } }
+            select name="severity" { @for i in Impact::ALL { option value=(i.as_str()) selected[severity == i.as_str()] { (i.as_str()) } } }
         }
         label { "Check settings (JSON: method, headers, expected_status, keyword, keyword_absent, json_path, json_equals, max_response_ms, follow_redirects, verify_tls, record_type, expected, warn_days…)"
             textarea name="check" rows="4" spellcheck="false" { (v("check", check)) }

@@ -193,8 +193,17 @@ impl Prober {
                     }
                 }
                 Some(done) = done_rx.recv() => l.finish(done).await,
-                Some(id) = self.inbox.check_now.recv() => l.launch(&id, Utc::now(), &sem, &done_tx),
+                Some(id) = self.inbox.check_now.recv() => {
+                    // A monitor created a moment ago may not be loaded yet.
+                    if !l.monitors.contains_key(&id) {
+                        l.reload().await;
+                    }
+                    l.launch(&id, Utc::now(), &sem, &done_tx);
+                }
                 Some(id) = self.inbox.pings.recv() => {
+                    if !l.monitors.contains_key(&id) {
+                        l.reload().await;
+                    }
                     if l.monitors.contains_key(&id) {
                         l.states.entry(id.clone()).or_default().last_ping_at = Some(Utc::now());
                         l.launch(&id, Utc::now(), &sem, &done_tx);
@@ -378,14 +387,14 @@ impl Loop {
             error: d.outcome.error.clone(),
         });
         self.dirty.push(m.id.clone());
-        if !m.paused && !self.next.contains_key(&m.id) {
-            let next = if first_failure {
-                // Re-check at once before believing a single failure.
-                Utc::now() + ChronoDuration::seconds(2)
-            } else {
-                m.schedule()
-                    .next_after(d.at.max(Utc::now() - ChronoDuration::seconds(1)))
-            };
+        if !m.paused && first_failure {
+            // Re-check at once before believing a single failure, also when the failure
+            // came from "check now" and a regular run is already queued.
+            self.schedule(&m.id, Utc::now() + ChronoDuration::seconds(2));
+        } else if !m.paused && !self.next.contains_key(&m.id) {
+            let next = m
+                .schedule()
+                .next_after(d.at.max(Utc::now() - ChronoDuration::seconds(1)));
             self.schedule(&m.id, next);
         }
         if transition != Transition::None {

@@ -190,3 +190,24 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Retry `check` until it returns something truthy without throwing, for at most
+ * `timeoutMs`: for state that settles in the background, like a monitor's verdict.
+ */
+export async function eventually(check, { timeoutMs = 10_000, intervalMs = 250, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last;
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${what}: not met within ${timeoutMs} ms${last ? ` (last error: ${last.message})` : ''}`);
+    }
+    await new Promise((ok) => setTimeout(ok, intervalMs));
+  }
+}

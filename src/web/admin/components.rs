@@ -156,18 +156,15 @@ pub async fn post_component_edit(
     form: CsrfForm<ComponentForm>,
 ) -> AppResult<HttpResponse> {
     let f = &form.data;
-    let position = match f
+    let position = f
         .position
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
-    {
-        Some(p) => Some(
+        .map(|p| {
             p.parse::<i64>()
-                .map_err(|_| AppError::invalid("position", format!("{p:?} is not a whole number"))),
-        ),
-        None => None,
-    };
+                .map_err(|_| AppError::invalid("position", format!("{p:?} is not a whole number")))
+        });
     let id = id.into_inner();
     let patch = position.transpose().map(|position| ComponentPatch {
         name: Some(f.name.clone()),
