@@ -95,6 +95,13 @@ fn main() {
         let def: redb::TableDefinition<(&str, i64), &[u8]> = redb::TableDefinition::new(name);
         if let Ok(t) = read.open_untyped_table(def) {
             let st = t.stats().expect("stats");
+            if name == "results" {
+                println!(
+                    "  bytes per kept raw result in `results`: {:.2} stored, {:.2} in leaf pages",
+                    st.stored_bytes() as f64 / raw_checks as f64,
+                    (st.leaf_pages() * 4096) as f64 / raw_checks as f64
+                );
+            }
             println!(
                 "  {name:<9} {:>9} rows  stored {:>7.1} MB  leaf pages {:>7}  metadata {:>6.1} MB  fragmented {:>6.1} MB",
                 t.len().unwrap_or(0),
