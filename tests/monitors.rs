@@ -479,3 +479,50 @@ fn check_now_failure_is_rechecked_at_once_without_waiting_for_the_schedule() {
     let results = env.get(&format!("/api/v1/monitors/{id}/results"));
     assert_eq!(results["data"].as_array().unwrap().len(), 2, "{results}");
 }
+
+#[test]
+fn admin_sla_report_lists_components_escaped_and_downloads_csv_with_a_session() {
+    let env = Env::start();
+    let (status, comp) = env.post("/api/v1/components", json!({ "name": "Billing <API>" }));
+    assert_eq!(status, StatusCode::CREATED, "{comp}");
+    let owner = env
+        .server
+        .setup_owner("owner@example.com", "correct horse battery staple");
+    let (status, html) = text(
+        owner
+            .get(
+                env.server
+                    .url("/admin/reports/sla?from=2026-11-01&to=2026-11-23"),
+            )
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("<td>Billing &lt;API&gt;</td>"), "{html}");
+    assert!(!html.contains("<API>"), "component names are escaped");
+    // No monitor drives it: no uptime figure rather than a made-up 100 %.
+    assert!(html.contains("<td>—</td>"), "{html}");
+    let (status, html) = text(
+        owner
+            .get(env.server.url("/admin/reports/sla?from=November"))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("November"), "{html}");
+    let csv = owner
+        .get(
+            env.server
+                .url("/api/v1/reports/sla?format=csv&from=2026-11-01&to=2026-11-23"),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = csv.text().unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains(",\"Billing <API>\",2026-11-01,2026-11-23,,0,0,\"\"")),
+        "{csv}"
+    );
+}
