@@ -13,14 +13,13 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 
 /// What the rest of the server sees of the prober: counters and ways to poke it.
 pub struct ProberHandle {
-    /// Monitors were created, changed or deleted: reload them.
-    pub changed: Notify,
     check_now: mpsc::UnboundedSender<String>,
     pings: mpsc::UnboundedSender<String>,
+    changes: mpsc::UnboundedSender<String>,
     /// statusd is failing most checks or running late: it blames itself, opens nothing.
     pub degraded: AtomicBool,
     pub checks_total: AtomicU64,
@@ -37,6 +36,11 @@ impl ProberHandle {
         let _ = self.check_now.send(id.to_string());
     }
 
+    /// A monitor was created, changed or deleted: reload just that one.
+    pub fn monitor_changed(&self, id: &str) {
+        let _ = self.changes.send(id.to_string());
+    }
+
     /// A heartbeat monitor was pinged.
     pub fn ping(&self, id: &str) {
         let _ = self.pings.send(id.to_string());
@@ -47,16 +51,18 @@ impl ProberHandle {
 pub struct ProberInbox {
     pub check_now: mpsc::UnboundedReceiver<String>,
     pub pings: mpsc::UnboundedReceiver<String>,
+    pub changes: mpsc::UnboundedReceiver<String>,
 }
 
 /// Builds the handle and the receiving ends the prober loop consumes.
 pub fn handle() -> (Arc<ProberHandle>, ProberInbox) {
     let (tx, rx) = mpsc::unbounded_channel();
     let (ptx, prx) = mpsc::unbounded_channel();
+    let (ctx, crx) = mpsc::unbounded_channel();
     let h = ProberHandle {
-        changed: Notify::new(),
         check_now: tx,
         pings: ptx,
+        changes: ctx,
         degraded: AtomicBool::new(false),
         checks_total: AtomicU64::new(0),
         checks_failed: AtomicU64::new(0),
@@ -69,6 +75,7 @@ pub fn handle() -> (Arc<ProberHandle>, ProberInbox) {
         ProberInbox {
             check_now: rx,
             pings: prx,
+            changes: crx,
         },
     )
 }
@@ -209,7 +216,7 @@ impl Prober {
                         l.launch(&id, Utc::now(), &sem, &done_tx);
                     }
                 }
-                _ = self.handle.changed.notified() => l.reload().await,
+                Some(id) = self.inbox.changes.recv() => l.reload_one(id).await,
                 _ = flush.tick() => {
                     l.expire();
                     l.flush().await;
@@ -224,6 +231,7 @@ impl Prober {
 }
 
 impl Loop {
+    /// Loads every monitor (at start).
     async fn reload(&mut self) {
         let monitors = match self.store.run(|s| s.list_monitors()).await {
             Ok(m) => m,
@@ -232,31 +240,54 @@ impl Loop {
                 return;
             }
         };
+        let keep: std::collections::HashSet<String> =
+            monitors.iter().map(|m| m.id.clone()).collect();
+        self.monitors.retain(|id, _| keep.contains(id));
+        self.next.retain(|id, _| keep.contains(id));
+        self.states.retain(|id, _| keep.contains(id));
         let now = Utc::now();
-        let mut fresh = HashMap::new();
         for m in monitors {
-            let changed = self
-                .monitors
-                .get(&m.id)
-                .is_none_or(|old| old.updated_at != m.updated_at);
-            if m.paused {
-                self.next.remove(&m.id);
-            } else if changed || !self.next.contains_key(&m.id) {
-                let sched = m.schedule();
-                let first = match m.kind {
-                    MonitorKind::Heartbeat => now + ChronoDuration::seconds(5),
-                    _ => {
-                        now + ChronoDuration::milliseconds(m.jitter_ms(sched.period_ms(now)) as i64)
-                    }
-                };
-                self.schedule(&m.id, first);
-            }
-            fresh.insert(m.id.clone(), m);
+            self.upsert(m, now);
         }
-        self.next.retain(|id, _| fresh.contains_key(id));
-        self.states.retain(|id, _| fresh.contains_key(id));
-        self.monitors = fresh;
         self.count_states();
+    }
+
+    /// Loads one monitor that was created, changed or deleted.
+    async fn reload_one(&mut self, id: String) {
+        let key = id.clone();
+        match self.store.run(move |s| s.get_monitor(&key)).await {
+            Ok(m) => self.upsert(m, Utc::now()),
+            Err(crate::error::AppError::NotFound(_)) => {
+                self.monitors.remove(&id);
+                self.next.remove(&id);
+                self.states.remove(&id);
+            }
+            Err(e) => tracing::error!(error = %e, "prober: loading a monitor"),
+        }
+        self.count_states();
+    }
+
+    /// Takes a monitor's current settings; a new or changed one is scheduled afresh
+    /// (jittered within its period), a paused one not at all.
+    fn upsert(&mut self, m: Monitor, now: DateTime<Utc>) {
+        let changed = self
+            .monitors
+            .get(&m.id)
+            .is_none_or(|old| old.updated_at != m.updated_at);
+        if m.paused {
+            self.next.remove(&m.id);
+        } else if changed || !self.next.contains_key(&m.id) {
+            let first = match m.kind {
+                MonitorKind::Heartbeat => now + ChronoDuration::seconds(5),
+                _ => {
+                    now + ChronoDuration::milliseconds(
+                        m.jitter_ms(m.schedule().period_ms(now)) as i64
+                    )
+                }
+            };
+            self.schedule(&m.id, first);
+        }
+        self.monitors.insert(m.id.clone(), m);
     }
 
     fn schedule(&mut self, id: &str, at: DateTime<Utc>) {

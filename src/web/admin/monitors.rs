@@ -137,7 +137,7 @@ pub async fn post_monitor(
     };
     match result {
         Ok(m) => {
-            state.prober.changed.notify_one();
+            state.prober.monitor_changed(&m.id);
             Ok(see_other(&format!("/admin/monitors/{}", m.id)))
         }
         Err(e) if is_form_error(&e) => {
@@ -238,7 +238,7 @@ pub async fn post_monitor_edit(
     };
     match result {
         Ok(_) => {
-            state.prober.changed.notify_one();
+            state.prober.monitor_changed(&id);
             Ok(see_other(&format!("/admin/monitors/{id}")))
         }
         Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound(_)) => {
@@ -285,7 +285,7 @@ pub async fn post_pause(
             )
         })
         .await?;
-    state.prober.changed.notify_one();
+    state.prober.monitor_changed(&m.id);
     Ok(see_other(&format!("/admin/monitors/{}", m.id)))
 }
 
@@ -295,8 +295,9 @@ pub async fn post_delete(
     id: web::Path<String>,
     _f: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
-    state.store.run(move |s| s.delete_monitor(&id)).await?;
-    state.prober.changed.notify_one();
+    let key = id.clone();
+    state.store.run(move |s| s.delete_monitor(&key)).await?;
+    state.prober.monitor_changed(&id);
     Ok(see_other("/admin/monitors"))
 }
 

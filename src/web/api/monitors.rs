@@ -90,7 +90,7 @@ pub async fn post_monitor(
 ) -> AppResult<HttpResponse> {
     let input = body.into_inner();
     let m = state.store.run(move |s| s.create_monitor(input)).await?;
-    state.prober.changed.notify_one();
+    state.prober.monitor_changed(&m.id);
     tracing::info!(by = %actor.name(), monitor = %m.name, "monitor created");
     Ok(created(&monitor_out(&state, &m, None)))
 }
@@ -124,7 +124,7 @@ pub async fn patch_monitor(
         .store
         .run(move |s| s.update_monitor(&id, input))
         .await?;
-    state.prober.changed.notify_one();
+    state.prober.monitor_changed(&m.id);
     Ok(json(&monitor_out(&state, &m, None)))
 }
 
@@ -133,8 +133,9 @@ pub async fn delete_monitor(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    state.store.run(move |s| s.delete_monitor(&id)).await?;
-    state.prober.changed.notify_one();
+    let key = id.clone();
+    state.store.run(move |s| s.delete_monitor(&key)).await?;
+    state.prober.monitor_changed(&id);
     Ok(HttpResponse::NoContent().finish())
 }
 
