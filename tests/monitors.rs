@@ -526,3 +526,38 @@ fn admin_sla_report_lists_components_escaped_and_downloads_csv_with_a_session() 
         "{csv}"
     );
 }
+
+#[test]
+fn status_policy_recovery_keeps_what_an_open_incident_still_holds() {
+    let env = Env::start();
+    let target = Target::start();
+    let (_, comp) = env.post("/api/v1/components", json!({ "name": "Search" }));
+    let comp = comp["id"].as_str().unwrap().to_string();
+    // A person is already handling a minor problem on the same component.
+    let (status, inc) = env.post(
+        "/api/v1/incidents",
+        json!({ "title": "Slow search", "status": "identified", "impact": "minor",
+                "component_ids": [comp] }),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{inc}");
+    let comp_status = |e: &Env| e.get(&format!("/api/v1/components/{comp}"))["status"].clone();
+    assert_eq!(comp_status(&env), "degraded_performance");
+    target.set(500);
+    let (status, m) = env.post(
+        "/api/v1/monitors",
+        json!({ "name": "Search", "target": target.url(), "interval_seconds": 1,
+                "failure_threshold": 1, "recovery_threshold": 1, "component_id": comp,
+                "on_down": "status", "down_status": "major_outage" }),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    env.wait(15, "the monitor sets major outage", |e| {
+        (comp_status(e) == "major_outage").then_some(())
+    });
+    target.set(200);
+    env.wait(15, "back to what the open incident holds", |e| {
+        (comp_status(e) == "degraded_performance").then_some(())
+    });
+    // And it stays there: recovery does not go on to "operational".
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(comp_status(&env), "degraded_performance");
+}

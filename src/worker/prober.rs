@@ -563,7 +563,11 @@ impl Loop {
                     }
                     (Transition::WentUp, OnDown::Status) => {
                         if let Some(c) = comp.as_ref().filter(|c| c.status == mon.down_status) {
-                            let patch = crate::store::ComponentPatch { status: Some("operational".into()), ..Default::default() };
+                            // Back to what open incidents and maintenance still hold it at
+                            // (operational when nothing does), not blindly operational.
+                            let incidents = s.list_incidents(&crate::store::IncidentFilter { open_only: true, ..Default::default() })?;
+                            let held = crate::domain::held_status(&c.id, &incidents, &s.list_maintenance()?);
+                            let patch = crate::store::ComponentPatch { status: Some(held.as_str().into()), ..Default::default() };
                             s.update_component(&c.id, patch, &actor)?;
                         }
                     }
