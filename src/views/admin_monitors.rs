@@ -182,6 +182,15 @@ pub fn latency_chart(
         return html! { p.empty { "No results in the last 24 hours." } };
     }
     let max = points.iter().map(|p| p.1).max().unwrap_or(1).max(1) as f64;
+    // A monitor younger than the window is drawn from its first check, not squeezed
+    // into the right edge of 24 hours.
+    let first = points.iter().map(|p| p.0).min().unwrap_or(from);
+    let window = if first > from {
+        format!("since {} UTC", first.format("%Y-%m-%d %H:%M:%S"))
+    } else {
+        "last 24 hours".to_string()
+    };
+    let from = from.max(first - chrono::Duration::seconds(1));
     let span = (to - from).num_seconds().max(1) as f64;
     let x = |t: DateTime<Utc>| ((t - from).num_seconds() as f64 / span * w).clamp(0.0, w);
     let y = |l: u32| h - (l as f64 / max * (h - 10.0));
@@ -210,7 +219,7 @@ pub fn latency_chart(
                 (PreEscaped(downs))
                 path d=(path) class="line" {}
             }
-            figcaption { "Response time, last 24 hours (max " (max as u32) " ms; red lines are failed checks)" }
+            figcaption { "Response time, " (window) " (max " (max as u32) " ms; red lines are failed checks)" }
         }
     }
 }
