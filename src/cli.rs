@@ -1,13 +1,12 @@
 //! The command line: `serve` and the offline admin commands.
 
-use crate::auth;
-use crate::config::{Config, ConfigArgs, LogFormat};
+use crate::config::{Config, ConfigArgs};
 use crate::domain::{Role, validate};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::secret;
 use crate::store::Store;
 use clap::{Parser, Subcommand};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::PathBuf;
 
 /// statusd: status pages, incidents and monitoring in one binary.
@@ -117,7 +116,7 @@ pub fn main(cli: Cli) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Serve => serve(config),
+        Command::Serve => crate::run(config),
         Command::User { command } => user(&config, command),
         Command::Key { command } => key(&config, command),
         Command::Backup { file } => backup(&config, &file),
@@ -146,112 +145,9 @@ pub fn main(cli: Cli) -> i32 {
     }
 }
 
-fn init_logging(config: &Config) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        // Colours only on a terminal: journald and log files get plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
-    let _ = match config.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
-}
-
-fn serve(config: Config) -> AppResult<()> {
-    init_logging(&config);
-    let notify_settings = std::sync::Arc::new(crate::notify::Settings::from_config(&config)?);
-    let store = Store::open(&config.data)?;
-    let state = AppState::new(store.clone(), config.clone());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // Probes block a thread each; store work keeps 64 threads of its own.
-        .max_blocking_threads(config.probe_concurrency + 64)
-        // Bursts of probes leave idle threads behind; let them go soon.
-        .thread_keep_alive(std::time::Duration::from_secs(2))
-        .build()
-        .map_err(|e| AppError::Internal(format!("starting the runtime: {e}")))?;
-    let users = store.user_count()?;
-    let setup_token = (users == 0).then(auth::random_token);
-    if let Some(token) = &setup_token {
-        *state
-            .setup_token_hash
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(auth::sha256_hex(token));
-    }
-    let (listen, data, base) = (
-        config.listen.clone(),
-        config.data.display().to_string(),
-        config.public_url.clone(),
-    );
-    let announce = move || {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(
-            out,
-            "statusd listening on http://{listen}/ (data file {data})"
-        );
-        if let Some(token) = setup_token {
-            let _ = writeln!(
-                out,
-                "Setup: open {base}/admin/setup?token={token} to create the owner account"
-            );
-        }
-        let _ = out.flush();
-    };
-    let state = actix_web::web::Data::new(state);
-    let (stop, shutdown) = tokio::sync::watch::channel(false);
-    let outbox = rt.spawn(
-        crate::worker::outbox::OutboxWorker {
-            store: store.clone(),
-            settings: notify_settings,
-            every: std::time::Duration::from_secs(1),
-        }
-        .run(shutdown.clone()),
-    );
-    let worker = crate::worker::maintenance::MaintenanceWorker {
-        store: store.clone(),
-        every: std::time::Duration::from_secs(5),
-    };
-    let inbox = state
-        .prober_inbox
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
-    let prober = inbox.map(|inbox| crate::worker::prober::Prober {
-        store: store.clone(),
-        handle: state.prober.clone(),
-        inbox,
-        concurrency: config.probe_concurrency,
-    });
-    let retention = crate::worker::prober::RetentionWorker {
-        store: store.clone(),
-        raw_retention_days: config.raw_retention_days,
-    };
-    rt.block_on(async move {
-        let maintenance = tokio::spawn(worker.run(shutdown.clone()));
-        let retention = tokio::spawn(retention.run(shutdown.clone()));
-        let prober = prober.map(|p| tokio::spawn(p.run(shutdown)));
-        let served = crate::web::serve(state, announce).await;
-        let _ = stop.send(true);
-        let _ = maintenance.await;
-        let _ = retention.await;
-        if let Some(p) = prober {
-            let _ = p.await;
-        }
-        served
-    })
-    .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
-    // The outbox finishes the round it is in (its outcomes are recorded) before exit.
-    let _ = rt.block_on(outbox);
-    tracing::info!("statusd stopped");
-    Ok(())
-}
-
 fn read_password(from_stdin: bool) -> AppResult<(String, bool)> {
     if !from_stdin {
-        return Ok((auth::random_token()[..20].to_string(), true));
+        return Ok((secret::random_token()[..20].to_string(), true));
     }
     let mut line = String::new();
     std::io::stdin()
@@ -275,7 +171,7 @@ fn user(config: &Config, command: UserCommand) -> AppResult<()> {
                 .parse()
                 .map_err(|m: String| AppError::invalid("role", m))?;
             let (pw, generated) = read_password(password_stdin)?;
-            let u = store.create_user(&email, auth::hash_password(&pw)?, role, false)?;
+            let u = store.create_user(&email, secret::hash_password(&pw)?, role, false)?;
             println!("added {} ({})", u.email, u.role);
             if generated {
                 println!("password: {pw}");
@@ -298,7 +194,7 @@ fn user(config: &Config, command: UserCommand) -> AppResult<()> {
                 .user_by_email(&email)?
                 .ok_or_else(|| AppError::invalid("email", format!("no user with email {email}")))?;
             let (pw, generated) = read_password(password_stdin)?;
-            store.set_user_password(&u.id, auth::hash_password(&pw)?)?;
+            store.set_user_password(&u.id, secret::hash_password(&pw)?)?;
             println!(
                 "password of {} reset; their sessions were signed out",
                 u.email
@@ -318,7 +214,7 @@ fn key(config: &Config, command: KeyCommand) -> AppResult<()> {
             let role: Role = role
                 .parse()
                 .map_err(|m: String| AppError::invalid("role", m))?;
-            let (token, hash, prefix) = auth::new_api_token();
+            let (token, hash, prefix) = secret::new_api_token();
             store.create_key(&name, role, hash, prefix, Some("cli".into()))?;
             println!("{token}");
         }

@@ -1,7 +1,4 @@
-//! The one error type. Every variant maps to an HTTP status and a stable `code`.
-
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-use serde_json::json;
+//! The one error type. Every variant has a stable `code`; `web::error` maps it to an HTTP status.
 
 /// Errors that handlers, the store and the CLI return.
 #[derive(Debug, thiserror::Error)]
@@ -78,46 +75,6 @@ impl AppError {
     }
 }
 
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
-            AppError::UnknownIds { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::SignInRequired => StatusCode::SEE_OTHER,
-            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Locked(_) | AppError::Storage(_) | AppError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let AppError::SignInRequired = self {
-            return HttpResponse::SeeOther()
-                .insert_header(("Location", "/admin/login"))
-                .finish();
-        }
-        let status = self.status_code();
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-        }
-        let mut error = json!({"code": self.code(), "message": self.to_string()});
-        if let Some(field) = self.field() {
-            error["field"] = json!(field);
-        }
-        let mut resp = HttpResponse::build(status).json(json!({ "error": error }));
-        // Lets the HTML error middleware show browsers the same message as a page.
-        resp.extensions_mut().insert(ErrorMessage(self.to_string()));
-        resp
-    }
-}
-
 impl From<redb::Error> for AppError {
     fn from(e: redb::Error) -> Self {
         AppError::Storage(format!("data file: {e}"))
@@ -144,10 +101,6 @@ impl From<tokio::task::JoinError> for AppError {
         AppError::Internal(format!("background task failed: {e}"))
     }
 }
-
-/// The message of an error response, kept for rendering it as HTML outside the API.
-#[derive(Debug, Clone)]
-pub struct ErrorMessage(pub String);
 
 /// Result alias used across statusd.
 pub type AppResult<T> = Result<T, AppError>;

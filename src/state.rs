@@ -1,8 +1,12 @@
-//! Shared state every handler and worker gets through `web::Data<AppState>`.
+//! Shared state every handler gets: the store, the configuration, limits, the page
+//! snapshot and the handle that tells the prober about monitor changes.
 
-use crate::auth::Limiters;
 use crate::config::Config;
+use crate::limits::Limiters;
+use crate::notify::SubscribeLimits;
+use crate::snapshot::PageCache;
 use crate::store::Store;
+use crate::worker::prober::ProberHandle;
 use std::sync::{Arc, Mutex};
 
 /// Everything a request handler needs.
@@ -13,20 +17,18 @@ pub struct AppState {
     pub setup_token_hash: Mutex<Option<String>>,
     pub limiters: Limiters,
     /// Per-client and per-address limits of the public subscribe form.
-    pub subscribe_limits: crate::notify::SubscribeLimits,
-    pub page_cache: crate::web::public::PageCache,
-    pub prober: std::sync::Arc<crate::worker::prober::ProberHandle>,
-    /// Taken once by `serve` to start the prober loop.
-    pub prober_inbox: Mutex<Option<crate::worker::prober::ProberInbox>>,
+    pub subscribe_limits: SubscribeLimits,
+    pub page_cache: PageCache,
+    /// Tells the running prober that a monitor changed or should be checked now.
+    pub prober: Arc<ProberHandle>,
     pub started_at: std::time::Instant,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> AppState {
-        let (prober, inbox) = crate::worker::prober::handle();
+    /// `prober` is the handle whose inbox the `serve` wiring gave to the prober loop.
+    pub fn new(store: Store, config: Config, prober: Arc<ProberHandle>) -> AppState {
         AppState {
             prober,
-            prober_inbox: Mutex::new(Some(inbox)),
             store,
             config: Arc::new(config),
             setup_token_hash: Mutex::new(None),

@@ -216,7 +216,9 @@ mod tests {
     #[test]
     fn ordering_table() {
         let groups = [group("g1", 2), group("g2", 1)];
-        let cases: &[(&[(&str, Option<&str>, i64)], &[&str])] = &[
+        // (components as (name, group, position), expected order of names)
+        type Case<'a> = (&'a [(&'a str, Option<&'a str>, i64)], &'a [&'a str]);
+        let cases: &[Case] = &[
             (&[("b", None, 0), ("a", None, 0)], &["a", "b"]),
             (&[("a", None, 2), ("b", None, 1)], &["b", "a"]),
             (

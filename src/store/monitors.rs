@@ -417,7 +417,7 @@ impl Store {
             };
             apply_input(&mut m, input, txn)?;
             if m.kind == MonitorKind::Heartbeat {
-                let token = crate::auth::random_token();
+                let token = crate::secret::random_token();
                 txn.open_table(tables::HEARTBEATS)?
                     .insert(token.as_str(), m.id.as_str())?;
                 m.heartbeat_token = Some(token);
@@ -435,7 +435,7 @@ impl Store {
             let was = m.kind;
             apply_input(&mut m, input, txn)?;
             if was != m.kind && m.kind == MonitorKind::Heartbeat && m.heartbeat_token.is_none() {
-                let token = crate::auth::random_token();
+                let token = crate::secret::random_token();
                 txn.open_table(tables::HEARTBEATS)?
                     .insert(token.as_str(), m.id.as_str())?;
                 m.heartbeat_token = Some(token);

@@ -3,11 +3,12 @@
 //! widgets, pollers and exporters work unchanged. Documents are built by pure
 //! functions from a page's share of the snapshot and cached per store generation.
 
-use super::public::{self, Client, PageData, Rendered};
+use super::public::{self, Client};
 use crate::domain::{
     Component, ComponentStatus, Incident, Indicator, Maintenance, MaintenanceStatus, Update, worst,
 };
 use crate::error::{AppError, AppResult};
+use crate::snapshot::{self, PageData, Rendered};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use chrono::{DateTime, Utc};
@@ -176,7 +177,7 @@ impl<'a, 'd> Builder<'a, 'd> {
         V2Page {
             id: &p.id,
             name: &p.title,
-            url: public::page_url(self.public_url, p),
+            url: snapshot::page_url(self.public_url, p),
             time_zone: &p.time_zone,
             updated_at: Ts(self.d.updated_at),
         }
@@ -417,7 +418,7 @@ async fn serve(
     doc: &str,
 ) -> AppResult<HttpResponse> {
     let doc = Doc::from_path(doc).ok_or_else(|| AppError::NotFound(format!("/api/v2/{doc}")))?;
-    let snap = state.page_cache.snapshot(state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let page = public::resolve(req, &snap, slug)
         .ok_or_else(|| AppError::NotFound(format!("page {}", slug.unwrap_or("default"))))?;
     public::allow(req, page, Client::Machine).await?;
@@ -479,7 +480,7 @@ mod tests {
         AffectedComponent, Audience, ComponentChange, Group, Impact, IncidentState, IncidentStatus,
         Page,
     };
-    use crate::web::public::Snapshot;
+    use crate::snapshot::Snapshot;
     use chrono::TimeZone;
     use serde_json::Value;
 

@@ -3,8 +3,9 @@
 //! latest change as its date, so readers show an entry again when it is updated.
 //! Written by hand: the XML is small and every text goes through `escape`.
 
-use super::public::{self, Client, PageData, Rendered};
+use super::public::{self, Client};
 use crate::error::AppResult;
+use crate::snapshot::{self, PageData, Rendered};
 use crate::state::AppState;
 use crate::views;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
@@ -86,7 +87,7 @@ pub fn escape(s: &str) -> String {
 /// The feed of one page: its incidents and maintenance windows.
 pub fn feed(d: &PageData, public_url: &str, format: Format) -> Feed {
     let public_url = public_url.trim_end_matches('/');
-    let page_link = public::page_url(public_url, d.page);
+    let page_link = snapshot::page_url(public_url, d.page);
     let link = |id: &str| format!("{public_url}/incidents/{id}");
     let mut entries: Vec<Entry> = d
         .incidents
@@ -214,7 +215,7 @@ async fn serve(
     slug: Option<&str>,
     format: Format,
 ) -> AppResult<HttpResponse> {
-    let snap = state.page_cache.snapshot(state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = public::resolve(req, &snap, slug) else {
         return Ok(public::html_message(
             StatusCode::NOT_FOUND,

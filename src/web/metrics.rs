@@ -1,9 +1,10 @@
 //! `/metrics` in Prometheus text format: prober health, monitor and component states.
 //! Answers to the `metrics_token` or any API key.
 
-use crate::auth::{MaybeActor, same_token};
 use crate::error::{AppError, AppResult};
+use crate::secret::same_token;
 use crate::state::AppState;
+use crate::web::auth::MaybeActor;
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::fmt::Write;
 use std::sync::atomic::Ordering;

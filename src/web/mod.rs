@@ -3,19 +3,22 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod auth;
 pub mod compat;
+pub mod error;
 pub mod feeds;
 pub mod metrics;
 pub mod public;
 pub mod routes;
 pub mod subscribe;
 
-use crate::error::{AppError, ErrorMessage};
+use crate::error::AppError;
 use crate::state::AppState;
 use actix_web::dev::ServiceResponse;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, error::JsonPayloadError, web};
+use error::ErrorMessage;
 
 /// Maps JSON body problems (syntax, type, size, content type) to clear 4xx errors.
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
@@ -92,7 +95,8 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
 /// Builds and runs the server until SIGINT/SIGTERM, then drains requests.
 /// `on_bound` runs once the port is bound (the "listening" line is printed there, so a
 /// reader of stdout knows the server accepts connections).
-pub async fn serve(state: web::Data<AppState>, on_bound: impl FnOnce()) -> std::io::Result<()> {
+pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<()> {
+    let state = web::Data::new(state);
     let cfg = state.config.clone();
     let limit = cfg.max_body_bytes;
     let mut server = HttpServer::new(move || {

@@ -1,289 +1,16 @@
-//! Public status pages, incident detail and history, served from a snapshot of the
-//! store kept in memory and reloaded only when the store's generation changes. The
-//! status page, the feeds and the Statuspage v2 documents are rendered once per
-//! generation and kept; `/healthz`.
+//! Public status pages, incident detail, history and uptime, served from the snapshot
+//! read model (`crate::snapshot`); `/healthz`.
 
-use crate::auth::MaybeActor;
-use crate::domain::{
-    Audience, Component, Group, Incident, IncidentState, Indicator, Maintenance, MaintenanceStatus,
-    Overall, Page, overall_status,
-};
+use crate::domain::{Audience, IncidentState, MaintenanceStatus, Page};
 use crate::error::{AppError, AppResult};
+use crate::snapshot::{Rendered, Snapshot, base_path};
 use crate::state::AppState;
-use crate::store::{IncidentFilter, Store};
 use crate::views;
-use crate::views::public::DayBar;
+use crate::web::auth::MaybeActor;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
-/// What the public side reads, loaded once per store generation.
-pub struct Snapshot {
-    pub generation: u64,
-    pub pages: Vec<Page>,
-    pub groups: Vec<Group>,
-    pub components: Vec<Component>,
-    /// Published incidents only (drafts never reach the public side), newest first.
-    pub incidents: Vec<Incident>,
-    /// All maintenance windows, soonest start first.
-    pub maintenance: Vec<Maintenance>,
-    /// 90 daily uptime bars per component that a monitor drives.
-    pub bars: HashMap<String, Vec<DayBar>>,
-}
-
-impl Snapshot {
-    pub fn page_by_slug(&self, slug: &str) -> Option<&Page> {
-        self.pages.iter().find(|p| p.slug == slug)
-    }
-
-    pub fn page_by_host(&self, host: &str) -> Option<&Page> {
-        let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-        self.pages
-            .iter()
-            .find(|p| p.custom_host.as_deref() == Some(host.as_str()))
-    }
-
-    pub fn page_by_id(&self, id: &str) -> Option<&Page> {
-        self.pages.iter().find(|p| p.id == id)
-    }
-
-    /// Components of a page in display order, and the page's groups.
-    pub fn page_parts(&self, page: &Page) -> (Vec<&Group>, Vec<&Component>) {
-        let groups = self
-            .groups
-            .iter()
-            .filter(|g| g.page_id == page.id)
-            .collect();
-        let comps = self
-            .components
-            .iter()
-            .filter(|c| c.page_ids.contains(&page.id))
-            .collect();
-        (groups, comps)
-    }
-
-    /// Everything one page shows: its parts, its incidents and maintenance, the banner.
-    pub fn page_data<'a>(&'a self, page: &'a Page) -> PageData<'a> {
-        let (groups, components) = self.page_parts(page);
-        let incidents: Vec<&Incident> = self
-            .incidents
-            .iter()
-            .filter(|i| i.page_id == page.id && i.state == IncidentState::Published)
-            .collect();
-        let maintenance: Vec<&Maintenance> = self
-            .maintenance
-            .iter()
-            .filter(|m| m.page_id == page.id)
-            .collect();
-        let overall = page_overall(&components, &maintenance);
-        let updated_at = components
-            .iter()
-            .map(|c| c.updated_at)
-            .chain(incidents.iter().map(|i| i.updated_at))
-            .chain(maintenance.iter().map(|m| m.updated_at))
-            .chain([page.updated_at])
-            .max()
-            .unwrap_or(page.updated_at);
-        PageData {
-            page,
-            groups,
-            components,
-            all_components: &self.components,
-            incidents,
-            maintenance,
-            overall,
-            tz: page_tz(page),
-            updated_at,
-        }
-    }
-}
-
-/// The banner of a page: Statuspage's rule over its components, and the maintenance
-/// indicator when a window is active while nothing is broken.
-pub fn page_overall(components: &[&Component], maintenance: &[&Maintenance]) -> Overall {
-    let overall = overall_status(components.iter().map(|c| c.status));
-    if overall.indicator == Indicator::None && maintenance.iter().any(|m| m.status.is_active()) {
-        return Overall {
-            indicator: Indicator::Maintenance,
-            description: "Service Under Maintenance",
-        };
-    }
-    overall
-}
-
-/// The page's time zone; UTC when the stored name is unknown.
-pub fn page_tz(page: &Page) -> Tz {
-    page.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
-
-/// Path prefix of a page's public URLs: empty for the default page, `/p/{slug}` else.
-pub fn base_path(page: &Page) -> String {
-    if page.slug == "default" {
-        String::new()
-    } else {
-        format!("/p/{}", page.slug)
-    }
-}
-
-/// The absolute address of a page, for feeds and the v2 `page.url`.
-pub fn page_url(public_url: &str, page: &Page) -> String {
-    let public_url = public_url.trim_end_matches('/');
-    match &page.custom_host {
-        Some(host) => {
-            let scheme = public_url.split("://").next().unwrap_or("https");
-            format!("{scheme}://{host}")
-        }
-        None => format!("{public_url}{}", base_path(page)),
-    }
-}
-
-/// One page's share of the snapshot.
-pub struct PageData<'a> {
-    pub page: &'a Page,
-    pub groups: Vec<&'a Group>,
-    pub components: Vec<&'a Component>,
-    /// Every component, to name those an incident lists.
-    pub all_components: &'a [Component],
-    /// Published incidents of this page, newest first.
-    pub incidents: Vec<&'a Incident>,
-    /// Maintenance windows of this page, soonest start first.
-    pub maintenance: Vec<&'a Maintenance>,
-    pub overall: Overall,
-    pub tz: Tz,
-    /// The latest change to anything the page shows.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl<'a> PageData<'a> {
-    pub fn active_incidents(&self) -> Vec<&'a Incident> {
-        self.incidents
-            .iter()
-            .copied()
-            .filter(|i| i.is_active())
-            .collect()
-    }
-
-    /// In progress or verifying.
-    pub fn active_maintenance(&self) -> Vec<&'a Maintenance> {
-        self.maintenance
-            .iter()
-            .copied()
-            .filter(|m| m.status.is_active())
-            .collect()
-    }
-
-    /// Still scheduled, soonest first.
-    pub fn upcoming_maintenance(&self) -> Vec<&'a Maintenance> {
-        self.maintenance
-            .iter()
-            .copied()
-            .filter(|m| m.status == MaintenanceStatus::Scheduled)
-            .collect()
-    }
-
-    fn ctx(&self) -> views::incident::Ctx<'a> {
-        views::incident::Ctx {
-            tz: self.tz,
-            components: self.all_components,
-        }
-    }
-}
-
-/// A rendered document (page, feed, JSON) with its ETag and content type.
-pub struct Rendered {
-    generation: u64,
-    body: web::Bytes,
-    etag: String,
-    content_type: &'static str,
-}
-
-impl Rendered {
-    pub fn new(generation: u64, body: impl Into<Vec<u8>>, content_type: &'static str) -> Self {
-        let body = body.into();
-        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..10]));
-        Rendered {
-            generation,
-            body: web::Bytes::from(body),
-            etag,
-            content_type,
-        }
-    }
-}
-
-/// The in-memory copies of the snapshot and of each rendered document.
-#[derive(Default)]
-pub struct PageCache {
-    snapshot: RwLock<Option<Arc<Snapshot>>>,
-    /// Keyed by `{page id}/{document}`; only the current generation is kept.
-    rendered: RwLock<HashMap<String, Arc<Rendered>>>,
-}
-
-impl PageCache {
-    /// The current snapshot, reloaded from the store when anything changed.
-    pub async fn snapshot(&self, state: &AppState) -> AppResult<Arc<Snapshot>> {
-        // Uptime bars change with routine results, which do not bump the store's
-        // generation; the snapshot is also rebuilt every five minutes to pick them up.
-        let window = Utc::now().timestamp() / 300;
-        let generation = (state.store.generation() << 24) | (window as u64 & 0xff_ffff);
-        if let Some(s) = self.snapshot.read().map_err(poisoned)?.as_ref()
-            && s.generation == generation
-        {
-            return Ok(s.clone());
-        }
-        let snap = state
-            .store
-            .run(move |s| {
-                Ok(Snapshot {
-                    generation,
-                    pages: s.list_pages()?,
-                    groups: s.list_groups()?,
-                    components: s.list_components()?,
-                    incidents: s.list_incidents(&IncidentFilter {
-                        state: Some(IncidentState::Published),
-                        ..Default::default()
-                    })?,
-                    maintenance: s.list_maintenance()?,
-                    bars: uptime_bars(s, Utc::now())?,
-                })
-            })
-            .await?;
-        let snap = Arc::new(snap);
-        *self.snapshot.write().map_err(poisoned)? = Some(snap.clone());
-        Ok(snap)
-    }
-
-    /// The document `key` of this generation, built by `build` the first time it is asked for.
-    pub fn document(
-        &self,
-        key: &str,
-        generation: u64,
-        build: impl FnOnce() -> AppResult<Rendered>,
-    ) -> AppResult<Arc<Rendered>> {
-        if let Some(r) = self
-            .rendered
-            .read()
-            .map_err(poisoned)?
-            .get(key)
-            .filter(|r| r.generation == generation)
-        {
-            return Ok(r.clone());
-        }
-        let r = Arc::new(build()?);
-        let mut map = self.rendered.write().map_err(poisoned)?;
-        // Older generations are never served again; dropping them bounds the map.
-        map.retain(|_, old| old.generation >= generation);
-        map.insert(key.to_string(), r.clone());
-        Ok(r)
-    }
-}
-
-fn poisoned<T>(_: T) -> AppError {
-    AppError::Internal("page cache lock poisoned".into())
-}
 
 /// How a refused visitor is answered: a sign-in redirect for HTML, 401 for machines.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -371,57 +98,6 @@ fn page_not_found() -> HttpResponse {
     )
 }
 
-/// The last 90 days of each monitored component: uptime from the daily rollups of the
-/// monitors that drive it, and the titles of incidents that touched it that day.
-fn uptime_bars(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Vec<DayBar>>> {
-    let monitors = s.list_monitors()?;
-    let incidents = s.list_incidents(&IncidentFilter {
-        state: Some(IncidentState::Published),
-        ..Default::default()
-    })?;
-    let today = now.date_naive();
-    let first = today - chrono::Duration::days(89);
-    let from = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let mut out = HashMap::new();
-    for c in s.list_components()? {
-        let ids: Vec<String> = monitors
-            .iter()
-            .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
-            .map(|m| m.id.clone())
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let days = s.daily_buckets(&ids, from, now + chrono::Duration::days(1))?;
-        let bars = (0..90)
-            .map(|i| {
-                let day = first + chrono::Duration::days(i);
-                let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-                let end = start + chrono::Duration::days(1);
-                let bucket = days.get(&start.timestamp());
-                let titles = incidents
-                    .iter()
-                    .filter(|inc| {
-                        inc.components.iter().any(|a| a.id == c.id)
-                            && inc.started_at < end
-                            && inc.resolved_at.is_none_or(|r| r >= start)
-                    })
-                    .map(|inc| inc.title.clone())
-                    .collect();
-                DayBar {
-                    day,
-                    uptime: bucket.and_then(|b| b.uptime()),
-                    checks: bucket.map_or(0, |b| b.count as u64),
-                    up: bucket.map_or(0, |b| b.up as u64),
-                    incidents: titles,
-                }
-            })
-            .collect();
-        out.insert(c.id.clone(), bars);
-    }
-    Ok(out)
-}
-
 fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
     let d = snap.page_data(page);
     let html = views::public::page(&views::public::PageView {
@@ -461,7 +137,7 @@ pub async fn get_default_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    let snap = state.page_cache.snapshot(&state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = resolve(&req, &snap, None) else {
         return Ok(page_not_found());
     };
@@ -474,7 +150,7 @@ pub async fn get_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let snap = state.page_cache.snapshot(&state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = resolve(&req, &snap, Some(&slug)) else {
         return Ok(page_not_found());
     };
@@ -488,7 +164,7 @@ pub async fn get_incident(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let snap = state.page_cache.snapshot(&state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let found = snap
         .incidents
         .iter()
@@ -565,7 +241,7 @@ async fn serve_history(
     slug: Option<&str>,
     month: Option<&str>,
 ) -> AppResult<HttpResponse> {
-    let snap = state.page_cache.snapshot(state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = resolve(req, &snap, slug) else {
         return Ok(page_not_found());
     };
@@ -649,7 +325,7 @@ async fn serve_uptime(
     state: &AppState,
     slug: Option<&str>,
 ) -> AppResult<HttpResponse> {
-    let snap = state.page_cache.snapshot(state).await?;
+    let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = resolve(req, &snap, slug) else {
         return Ok(page_not_found());
     };

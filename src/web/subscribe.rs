@@ -4,12 +4,12 @@
 //! providers). The token in the link is the only credential; confirming and
 //! unsubscribing need a POST, so link scanners change nothing.
 
-use crate::auth::client_ip;
 use crate::domain::{Audience, Component, Group, Page, sort_components};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{NewSubscriber, SubscribeSource};
 use crate::views::subscribe as views;
+use crate::web::auth::client_ip;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
 use maud::Markup;
 

@@ -1,12 +1,12 @@
 //! Overview and components: list, create, edit, quick status, reorder, delete.
 
 use super::{NavData, form_status, html, is_form_error, see_other, values};
-use crate::auth::{Actor, CsrfForm, Editor, Viewer};
 use crate::domain::overall_status;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{ComponentPatch, NewComponent};
 use crate::views::admin::{self as views, FormState};
+use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 

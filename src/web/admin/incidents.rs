@@ -2,7 +2,6 @@
 //! delete updates, publish/discard drafts, postmortems.
 
 use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
-use crate::auth::{Actor, CsrfForm, Editor, Viewer};
 use crate::domain::{
     ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem, render_template,
 };
@@ -11,6 +10,7 @@ use crate::state::AppState;
 use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate, Store};
 use crate::views::admin::FormState;
 use crate::views::admin_incidents as views;
+use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::Utc;
 use serde::Deserialize;

@@ -1,11 +1,12 @@
 //! API keys: owners create (token shown once) and revoke; everyone sees the list.
 
 use super::{NavData, form_status, html, is_form_error, see_other, values};
-use crate::auth::{self, Actor, CsrfForm, Owner, Viewer};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::secret;
 use crate::state::AppState;
 use crate::views::admin::{self as views, FormState};
+use crate::web::auth::{Actor, CsrfForm, Owner, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 
@@ -40,7 +41,7 @@ pub async fn post_key(
     form: CsrfForm<KeyForm>,
 ) -> AppResult<HttpResponse> {
     let (name, role, by) = (form.data.name.clone(), form.data.role.clone(), actor.name());
-    let (token, hash, prefix) = auth::new_api_token();
+    let (token, hash, prefix) = secret::new_api_token();
     let result = state
         .store
         .run(move |s| {

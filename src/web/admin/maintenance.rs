@@ -1,12 +1,12 @@
 //! Scheduled maintenance in the admin UI.
 
 use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
-use crate::auth::{Actor, CsrfForm, Editor, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MaintenancePatch, NewMaintenance};
 use crate::views::admin::FormState;
 use crate::views::admin_incidents as views;
+use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Deserialize;

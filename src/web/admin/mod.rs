@@ -11,9 +11,9 @@ pub mod subscribers;
 pub mod templates;
 pub mod users;
 
-use crate::auth::Actor;
 use crate::error::AppError;
 use crate::views::layout::Nav;
+use crate::web::auth::Actor;
 use actix_web::HttpResponse;
 use maud::Markup;
 use std::collections::HashMap;

@@ -1,13 +1,13 @@
 //! Monitors in the admin UI, and the SLA report.
 
 use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
-use crate::auth::{Actor, CsrfForm, Editor, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
 use crate::views::admin::FormState;
 use crate::views::admin_monitors::{self as views, MonitorRow};
 use crate::web::api::monitors::{sla_range, sla_report, uptime};
+use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{Duration, Utc};
 use serde::Deserialize;

@@ -1,11 +1,11 @@
 //! Pages and their component groups.
 
 use super::{NavData, form_status, html, is_form_error, see_other, values};
-use crate::auth::{Actor, CsrfForm, Editor, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{GroupPatch, NewGroup, NewPage, PagePatch};
 use crate::views::admin::{self as views, FormState};
+use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 

@@ -1,11 +1,12 @@
 //! Setup of the first owner, sign-in and sign-out.
 
 use super::{html, ok, see_other, values};
-use crate::auth::{self, CSRF_COOKIE, CsrfForm, MaybeActor, SESSION_COOKIE};
 use crate::domain::{Role, validate};
 use crate::error::{AppError, AppResult};
+use crate::secret;
 use crate::state::AppState;
 use crate::views::admin::{self as views, FormState};
+use crate::web::auth::{CSRF_COOKIE, CsrfForm, MaybeActor, SESSION_COOKIE};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -16,7 +17,7 @@ fn csrf_cookie(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'s
     if let Some(c) = req.cookie(CSRF_COOKIE).filter(|c| c.value().len() >= 32) {
         return (c.value().to_string(), None);
     }
-    let token = auth::random_token();
+    let token = secret::random_token();
     let cookie = Cookie::build(CSRF_COOKIE, token.clone())
         .path("/admin")
         .http_only(true)
@@ -39,13 +40,13 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .http_only(true)
         .secure(state.config.secure_cookies())
         .same_site(SameSite::Lax)
-        .max_age(CookieDuration::days(auth::SESSION_DAYS))
+        .max_age(CookieDuration::days(secret::SESSION_DAYS))
         .finish()
 }
 
 async fn start_session(state: &AppState, user_id: String) -> AppResult<HttpResponse> {
-    let (cookie_value, session) = auth::new_session(&user_id);
-    let hash = auth::sha256_hex(&cookie_value);
+    let (cookie_value, session) = secret::new_session(&user_id);
+    let hash = secret::sha256_hex(&cookie_value);
     state
         .store
         .run(move |s| {
@@ -65,7 +66,7 @@ fn setup_token_valid(state: &AppState, token: &str) -> bool {
         .unwrap_or_else(|e| e.into_inner());
     guard
         .as_deref()
-        .is_some_and(|h| auth::same_token(h, &auth::sha256_hex(token)))
+        .is_some_and(|h| secret::same_token(h, &secret::sha256_hex(token)))
 }
 
 #[derive(Deserialize)]
@@ -115,7 +116,7 @@ pub async fn post_setup(
         ));
     }
     state.limiters.check(
-        auth::client_ip(&req, &state.config.trusted_proxies),
+        crate::web::auth::client_ip(&req, &state.config.trusted_proxies),
         "setup",
     )?;
     let (csrf, _) = csrf_cookie(&req, &state);
@@ -139,7 +140,7 @@ pub async fn post_setup(
     let (email, password) = (f.email.clone(), f.password.clone());
     let user = state
         .store
-        .run(move |s| s.create_user(&email, auth::hash_password(&password)?, Role::Owner, true))
+        .run(move |s| s.create_user(&email, secret::hash_password(&password)?, Role::Owner, true))
         .await?;
     *state
         .setup_token_hash
@@ -174,7 +175,7 @@ pub async fn post_login(
 ) -> AppResult<HttpResponse> {
     let (csrf, _) = csrf_cookie(&req, &state);
     let vals = values(&form.pairs);
-    let ip = auth::client_ip(&req, &state.config.trusted_proxies);
+    let ip = crate::web::auth::client_ip(&req, &state.config.trusted_proxies);
     if state.limiters.check(ip, &form.data.email).is_err() {
         return Ok(html(
             StatusCode::TOO_MANY_REQUESTS,
@@ -197,7 +198,7 @@ pub async fn post_login(
                 .as_ref()
                 .map(|u| u.password_hash.clone())
                 .unwrap_or_else(|| DUMMY_HASH.to_string());
-            Ok(user.filter(|_| auth::verify_password(&hash, &password)))
+            Ok(user.filter(|_| secret::verify_password(&hash, &password)))
         })
         .await?;
     match user {
@@ -221,7 +222,7 @@ pub async fn post_logout(
     _form: CsrfForm<super::NoFields>,
 ) -> AppResult<HttpResponse> {
     if let Some(c) = req.cookie(SESSION_COOKIE) {
-        let hash = auth::sha256_hex(c.value());
+        let hash = secret::sha256_hex(c.value());
         state.store.run(move |s| s.delete_session(&hash)).await?;
     }
     let mut resp = see_other("/admin/login");

@@ -2,13 +2,13 @@
 //! add, remove, import and export CSV, test sends; failed notices with retry.
 
 use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
-use crate::auth::{Actor, CsrfForm, Editor, Viewer};
 use crate::domain::{NoticeState, parse_csv, sort_components};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter};
 use crate::views::admin::FormState;
 use crate::views::admin_subscribers as views;
+use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 

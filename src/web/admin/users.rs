@@ -1,11 +1,12 @@
 //! Users: owners add, re-role and remove people; everyone can see the list.
 
 use super::{NavData, form_status, html, is_form_error, see_other, values};
-use crate::auth::{self, Actor, CsrfForm, Owner, Viewer};
 use crate::domain::{Role, validate};
 use crate::error::{AppError, AppResult};
+use crate::secret;
 use crate::state::AppState;
 use crate::views::admin::{self as views, FormState};
+use crate::web::auth::{Actor, CsrfForm, Owner, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 
@@ -50,7 +51,7 @@ pub async fn post_user(
         .run(move |s| {
             let role = parse_role(&role)?;
             validate::password(&password).map_err(|m| AppError::invalid("password", m))?;
-            s.create_user(&email, auth::hash_password(&password)?, role, false)
+            s.create_user(&email, secret::hash_password(&password)?, role, false)
         })
         .await;
     match result {

@@ -1,8 +1,8 @@
 //! `GET /api/v1/backup` (owners only): a consistent copy of the data file.
 
-use crate::auth::Owner;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::web::auth::Owner;
 use actix_web::{HttpResponse, web};
 
 pub async fn get_backup(

@@ -1,10 +1,10 @@
 //! `/api/v1/components`.
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::{ComponentPatch, NewComponent};
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 

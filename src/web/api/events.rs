@@ -2,9 +2,9 @@
 //! for delivery workers outside statusd.
 
 use super::json;
-use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::web::auth::Viewer;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 

@@ -1,10 +1,10 @@
 //! `/api/v1/groups`.
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::{GroupPatch, NewGroup};
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
 pub async fn list_groups(

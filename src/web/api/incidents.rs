@@ -3,7 +3,6 @@
 //! `component_ids` or `affected_component_ids`, `status_page_id` or `page`).
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::domain::{
     ActionItem, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Postmortem,
     render_template,
@@ -11,6 +10,7 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate, Store};
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

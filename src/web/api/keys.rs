@@ -1,10 +1,11 @@
 //! `/api/v1/keys` (owners only). A created key's token is in the 201 answer only.
 
 use super::{ListQuery, created, json};
-use crate::auth::{self, Owner};
 use crate::domain::{ApiKey, Role};
 use crate::error::{AppError, AppResult};
+use crate::secret;
 use crate::state::AppState;
+use crate::web::auth::Owner;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +71,7 @@ pub async fn post_key(
         .unwrap_or("editor")
         .parse()
         .map_err(|m: String| AppError::invalid("role", m))?;
-    let (token, hash, prefix) = auth::new_api_token();
+    let (token, hash, prefix) = secret::new_api_token();
     let by = actor.name();
     let key = state
         .store

@@ -2,11 +2,11 @@
 //! for "now, 15 minutes" (`{"title": "Deploy", "duration_minutes": 15}`) and complete it.
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::domain::MaintenanceStatus;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MaintenancePatch, NewMaintenance};
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;

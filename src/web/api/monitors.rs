@@ -1,11 +1,11 @@
 //! `/api/v1/monitors`, heartbeats, and the SLA report.
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MonitorInput, Store};
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

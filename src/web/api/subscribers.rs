@@ -2,12 +2,12 @@
 //! export, test sends; `/api/v1/notices`: the outbox with retries of failed notices.
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::domain::{NoticeState, Subscriber, SubscriberKind, parse_csv, to_csv};
 use crate::error::{AppError, AppResult};
 use crate::notify::Settings;
 use crate::state::AppState;
 use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter, SubscriberPatch};
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

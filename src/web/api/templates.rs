@@ -1,10 +1,10 @@
 //! `/api/v1/templates`: named incident update texts with `{{placeholders}}`.
 
 use super::{ListQuery, created, json};
-use crate::auth::{Editor, Viewer};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::TemplateInput;
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
 pub async fn list_templates(
