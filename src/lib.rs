@@ -101,7 +101,7 @@ pub fn run(config: Config) -> AppResult<()> {
         inbox: prober_inbox,
         concurrency: config.probe_concurrency,
     };
-    let retention = worker::prober::RetentionWorker {
+    let retention = worker::retention::RetentionWorker {
         store: store.clone(),
         raw_retention_days: config.raw_retention_days,
     };

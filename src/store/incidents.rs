@@ -1,12 +1,11 @@
-//! Incidents, maintenance, templates and the events they emit. Every change that moves
-//! component statuses recomputes them from what still holds each component (worst
-//! wins) and writes its events in the same transaction.
+//! Incidents: create, publish, discard, timeline updates and edits. Every change that
+//! moves component statuses recomputes them (see `events`) in the same transaction.
 
+use super::events::{Change, emit, recompute};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{
-    AffectedComponent, Component, ComponentChange, ComponentStatus, Event, HistoryEntry, Impact,
-    Incident, IncidentState, IncidentStatus, Maintenance, MaintenanceStatus, MaintenanceStep, Page,
-    Postmortem, Template, Update, held_status, maintenance_step, validate,
+    AffectedComponent, Component, ComponentStatus, HistoryEntry, Impact, Incident, IncidentState,
+    IncidentStatus, Page, Update, validate,
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -68,41 +67,6 @@ pub struct IncidentFilter {
     pub open_only: bool,
 }
 
-/// A new maintenance window.
-#[derive(Debug, Clone, Default)]
-pub struct NewMaintenance {
-    pub page: Option<String>,
-    pub title: String,
-    pub message: String,
-    pub component_ids: Vec<String>,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub notify: bool,
-}
-
-/// Changes to a maintenance window (extend, reschedule, verify).
-#[derive(Debug, Clone, Default)]
-pub struct MaintenancePatch {
-    pub title: Option<String>,
-    pub message: Option<String>,
-    pub component_ids: Option<Vec<String>>,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    pub status: Option<MaintenanceStatus>,
-}
-
-/// A template as written by an editor.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TemplateInput {
-    pub name: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub status: Option<IncidentStatus>,
-    pub body: String,
-}
-
 fn default_message(status: IncidentStatus) -> &'static str {
     match status {
         IncidentStatus::Investigating => "We are investigating this issue.",
@@ -116,11 +80,11 @@ fn default_message(status: IncidentStatus) -> &'static str {
     }
 }
 
-fn not_found(what: &str, id: &str) -> AppError {
+pub(super) fn not_found(what: &str, id: &str) -> AppError {
     AppError::NotFound(format!("{what} {id}"))
 }
 
-fn resolve_page_in(txn: &WriteTransaction, key: Option<&str>) -> AppResult<String> {
+pub(super) fn resolve_page_in(txn: &WriteTransaction, key: Option<&str>) -> AppResult<String> {
     let slugs = txn.open_table(tables::PAGE_SLUGS)?;
     let key = key
         .map(str::trim)
@@ -139,7 +103,11 @@ fn resolve_page_in(txn: &WriteTransaction, key: Option<&str>) -> AppResult<Strin
 }
 
 /// Checks component ids exist; all unknown ones are listed in one 422.
-fn check_components(txn: &WriteTransaction, field: &str, ids: &[String]) -> AppResult<()> {
+pub(super) fn check_components(
+    txn: &WriteTransaction,
+    field: &str,
+    ids: &[String],
+) -> AppResult<()> {
     let comps = txn.open_table(tables::COMPONENTS)?;
     let mut unknown = Vec::new();
     for id in ids {
@@ -157,7 +125,7 @@ fn check_components(txn: &WriteTransaction, field: &str, ids: &[String]) -> AppR
     }
 }
 
-fn affected(
+pub(super) fn affected(
     txn: &WriteTransaction,
     inputs: &[AffectedInput],
     impact: Impact,
@@ -176,113 +144,25 @@ fn affected(
     Ok(out)
 }
 
-fn message_text(message: &str, field: &str) -> AppResult<String> {
+pub(super) fn message_text(message: &str, field: &str) -> AppResult<String> {
     validate::text(message, 20_000).map_err(|m| AppError::invalid(field, m))
 }
 
-fn title_text(title: &str) -> AppResult<String> {
+pub(super) fn title_text(title: &str) -> AppResult<String> {
     validate::name(title, 200).map_err(|m| AppError::invalid("title", m))
 }
 
-/// Context of one change, for events.
-struct Change<'a> {
-    actor: &'a str,
-    now: DateTime<Utc>,
-    page_id: String,
-    incident_id: Option<String>,
-    maintenance_id: Option<String>,
-}
-
-fn emit(
-    txn: &WriteTransaction,
-    ctx: &Change,
-    kind: &str,
-    update_id: Option<&str>,
-    component_ids: Vec<String>,
-    notify: bool,
-) -> AppResult<()> {
-    let ev = Event {
-        id: new_id(),
-        at: ctx.now,
-        kind: kind.into(),
-        actor: ctx.actor.into(),
-        page_id: ctx.page_id.clone(),
-        incident_id: ctx.incident_id.clone(),
-        maintenance_id: ctx.maintenance_id.clone(),
-        update_id: update_id.map(str::to_string),
-        component_ids,
-        notify,
-        change: None,
-    };
-    txn.open_table(tables::EVENTS)?
-        .insert(ev.id.as_str(), &ev)?;
-    Ok(())
-}
-
-/// Sets each component to what still holds it (worst wins, operational when nothing
-/// does) and writes a `component.status_changed` event per change.
-fn recompute(
-    txn: &WriteTransaction,
-    ctx: &Change,
-    ids: &[String],
-) -> AppResult<Vec<ComponentChange>> {
-    let incidents: Vec<Incident> = all(&txn.open_table(tables::INCIDENTS)?)?;
-    let maints: Vec<Maintenance> = all(&txn.open_table(tables::MAINTENANCE)?)?;
-    let mut comps = txn.open_table(tables::COMPONENTS)?;
-    let mut events = txn.open_table(tables::EVENTS)?;
-    let mut changes = Vec::new();
-    let mut seen = Vec::new();
-    for id in ids {
-        if seen.contains(id) {
-            continue;
-        }
-        seen.push(id.clone());
-        let Some(mut c) = get::<Component, _>(&comps, id)? else {
-            continue;
-        };
-        let new = held_status(id, &incidents, &maints);
-        if new == c.status {
-            continue;
-        }
-        let change = ComponentChange {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            old_status: c.status,
-            new_status: new,
-        };
-        c.status = new;
-        c.updated_at = ctx.now;
-        comps.insert(id.as_str(), &c)?;
-        let ev = Event {
-            id: new_id(),
-            at: ctx.now,
-            kind: "component.status_changed".into(),
-            actor: ctx.actor.into(),
-            page_id: ctx.page_id.clone(),
-            incident_id: ctx.incident_id.clone(),
-            maintenance_id: ctx.maintenance_id.clone(),
-            update_id: None,
-            component_ids: vec![c.id.clone()],
-            notify: true,
-            change: Some(change.clone()),
-        };
-        events.insert(ev.id.as_str(), &ev)?;
-        changes.push(change);
-    }
-    Ok(changes)
-}
-
-fn put_incident(txn: &WriteTransaction, i: &Incident) -> AppResult<()> {
+pub(super) fn put_incident(txn: &WriteTransaction, i: &Incident) -> AppResult<()> {
     txn.open_table(tables::INCIDENTS)?
         .insert(i.id.as_str(), i)?;
     Ok(())
 }
 
-fn load_incident(txn: &WriteTransaction, id: &str) -> AppResult<Incident> {
+pub(super) fn load_incident(txn: &WriteTransaction, id: &str) -> AppResult<Incident> {
     get(&txn.open_table(tables::INCIDENTS)?, id)?.ok_or_else(|| not_found("incident", id))
 }
 
-fn ctx_for<'a>(actor: &'a str, i: &Incident) -> Change<'a> {
+pub(super) fn ctx_for<'a>(actor: &'a str, i: &Incident) -> Change<'a> {
     Change {
         actor,
         now: Utc::now(),
@@ -668,468 +548,5 @@ impl Store {
             put_incident(txn, &i)?;
             Ok(i)
         })
-    }
-
-    /// Saves the postmortem draft of a resolved incident.
-    pub fn save_postmortem(
-        &self,
-        id: &str,
-        mut pm: Postmortem,
-        actor: &str,
-    ) -> AppResult<Incident> {
-        for (field, text) in [
-            ("summary", &pm.summary),
-            ("timeline", &pm.timeline),
-            ("root_cause", &pm.root_cause),
-            ("impact", &pm.impact),
-            ("resolution", &pm.resolution),
-        ] {
-            message_text(text, field)?;
-        }
-        if pm.action_items.iter().any(|a| a.text.trim().is_empty()) {
-            return Err(AppError::invalid(
-                "action_items",
-                "every action item needs a text",
-            ));
-        }
-        self.write(|txn| {
-            let mut i = load_incident(txn, id)?;
-            if i.status.is_open() {
-                return Err(AppError::Conflict(
-                    "resolve the incident before writing its postmortem".into(),
-                ));
-            }
-            let now = Utc::now();
-            pm.published_at = i.postmortem.as_ref().and_then(|p| p.published_at);
-            pm.updated_at = Some(now);
-            i.postmortem = Some(pm);
-            i.updated_at = now;
-            i.history.push(HistoryEntry {
-                at: now,
-                by: actor.into(),
-                action: "saved postmortem".into(),
-            });
-            put_incident(txn, &i)?;
-            Ok(i)
-        })
-    }
-
-    pub fn publish_postmortem(&self, id: &str, notify: bool, actor: &str) -> AppResult<Incident> {
-        self.write(|txn| {
-            let mut i = load_incident(txn, id)?;
-            let ctx = ctx_for(actor, &i);
-            let Some(pm) = i.postmortem.as_mut() else {
-                return Err(AppError::Conflict(
-                    "write the postmortem before publishing it".into(),
-                ));
-            };
-            if i.state != IncidentState::Published {
-                return Err(AppError::Conflict("publish the incident first".into()));
-            }
-            pm.published_at = Some(ctx.now);
-            i.status = IncidentStatus::Postmortem;
-            i.updated_at = ctx.now;
-            i.history.push(HistoryEntry {
-                at: ctx.now,
-                by: actor.into(),
-                action: "published postmortem".into(),
-            });
-            put_incident(txn, &i)?;
-            emit(
-                txn,
-                &ctx,
-                "postmortem.published",
-                None,
-                i.component_ids(),
-                notify,
-            )?;
-            Ok(i)
-        })
-    }
-
-    pub fn create_maintenance(&self, input: NewMaintenance, actor: &str) -> AppResult<Maintenance> {
-        let title = title_text(&input.title)?;
-        let message = message_text(&input.message, "message")?;
-        if input.ends_at <= input.starts_at {
-            return Err(AppError::invalid("ends_at", "must be after starts_at"));
-        }
-        let now = Utc::now();
-        if input.ends_at <= now {
-            return Err(AppError::invalid("ends_at", "is in the past"));
-        }
-        let m = self.write(|txn| {
-            let page_id = resolve_page_in(txn, input.page.as_deref())?;
-            check_components(txn, "component_ids", &input.component_ids)?;
-            let mut ids = input.component_ids.clone();
-            ids.dedup();
-            let m = Maintenance {
-                id: new_id(),
-                page_id,
-                title,
-                message: message.clone(),
-                component_ids: ids,
-                starts_at: input.starts_at,
-                ends_at: input.ends_at,
-                status: MaintenanceStatus::Scheduled,
-                started_at: None,
-                completed_at: None,
-                created_at: now,
-                updated_at: now,
-                created_by: actor.into(),
-                updates: vec![Update {
-                    id: new_id(),
-                    status: "scheduled".into(),
-                    message: if message.is_empty() {
-                        "Maintenance has been scheduled.".into()
-                    } else {
-                        message.clone()
-                    },
-                    created_at: now,
-                    updated_at: None,
-                    by: actor.into(),
-                    notify: input.notify,
-                    component_changes: vec![],
-                }],
-            };
-            txn.open_table(tables::MAINTENANCE)?
-                .insert(m.id.as_str(), &m)?;
-            let ctx = Change {
-                actor,
-                now,
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
-            emit(
-                txn,
-                &ctx,
-                "maintenance.posted",
-                Some(&m.updates[0].id),
-                m.component_ids.clone(),
-                input.notify,
-            )?;
-            Ok(m)
-        })?;
-        if m.starts_at <= now {
-            return self.start_maintenance(&m.id, None, actor);
-        }
-        Ok(m)
-    }
-
-    pub fn get_maintenance(&self, id: &str) -> AppResult<Maintenance> {
-        get(&self.read()?.open_table(tables::MAINTENANCE)?, id)?
-            .ok_or_else(|| not_found("maintenance", id))
-    }
-
-    /// Maintenance windows, soonest start first.
-    pub fn list_maintenance(&self) -> AppResult<Vec<Maintenance>> {
-        let mut out: Vec<Maintenance> = all(&self.read()?.open_table(tables::MAINTENANCE)?)?;
-        out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
-        Ok(out)
-    }
-
-    fn maintenance_transition(
-        &self,
-        id: &str,
-        to: MaintenanceStatus,
-        message: Option<String>,
-        actor: &str,
-    ) -> AppResult<Maintenance> {
-        let message = message.map(|m| message_text(&m, "message")).transpose()?;
-        self.write(|txn| {
-            let mut table = txn.open_table(tables::MAINTENANCE)?;
-            let mut m: Maintenance =
-                get(&table, id)?.ok_or_else(|| not_found("maintenance", id))?;
-            drop(table);
-            let now = Utc::now();
-            let (kind, default_text) = match (m.status, to) {
-                (MaintenanceStatus::Completed, _) => {
-                    return Err(AppError::Conflict(
-                        "this maintenance is already completed".into(),
-                    ));
-                }
-                (MaintenanceStatus::Scheduled, MaintenanceStatus::InProgress) => (
-                    "maintenance.started",
-                    "Scheduled maintenance is in progress.",
-                ),
-                (s, MaintenanceStatus::Verifying) if s.is_active() => (
-                    "maintenance.updated",
-                    "Maintenance work is done; we are verifying that everything works.",
-                ),
-                (_, MaintenanceStatus::Completed) => (
-                    "maintenance.completed",
-                    "Scheduled maintenance has been completed.",
-                ),
-                (from, to) => {
-                    return Err(AppError::Conflict(format!(
-                        "cannot move maintenance from {} to {}",
-                        from.as_str(),
-                        to.as_str()
-                    )));
-                }
-            };
-            m.status = to;
-            match to {
-                MaintenanceStatus::InProgress => m.started_at = Some(now),
-                MaintenanceStatus::Completed => {
-                    m.completed_at = Some(now);
-                    if m.ends_at > now {
-                        m.ends_at = now;
-                    }
-                    if m.starts_at > now {
-                        m.starts_at = now;
-                    }
-                }
-                _ => {}
-            }
-            m.updated_at = now;
-            m.updates.push(Update {
-                id: new_id(),
-                status: to.as_str().into(),
-                message: message
-                    .clone()
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| default_text.into()),
-                created_at: now,
-                updated_at: None,
-                by: actor.into(),
-                notify: true,
-                component_changes: vec![],
-            });
-            table = txn.open_table(tables::MAINTENANCE)?;
-            table.insert(id, &m)?;
-            drop(table);
-            let ctx = Change {
-                actor,
-                now,
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
-            let changes = recompute(txn, &ctx, &m.component_ids)?;
-            if let Some(u) = m.updates.last_mut() {
-                u.component_changes = changes;
-            }
-            txn.open_table(tables::MAINTENANCE)?.insert(id, &m)?;
-            let update_id = m.updates.last().map(|u| u.id.clone());
-            emit(
-                txn,
-                &ctx,
-                kind,
-                update_id.as_deref(),
-                m.component_ids.clone(),
-                kind != "maintenance.updated",
-            )?;
-            Ok(m)
-        })
-    }
-
-    /// Starts a window now (on schedule or early).
-    pub fn start_maintenance(
-        &self,
-        id: &str,
-        message: Option<String>,
-        actor: &str,
-    ) -> AppResult<Maintenance> {
-        self.maintenance_transition(id, MaintenanceStatus::InProgress, message, actor)
-    }
-
-    /// Completes a window now (on schedule or early).
-    pub fn complete_maintenance(
-        &self,
-        id: &str,
-        message: Option<String>,
-        actor: &str,
-    ) -> AppResult<Maintenance> {
-        self.maintenance_transition(id, MaintenanceStatus::Completed, message, actor)
-    }
-
-    pub fn update_maintenance(
-        &self,
-        id: &str,
-        patch: MaintenancePatch,
-        actor: &str,
-    ) -> AppResult<Maintenance> {
-        if let Some(
-            MaintenanceStatus::Verifying
-            | MaintenanceStatus::InProgress
-            | MaintenanceStatus::Completed,
-        ) = patch.status
-        {
-            let to = patch.status.unwrap_or_default();
-            let current = self.get_maintenance(id)?;
-            if current.status != to {
-                self.maintenance_transition(id, to, patch.message.clone(), actor)?;
-            }
-        }
-        let title = patch.title.as_deref().map(title_text).transpose()?;
-        let message = patch
-            .message
-            .as_deref()
-            .map(|m| message_text(m, "message"))
-            .transpose()?;
-        self.write(|txn| {
-            let mut m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
-                .ok_or_else(|| not_found("maintenance", id))?;
-            let now = Utc::now();
-            if let Some(t) = title {
-                m.title = t;
-            }
-            if let (Some(msg), None) = (message, patch.status) {
-                m.message = msg;
-            }
-            if let Some(s) = patch.starts_at {
-                if m.status != MaintenanceStatus::Scheduled {
-                    return Err(AppError::invalid(
-                        "starts_at",
-                        "the window has already started",
-                    ));
-                }
-                m.starts_at = s;
-            }
-            if let Some(e) = patch.ends_at {
-                if m.status == MaintenanceStatus::Completed {
-                    return Err(AppError::invalid(
-                        "ends_at",
-                        "the window is already completed",
-                    ));
-                }
-                m.ends_at = e;
-            }
-            if m.ends_at <= m.starts_at {
-                return Err(AppError::invalid("ends_at", "must be after starts_at"));
-            }
-            let mut touched = m.component_ids.clone();
-            if let Some(ids) = &patch.component_ids {
-                check_components(txn, "component_ids", ids)?;
-                m.component_ids = ids.clone();
-                touched.extend(ids.iter().cloned());
-            }
-            m.updated_at = now;
-            txn.open_table(tables::MAINTENANCE)?.insert(id, &m)?;
-            let ctx = Change {
-                actor,
-                now,
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
-            recompute(txn, &ctx, &touched)?;
-            Ok(m)
-        })
-    }
-
-    pub fn delete_maintenance(&self, id: &str, actor: &str) -> AppResult<()> {
-        self.write(|txn| {
-            let m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
-                .ok_or_else(|| not_found("maintenance", id))?;
-            txn.open_table(tables::MAINTENANCE)?.remove(id)?;
-            let ctx = Change {
-                actor,
-                now: Utc::now(),
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
-            recompute(txn, &ctx, &m.component_ids)?;
-            Ok(())
-        })
-    }
-
-    /// Runs the transitions due at `now` (the worker passes the clock; tests pass any time).
-    pub fn tick_maintenance(
-        &self,
-        now: DateTime<Utc>,
-    ) -> AppResult<Vec<(String, MaintenanceStep)>> {
-        let due: Vec<(String, MaintenanceStep)> = self
-            .list_maintenance()?
-            .iter()
-            .filter_map(|m| maintenance_step(m, now).map(|s| (m.id.clone(), s)))
-            .collect();
-        for (id, step) in &due {
-            match step {
-                MaintenanceStep::Start => self.start_maintenance(id, None, "system")?,
-                MaintenanceStep::Complete => self.complete_maintenance(id, None, "system")?,
-            };
-        }
-        Ok(due)
-    }
-
-    pub fn list_templates(&self) -> AppResult<Vec<Template>> {
-        let mut out: Vec<Template> = all(&self.read()?.open_table(tables::TEMPLATES)?)?;
-        out.sort_by_key(|t| t.name.to_lowercase());
-        Ok(out)
-    }
-
-    pub fn get_template(&self, id: &str) -> AppResult<Template> {
-        get(&self.read()?.open_table(tables::TEMPLATES)?, id)?
-            .ok_or_else(|| not_found("template", id))
-    }
-
-    pub fn save_template(&self, id: Option<&str>, input: TemplateInput) -> AppResult<Template> {
-        let name = validate::name(&input.name, 100).map_err(|m| AppError::invalid("name", m))?;
-        let title = validate::text(&input.title, 200).map_err(|m| AppError::invalid("title", m))?;
-        let body = message_text(&input.body, "body")?;
-        if body.is_empty() {
-            return Err(AppError::invalid("body", "must not be empty"));
-        }
-        self.write(|txn| {
-            let mut table = txn.open_table(tables::TEMPLATES)?;
-            let now = Utc::now();
-            let existing: Vec<Template> = all(&table)?;
-            if existing
-                .iter()
-                .any(|t| t.name.eq_ignore_ascii_case(&name) && Some(t.id.as_str()) != id)
-            {
-                return Err(AppError::invalid(
-                    "name",
-                    format!("a template named {name:?} already exists"),
-                ));
-            }
-            let t = match id {
-                Some(id) => {
-                    let mut t: Template =
-                        get(&table, id)?.ok_or_else(|| not_found("template", id))?;
-                    (t.name, t.title, t.status, t.body, t.updated_at) =
-                        (name, title, input.status, body, now);
-                    t
-                }
-                None => Template {
-                    id: new_id(),
-                    name,
-                    title,
-                    status: input.status,
-                    body,
-                    created_at: now,
-                    updated_at: now,
-                },
-            };
-            table.insert(t.id.as_str(), &t)?;
-            Ok(t)
-        })
-    }
-
-    pub fn delete_template(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| match txn.open_table(tables::TEMPLATES)?.remove(id)? {
-            Some(_) => Ok(()),
-            None => Err(not_found("template", id)),
-        })
-    }
-
-    /// Events after `after` (an event id), oldest first.
-    pub fn list_events(&self, after: Option<&str>, limit: usize) -> AppResult<Vec<Event>> {
-        let txn = self.read()?;
-        let table = txn.open_table(tables::EVENTS)?;
-        let mut out = Vec::new();
-        let iter = match after {
-            Some(a) => {
-                table.range::<&str>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))?
-            }
-            None => table.range::<&str>(..)?,
-        };
-        for row in iter.take(limit) {
-            out.push(row?.1.value());
-        }
-        Ok(out)
     }
 }

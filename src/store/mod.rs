@@ -3,20 +3,22 @@
 
 pub mod codec;
 mod components;
+mod events;
 mod incidents;
+mod maintenance;
 mod migrate;
 mod monitors;
 mod outbox;
 mod pages;
+mod postmortems;
 mod subscribers;
 pub mod tables;
+mod templates;
 mod users;
 
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
-pub use incidents::{
-    AffectedInput, IncidentFilter, IncidentPatch, MaintenancePatch, NewIncident, NewMaintenance,
-    NewUpdate, TemplateInput,
-};
+pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
+pub use maintenance::{MaintenancePatch, NewMaintenance};
 pub use migrate::SCHEMA_VERSION;
 pub use monitors::{AlertPolicy, MonitorInput, ResultRow, StoredResult, validate_target};
 pub use outbox::{Batch, BatchCtx, Delivery, OutboxCounts};
@@ -24,6 +26,7 @@ pub use pages::{NewPage, PagePatch};
 pub use subscribers::{
     ImportReport, NewSubscriber, SubscribeSource, Subscribed, SubscriberFilter, SubscriberPatch,
 };
+pub use templates::TemplateInput;
 
 use crate::error::{AppError, AppResult};
 use codec::Json;

@@ -41,8 +41,8 @@ api_routes! {
     },
     "/api/v1/incidents/{id}/publish" => { post: api::incidents::post_publish },
     "/api/v1/incidents/{id}/discard" => { post: api::incidents::post_discard },
-    "/api/v1/incidents/{id}/postmortem" => { get: api::incidents::get_postmortem, put: api::incidents::put_postmortem },
-    "/api/v1/incidents/{id}/postmortem/publish" => { post: api::incidents::post_postmortem_publish },
+    "/api/v1/incidents/{id}/postmortem" => { get: api::postmortems::get_postmortem, put: api::postmortems::put_postmortem },
+    "/api/v1/incidents/{id}/postmortem/publish" => { post: api::postmortems::post_postmortem_publish },
     "/api/v1/maintenance" => { get: api::maintenance::list_maintenance, post: api::maintenance::post_maintenance },
     "/api/v1/maintenance/{id}" => {
         get: api::maintenance::get_maintenance,

@@ -4,6 +4,7 @@
 pub mod maintenance;
 pub mod outbox;
 pub mod prober;
+pub mod retention;
 
 /// Resolves when the server is shutting down.
 pub type Shutdown = tokio::sync::watch::Receiver<bool>;

@@ -1,11 +1,10 @@
-//! `/api/v1/incidents`: incidents, their updates, drafts and postmortems. Accepts the
+//! `/api/v1/incidents`: incidents, their updates and drafts (postmortems: `postmortems`). Accepts the
 //! payloads of monitoring tools and the product notes verbatim (`severity` or `impact`,
 //! `component_ids` or `affected_component_ids`, `status_page_id` or `page`).
 
 use super::{ListQuery, created, json};
 use crate::domain::{
-    ActionItem, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Postmortem,
-    render_template,
+    ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, render_template,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -439,80 +438,4 @@ pub async fn post_discard(
         .run(move |s| s.discard_incident(&id, &by))
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PostmortemBody {
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    timeline: String,
-    #[serde(default)]
-    root_cause: String,
-    #[serde(default)]
-    impact: String,
-    #[serde(default)]
-    resolution: String,
-    #[serde(default)]
-    action_items: Vec<ActionItem>,
-}
-
-pub async fn get_postmortem(
-    state: web::Data<AppState>,
-    _: Viewer,
-    id: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let i = state.store.run(move |s| s.get_incident(&id)).await?;
-    let pm = i
-        .postmortem
-        .ok_or_else(|| AppError::NotFound(format!("postmortem of incident {}", i.id)))?;
-    Ok(json(&pm))
-}
-
-pub async fn put_postmortem(
-    state: web::Data<AppState>,
-    Editor(actor): Editor,
-    id: web::Path<String>,
-    body: web::Json<PostmortemBody>,
-) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    let pm = Postmortem {
-        summary: b.summary,
-        timeline: b.timeline,
-        root_cause: b.root_cause,
-        impact: b.impact,
-        resolution: b.resolution,
-        action_items: b.action_items,
-        published_at: None,
-        updated_at: None,
-    };
-    let by = actor.name();
-    let i = state
-        .store
-        .run(move |s| s.save_postmortem(&id, pm, &by))
-        .await?;
-    Ok(json(&i.postmortem))
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct PublishBody {
-    #[serde(default)]
-    notify: Option<bool>,
-}
-
-pub async fn post_postmortem_publish(
-    state: web::Data<AppState>,
-    Editor(actor): Editor,
-    id: web::Path<String>,
-    body: Option<web::Json<PublishBody>>,
-) -> AppResult<HttpResponse> {
-    let notify = body.and_then(|b| b.notify).unwrap_or(true);
-    let by = actor.name();
-    let i = state
-        .store
-        .run(move |s| s.publish_postmortem(&id, notify, &by))
-        .await?;
-    Ok(json(&out(&i)))
 }

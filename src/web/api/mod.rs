@@ -10,6 +10,7 @@ pub mod maintenance;
 pub mod monitors;
 pub mod openapi;
 pub mod pages;
+pub mod postmortems;
 pub mod subscribers;
 pub mod templates;
 

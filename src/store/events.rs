@@ -1,0 +1,115 @@
+//! The event log: what changed, by whom, for the outbox and feeds; and the recompute of
+//! component statuses that every incident and maintenance change runs.
+
+use super::{Store, all, get, new_id, tables};
+use crate::domain::{Component, ComponentChange, Event, Incident, Maintenance, held_status};
+use crate::error::AppResult;
+use chrono::{DateTime, Utc};
+use redb::WriteTransaction;
+
+/// Context of one change, for events.
+pub(super) struct Change<'a> {
+    pub actor: &'a str,
+    pub now: DateTime<Utc>,
+    pub page_id: String,
+    pub incident_id: Option<String>,
+    pub maintenance_id: Option<String>,
+}
+
+pub(super) fn emit(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    kind: &str,
+    update_id: Option<&str>,
+    component_ids: Vec<String>,
+    notify: bool,
+) -> AppResult<()> {
+    let ev = Event {
+        id: new_id(),
+        at: ctx.now,
+        kind: kind.into(),
+        actor: ctx.actor.into(),
+        page_id: ctx.page_id.clone(),
+        incident_id: ctx.incident_id.clone(),
+        maintenance_id: ctx.maintenance_id.clone(),
+        update_id: update_id.map(str::to_string),
+        component_ids,
+        notify,
+        change: None,
+    };
+    txn.open_table(tables::EVENTS)?
+        .insert(ev.id.as_str(), &ev)?;
+    Ok(())
+}
+
+/// Sets each component to what still holds it (worst wins, operational when nothing
+/// does) and writes a `component.status_changed` event per change.
+pub(super) fn recompute(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    ids: &[String],
+) -> AppResult<Vec<ComponentChange>> {
+    let incidents: Vec<Incident> = all(&txn.open_table(tables::INCIDENTS)?)?;
+    let maints: Vec<Maintenance> = all(&txn.open_table(tables::MAINTENANCE)?)?;
+    let mut comps = txn.open_table(tables::COMPONENTS)?;
+    let mut events = txn.open_table(tables::EVENTS)?;
+    let mut changes = Vec::new();
+    let mut seen = Vec::new();
+    for id in ids {
+        if seen.contains(id) {
+            continue;
+        }
+        seen.push(id.clone());
+        let Some(mut c) = get::<Component, _>(&comps, id)? else {
+            continue;
+        };
+        let new = held_status(id, &incidents, &maints);
+        if new == c.status {
+            continue;
+        }
+        let change = ComponentChange {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            old_status: c.status,
+            new_status: new,
+        };
+        c.status = new;
+        c.updated_at = ctx.now;
+        comps.insert(id.as_str(), &c)?;
+        let ev = Event {
+            id: new_id(),
+            at: ctx.now,
+            kind: "component.status_changed".into(),
+            actor: ctx.actor.into(),
+            page_id: ctx.page_id.clone(),
+            incident_id: ctx.incident_id.clone(),
+            maintenance_id: ctx.maintenance_id.clone(),
+            update_id: None,
+            component_ids: vec![c.id.clone()],
+            notify: true,
+            change: Some(change.clone()),
+        };
+        events.insert(ev.id.as_str(), &ev)?;
+        changes.push(change);
+    }
+    Ok(changes)
+}
+
+impl Store {
+    /// Events after `after` (an event id), oldest first.
+    pub fn list_events(&self, after: Option<&str>, limit: usize) -> AppResult<Vec<Event>> {
+        let txn = self.read()?;
+        let table = txn.open_table(tables::EVENTS)?;
+        let mut out = Vec::new();
+        let iter = match after {
+            Some(a) => {
+                table.range::<&str>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))?
+            }
+            None => table.range::<&str>(..)?,
+        };
+        for row in iter.take(limit) {
+            out.push(row?.1.value());
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,86 @@
+//! `/api/v1/incidents/{id}/postmortem`: the postmortem of a resolved incident.
+
+use super::incidents::out;
+use super::json;
+use crate::auth::{Editor, Viewer};
+use crate::domain::{ActionItem, Postmortem};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostmortemBody {
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    timeline: String,
+    #[serde(default)]
+    root_cause: String,
+    #[serde(default)]
+    impact: String,
+    #[serde(default)]
+    resolution: String,
+    #[serde(default)]
+    action_items: Vec<ActionItem>,
+}
+
+pub async fn get_postmortem(
+    state: web::Data<AppState>,
+    _: Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let i = state.store.run(move |s| s.get_incident(&id)).await?;
+    let pm = i
+        .postmortem
+        .ok_or_else(|| AppError::NotFound(format!("postmortem of incident {}", i.id)))?;
+    Ok(json(&pm))
+}
+
+pub async fn put_postmortem(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    body: web::Json<PostmortemBody>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let pm = Postmortem {
+        summary: b.summary,
+        timeline: b.timeline,
+        root_cause: b.root_cause,
+        impact: b.impact,
+        resolution: b.resolution,
+        action_items: b.action_items,
+        published_at: None,
+        updated_at: None,
+    };
+    let by = actor.name();
+    let i = state
+        .store
+        .run(move |s| s.save_postmortem(&id, pm, &by))
+        .await?;
+    Ok(json(&i.postmortem))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    #[serde(default)]
+    notify: Option<bool>,
+}
+
+pub async fn post_postmortem_publish(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    body: Option<web::Json<PublishBody>>,
+) -> AppResult<HttpResponse> {
+    let notify = body.and_then(|b| b.notify).unwrap_or(true);
+    let by = actor.name();
+    let i = state
+        .store
+        .run(move |s| s.publish_postmortem(&id, notify, &by))
+        .await?;
+    Ok(json(&out(&i)))
+}
