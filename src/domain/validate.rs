@@ -1,6 +1,30 @@
 //! Input rules shared by forms, the API and the CLI. Each returns the cleaned value
 //! or a message; callers attach the field name.
 
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// The years a client may name: RFC 3339's four digits, from the Unix epoch on, so that
+/// adding any duration statusd allows stays inside what chrono holds.
+const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// An instant sent by a client (start, end, `since`, `from`, `to`).
+pub fn moment(t: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if YEARS.contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(format!("{t} is outside the years 1970 to 9999"))
+    }
+}
+
+/// A calendar day sent by a client (report ranges).
+pub fn day(d: NaiveDate) -> Result<NaiveDate, String> {
+    if YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!("{d} is outside the years 1970 to 9999"))
+    }
+}
+
 /// A display name: trimmed, 1..=max characters, no control characters.
 pub fn name(value: &str, max: usize) -> Result<String, String> {
     let v = value.trim();

@@ -156,16 +156,20 @@ impl Store {
         if minutes <= 0 {
             return Ok(0);
         }
+        // A lead too long to be a duration reminds of nothing (config, not a crash).
+        let lead = Duration::try_minutes(minutes);
         let soon: Vec<Maintenance> = self
             .list_maintenance()?
             .into_iter()
             .filter(|m| {
                 m.status == MaintenanceStatus::Scheduled
                     && m.starts_at > now
-                    && m.starts_at - Duration::minutes(minutes) <= now
+                    && lead.is_some_and(|lead| {
+                        m.starts_at.checked_sub_signed(lead).is_none_or(|t| t <= now)
+                    })
                     && m.updates.first().is_some_and(|u| u.notify)
                     // Scheduled less than the reminder lead ahead: the announcement suffices.
-                    && m.starts_at - m.created_at > Duration::minutes(minutes)
+                    && lead.is_some_and(|lead| m.starts_at - m.created_at > lead)
             })
             .collect();
         if soon.is_empty() {

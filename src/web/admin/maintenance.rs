@@ -1,6 +1,7 @@
 //! Scheduled maintenance in the admin UI.
 
 use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MaintenancePatch, NewMaintenance};
@@ -47,6 +48,7 @@ fn parse_local(field: &str, v: &str) -> AppResult<DateTime<Utc>> {
                 format!("{v:?} is not a date and time like 2026-11-23T14:00"),
             )
         })
+        .and_then(|t| validate::moment(t).map_err(|m| AppError::invalid(field, m)))
 }
 
 #[derive(Deserialize)]
@@ -177,10 +179,17 @@ pub async fn post_extend(
                 .store
                 .run(move |s| {
                     let cur = s.get_maintenance(&id)?;
+                    let ends_at = cur
+                        .ends_at
+                        .checked_add_signed(Duration::minutes(m))
+                        .and_then(|e| validate::moment(e).ok())
+                        .ok_or_else(|| {
+                            AppError::invalid("minutes", "would end the window after 9999")
+                        })?;
                     s.update_maintenance(
                         &id,
                         MaintenancePatch {
-                            ends_at: Some(cur.ends_at + Duration::minutes(m)),
+                            ends_at: Some(ends_at),
                             ..Default::default()
                         },
                         &by,

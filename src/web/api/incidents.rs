@@ -2,7 +2,7 @@
 //! payloads of monitoring tools and the product notes verbatim (`severity` or `impact`,
 //! `component_ids` or `affected_component_ids`, `status_page_id` or `page`).
 
-use super::{ListQuery, created, json};
+use super::{ListQuery, created, json, moment};
 use crate::domain::{
     ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, render_template,
 };
@@ -138,7 +138,8 @@ pub async fn post_incident(
     Editor(actor): Editor,
     body: web::Json<IncidentBody>,
 ) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
+    let mut b = body.into_inner();
+    b.started_at = moment("started_at", b.started_at)?;
     let status = parse::<IncidentStatus>("status", b.status.as_deref())?;
     let impact = parse::<Impact>("severity", b.severity.as_deref())?;
     let components = components_of(b.component_ids, b.components)?.unwrap_or_default();
@@ -232,6 +233,7 @@ pub async fn list_incidents(
                 })
         })
         .transpose()?;
+    let since = moment("since", since)?;
     let page = q.page.clone();
     let list = state
         .store

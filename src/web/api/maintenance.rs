@@ -1,8 +1,8 @@
 //! `/api/v1/maintenance`: scheduled maintenance. A deploy pipeline can open a window
 //! for "now, 15 minutes" (`{"title": "Deploy", "duration_minutes": 15}`) and complete it.
 
-use super::{ListQuery, created, json};
-use crate::domain::MaintenanceStatus;
+use super::{ListQuery, created, json, moment};
+use crate::domain::{MaintenanceStatus, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MaintenancePatch, NewMaintenance};
@@ -39,10 +39,15 @@ pub async fn post_maintenance(
     body: web::Json<MaintenanceBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let starts_at = b.starts_at.unwrap_or_else(Utc::now);
-    let ends_at = match (b.ends_at, b.duration_minutes) {
+    let starts_at = moment("starts_at", b.starts_at)?.unwrap_or_else(Utc::now);
+    let ends_at = match (moment("ends_at", b.ends_at)?, b.duration_minutes) {
         (Some(e), None) => e,
-        (None, Some(m)) if (1..=60 * 24 * 31).contains(&m) => starts_at + Duration::minutes(m),
+        (None, Some(m)) if (1..=60 * 24 * 31).contains(&m) => Duration::try_minutes(m)
+            .and_then(|d| starts_at.checked_add_signed(d))
+            .and_then(|e| validate::moment(e).ok())
+            .ok_or_else(|| {
+                AppError::invalid("duration_minutes", "would end the window after 9999")
+            })?,
         (None, Some(_)) => {
             return Err(AppError::invalid(
                 "duration_minutes",
@@ -158,8 +163,8 @@ pub async fn patch_maintenance(
         title: b.title,
         message: b.message,
         component_ids: b.component_ids,
-        starts_at: b.starts_at,
-        ends_at: b.ends_at,
+        starts_at: moment("starts_at", b.starts_at)?,
+        ends_at: moment("ends_at", b.ends_at)?,
         status,
     };
     let by = actor.name();

@@ -62,3 +62,15 @@ fn number_from_query<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<us
             .map_err(|_| serde::de::Error::custom(format!("limit: {t:?} is not a whole number"))),
     }
 }
+
+/// A time from a request body or query, refused (naming `field`) outside the years
+/// statusd takes, so that later arithmetic on it cannot overflow.
+pub fn moment(
+    field: &str,
+    t: Option<chrono::DateTime<chrono::Utc>>,
+) -> crate::error::AppResult<Option<chrono::DateTime<chrono::Utc>>> {
+    t.map(|t| {
+        crate::domain::validate::moment(t).map_err(|m| crate::error::AppError::invalid(field, m))
+    })
+    .transpose()
+}

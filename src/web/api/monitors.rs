@@ -1,13 +1,13 @@
 //! `/api/v1/monitors`, heartbeats, and the SLA report.
 
 use super::{ListQuery, created, json};
-use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState};
+use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MonitorInput, Store};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A monitor as the API shows it: settings, live state and the heartbeat URL.
@@ -171,7 +171,8 @@ fn parse_time(field: &str, v: Option<&str>, default: DateTime<Utc>) -> AppResult
                     field,
                     format!("{v:?} is not a date (2026-11-23) or RFC 3339 time"),
                 )
-            }),
+            })
+            .and_then(|t| validate::moment(t).map_err(|m| AppError::invalid(field, m))),
     }
 }
 
@@ -250,7 +251,12 @@ pub fn sla_report(
     to: NaiveDate,
 ) -> AppResult<Vec<SlaRow>> {
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let end = to.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() + Duration::days(1);
+    let end = to
+        .succ_opt()
+        .unwrap_or(to)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
     let monitors = s.list_monitors()?;
     let incidents = s.list_incidents(&crate::store::IncidentFilter {
         state: Some(crate::domain::IncidentState::Published),
@@ -360,10 +366,12 @@ pub fn sla_range(from: Option<&str>, to: Option<&str>) -> AppResult<(NaiveDate, 
     {
         None => Ok(def),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid(field, format!("{v:?} is not a date like 2026-11-01"))),
+            .map_err(|_| AppError::invalid(field, format!("{v:?} is not a date like 2026-11-01")))
+            .and_then(|d| validate::day(d).map_err(|m| AppError::invalid(field, m))),
     };
     let to = d("to", to, today)?;
-    let from = d("from", from, to - Duration::days(29))?;
+    let month_before = to.checked_sub_days(Days::new(29)).unwrap_or(to);
+    let from = d("from", from, month_before)?;
     if from > to {
         return Err(AppError::invalid("from", "must not be after to"));
     }

@@ -2,10 +2,10 @@
 
 use super::incidents::out;
 use super::json;
-use crate::auth::{Editor, Viewer};
 use crate::domain::{ActionItem, Postmortem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
