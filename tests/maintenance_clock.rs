@@ -1,7 +1,8 @@
 //! Maintenance transitions driven by an injected clock, against a real data file.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use statusd::domain::{ComponentStatus, MaintenanceStatus, MaintenanceStep};
+use statusd::store::Clock;
 use statusd::store::{NewComponent, NewMaintenance, Store};
 
 #[test]
@@ -116,5 +117,79 @@ fn a_window_missed_entirely_is_completed_without_holding_components() {
     assert_eq!(
         store.get_component(&api.id).unwrap().status,
         ComponentStatus::Operational
+    );
+}
+
+#[test]
+fn the_store_dates_everything_by_its_clock() {
+    use statusd::domain::IncidentStatus;
+    use statusd::store::{NewIncident, NewUpdate, TestClock};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = Utc.with_ymd_and_hms(2031, 3, 1, 9, 0, 0).unwrap();
+    let clock = Arc::new(TestClock::new(t0));
+    let store = Store::open_with_clock(&dir.path().join("s.redb"), clock.clone()).unwrap();
+    let api = store
+        .create_component(NewComponent {
+            name: "API".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let m = store
+        .create_maintenance(
+            NewMaintenance {
+                title: "Upgrade".into(),
+                component_ids: vec![api.id.clone()],
+                starts_at: t0 + Duration::hours(1),
+                ends_at: t0 + Duration::hours(2),
+                ..Default::default()
+            },
+            "test",
+        )
+        .unwrap();
+    assert_eq!(m.created_at, t0);
+    // Nothing is due until the clock reaches the start; then it is dated by the clock.
+    clock.advance(Duration::minutes(59));
+    assert!(store.tick_maintenance(store.now()).unwrap().is_empty());
+    clock.advance(Duration::minutes(1));
+    assert_eq!(store.tick_maintenance(store.now()).unwrap().len(), 1);
+    let m = store.get_maintenance(&m.id).unwrap();
+    assert_eq!(m.started_at, Some(t0 + Duration::hours(1)));
+    assert_eq!(
+        store.get_component(&api.id).unwrap().status,
+        ComponentStatus::UnderMaintenance
+    );
+    clock.set(t0 + Duration::hours(2));
+    store.tick_maintenance(store.now()).unwrap();
+    let m = store.get_maintenance(&m.id).unwrap();
+    assert_eq!(m.completed_at, Some(t0 + Duration::hours(2)));
+
+    let i = store
+        .create_incident(
+            NewIncident {
+                title: "Slow".into(),
+                components: vec![],
+                ..Default::default()
+            },
+            "test",
+        )
+        .unwrap();
+    assert_eq!((i.started_at, i.created_at), (clock.now(), clock.now()));
+    clock.advance(Duration::minutes(42));
+    let i = store
+        .add_incident_update(
+            &i.id,
+            NewUpdate {
+                status: Some(IncidentStatus::Resolved),
+                message: "Fixed.".into(),
+                ..Default::default()
+            },
+            "test",
+        )
+        .unwrap();
+    assert_eq!(i.resolved_at, Some(t0 + Duration::minutes(162)));
+    assert_eq!(
+        i.updates.last().map(|u| u.created_at),
+        Some(t0 + Duration::minutes(162))
     );
 }

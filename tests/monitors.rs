@@ -209,9 +209,10 @@ fn http_monitor_opens_and_resolves_an_incident() {
     assert!(bad.contains("from") && bad.contains("yesterday"), "{bad}");
 
     // The public page shows 90 bars for the monitored component; /metrics tells the state.
-    std::thread::sleep(Duration::from_millis(300));
-    let (_, page) = text(env.server.get("/"));
-    assert_eq!(page.matches("class=\"bar ").count(), 90, "90 day bars");
+    env.wait(15, "90 day bars on the public page", |e| {
+        let (_, page) = text(e.server.get("/"));
+        (page.matches("class=\"bar ").count() == 90).then_some(())
+    });
     // The uptime page lists the component with partial uptime over every window.
     let (status, uptime) = text(env.server.get("/uptime"));
     assert_eq!(status, StatusCode::OK);
@@ -340,7 +341,7 @@ fn most_monitors_failing_at_once_blames_the_prober_not_the_services() {
         );
         assert_eq!(status, StatusCode::CREATED, "{m}");
     }
-    env.wait(15, "prober degraded", |e| {
+    let metric = |e: &Env, name: &str| -> u64 {
         let metrics = e
             .server
             .api(Method::GET, "/metrics", &e.token)
@@ -348,9 +349,19 @@ fn most_monitors_failing_at_once_blames_the_prober_not_the_services() {
             .unwrap()
             .text()
             .unwrap();
-        metrics.contains("statusd_prober_degraded 1").then_some(())
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0)
+    };
+    env.wait(15, "prober degraded", |e| {
+        (metric(e, "statusd_prober_degraded") == 1).then_some(())
     });
-    std::thread::sleep(Duration::from_secs(4));
+    // Witness: every monitor was judged past its failure threshold again since.
+    let seen = metric(&env, "statusd_checks_total");
+    env.wait(20, "12 × 3 more checks", |e| {
+        (metric(e, "statusd_checks_total") > seen + 12 * 3).then_some(())
+    });
     assert!(
         env.get("/api/v1/incidents")["data"]
             .as_array()
@@ -557,7 +568,19 @@ fn status_policy_recovery_keeps_what_an_open_incident_still_holds() {
     env.wait(15, "back to what the open incident holds", |e| {
         (comp_status(e) == "degraded_performance").then_some(())
     });
-    // And it stays there: recovery does not go on to "operational".
-    std::thread::sleep(Duration::from_millis(2500));
+    // And it stays there: recovery does not go on to "operational". Witness: two more
+    // successful checks were stored after the recovery.
+    let results = |e: &Env| -> usize {
+        e.get(&format!(
+            "/api/v1/monitors/{}/results",
+            m["id"].as_str().unwrap()
+        ))["data"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let seen = results(&env);
+    env.wait(15, "two more checks after recovery", |e| {
+        (results(e) >= seen + 2).then_some(())
+    });
     assert_eq!(comp_status(&env), "degraded_performance");
 }

@@ -519,7 +519,11 @@ fn feeds_parse_with_one_entry_per_incident_and_maintenance() {
             .and_then(|e| e.updated)
             .unwrap()
     };
-    std::thread::sleep(Duration::from_millis(1100));
+    // Feeds carry whole seconds: post the update once the clock has passed that second.
+    let was = updated_of(&before);
+    while chrono::Utc::now().timestamp() <= was.timestamp() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     env.update(&a, "identified", "Found it.");
     let after = env.feed("/history.atom", "application/atom+xml; charset=utf-8");
     assert!(updated_of(&after) > updated_of(&before));

@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O, no async, no redb, no actix.
 
+pub mod alert;
 pub mod incident;
 pub mod model;
 pub mod monitor;

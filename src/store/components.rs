@@ -5,7 +5,6 @@ use crate::domain::{
     Component, ComponentChange, ComponentStatus, Event, Group, Page, sort_components, validate,
 };
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Deserializer};
 
@@ -171,7 +170,7 @@ impl Store {
                     .max()
                     .unwrap_or(0)
             });
-            let now = Utc::now();
+            let now = self.now();
             let c = Component {
                 id: new_id(),
                 name,
@@ -228,7 +227,7 @@ impl Store {
             if let Some(p) = patch.position {
                 c.position = p;
             }
-            c.updated_at = Utc::now();
+            c.updated_at = self.now();
             comps.insert(id, &c)?;
             if c.status != old_status {
                 let ev = Event {
@@ -330,7 +329,7 @@ impl Store {
                     })
                     .unwrap_or(0)
             });
-            let now = Utc::now();
+            let now = self.now();
             let g = Group {
                 id: new_id(),
                 page_id,
@@ -359,7 +358,7 @@ impl Store {
             if let Some(c) = patch.collapsed {
                 g.collapsed = c;
             }
-            g.updated_at = Utc::now();
+            g.updated_at = self.now();
             groups.insert(id, &g)?;
             Ok(g)
         })

@@ -2,7 +2,9 @@
 //! component statuses that every incident and maintenance change runs.
 
 use super::{Store, all, get, new_id, tables};
-use crate::domain::{Component, ComponentChange, Event, Incident, Maintenance, held_status};
+use crate::domain::{
+    Component, ComponentChange, ComponentStatus, Event, Incident, Maintenance, held_status,
+};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use redb::WriteTransaction;
@@ -51,8 +53,6 @@ pub(super) fn recompute(
 ) -> AppResult<Vec<ComponentChange>> {
     let incidents: Vec<Incident> = all(&txn.open_table(tables::INCIDENTS)?)?;
     let maints: Vec<Maintenance> = all(&txn.open_table(tables::MAINTENANCE)?)?;
-    let mut comps = txn.open_table(tables::COMPONENTS)?;
-    let mut events = txn.open_table(tables::EVENTS)?;
     let mut changes = Vec::new();
     let mut seen = Vec::new();
     for id in ids {
@@ -60,39 +60,52 @@ pub(super) fn recompute(
             continue;
         }
         seen.push(id.clone());
-        let Some(mut c) = get::<Component, _>(&comps, id)? else {
+        let Some(c) = get::<Component, _>(&txn.open_table(tables::COMPONENTS)?, id)? else {
             continue;
         };
         let new = held_status(id, &incidents, &maints);
-        if new == c.status {
-            continue;
-        }
-        let change = ComponentChange {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            old_status: c.status,
-            new_status: new,
-        };
-        c.status = new;
-        c.updated_at = ctx.now;
-        comps.insert(id.as_str(), &c)?;
-        let ev = Event {
-            id: new_id(),
-            at: ctx.now,
-            kind: "component.status_changed".into(),
-            actor: ctx.actor.into(),
-            page_id: ctx.page_id.clone(),
-            incident_id: ctx.incident_id.clone(),
-            maintenance_id: ctx.maintenance_id.clone(),
-            update_id: None,
-            component_ids: vec![c.id.clone()],
-            notify: true,
-            change: Some(change.clone()),
-        };
-        events.insert(ev.id.as_str(), &ev)?;
-        changes.push(change);
+        changes.extend(set_status(txn, ctx, c, new)?);
     }
     Ok(changes)
+}
+
+/// Sets one component's status and writes its `component.status_changed` event;
+/// nothing when it already has that status.
+pub(super) fn set_status(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    mut c: Component,
+    new: ComponentStatus,
+) -> AppResult<Option<ComponentChange>> {
+    if new == c.status {
+        return Ok(None);
+    }
+    let change = ComponentChange {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        old_status: c.status,
+        new_status: new,
+    };
+    c.status = new;
+    c.updated_at = ctx.now;
+    txn.open_table(tables::COMPONENTS)?
+        .insert(c.id.as_str(), &c)?;
+    let ev = Event {
+        id: new_id(),
+        at: ctx.now,
+        kind: "component.status_changed".into(),
+        actor: ctx.actor.into(),
+        page_id: ctx.page_id.clone(),
+        incident_id: ctx.incident_id.clone(),
+        maintenance_id: ctx.maintenance_id.clone(),
+        update_id: None,
+        component_ids: vec![c.id.clone()],
+        notify: true,
+        change: Some(change.clone()),
+    };
+    txn.open_table(tables::EVENTS)?
+        .insert(ev.id.as_str(), &ev)?;
+    Ok(Some(change))
 }
 
 impl Store {

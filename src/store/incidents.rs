@@ -162,10 +162,10 @@ pub(super) fn load_incident(txn: &WriteTransaction, id: &str) -> AppResult<Incid
     get(&txn.open_table(tables::INCIDENTS)?, id)?.ok_or_else(|| not_found("incident", id))
 }
 
-pub(super) fn ctx_for<'a>(actor: &'a str, i: &Incident) -> Change<'a> {
+pub(super) fn ctx_for<'a>(actor: &'a str, i: &Incident, now: DateTime<Utc>) -> Change<'a> {
     Change {
         actor,
-        now: Utc::now(),
+        now,
         page_id: i.page_id.clone(),
         incident_id: Some(i.id.clone()),
         maintenance_id: None,
@@ -191,81 +191,177 @@ fn apply(
     Ok(())
 }
 
+/// Creates an incident inside `txn` (API, admin, and the alert policy's actions).
+pub(super) fn create_incident_in(
+    txn: &WriteTransaction,
+    input: NewIncident,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Incident> {
+    let title = title_text(&input.title)?;
+    let status = input.status.unwrap_or_default();
+    let impact = input.impact.unwrap_or_default();
+    let message = message_text(&input.message, "message")?;
+    let message = if message.is_empty() {
+        default_message(status).to_string()
+    } else {
+        message
+    };
+    let page_id = resolve_page_in(txn, input.page.as_deref())?;
+    let components = affected(txn, &input.components, impact)?;
+    let state = if input.draft {
+        IncidentState::Draft
+    } else {
+        IncidentState::Published
+    };
+    let mut i = Incident {
+        id: new_id(),
+        page_id,
+        title,
+        impact,
+        status: IncidentStatus::Investigating,
+        state,
+        components,
+        started_at: input.started_at.unwrap_or(now),
+        identified_at: None,
+        monitoring_at: None,
+        resolved_at: None,
+        published_at: (state == IncidentState::Published).then_some(now),
+        created_at: now,
+        updated_at: now,
+        created_by: actor.into(),
+        source_text: input.source_text.clone().filter(|s| !s.trim().is_empty()),
+        updates: vec![Update {
+            id: new_id(),
+            status: status.as_str().into(),
+            message,
+            created_at: now,
+            updated_at: None,
+            by: actor.into(),
+            notify: input.notify,
+            component_changes: vec![],
+        }],
+        postmortem: None,
+        history: vec![HistoryEntry {
+            at: now,
+            by: actor.into(),
+            action: format!(
+                "created as {}",
+                if input.draft { "draft" } else { "published" }
+            ),
+        }],
+    };
+    i.set_status(status, now);
+    let ctx = ctx_for(actor, &i, now);
+    if state == IncidentState::Published {
+        let ids = i.component_ids();
+        apply(txn, &ctx, &mut i, &ids)?;
+        emit(
+            txn,
+            &ctx,
+            "incident.published",
+            Some(&i.updates[0].id),
+            i.component_ids(),
+            input.notify,
+        )?;
+    } else {
+        put_incident(txn, &i)?;
+    }
+    Ok(i)
+}
+
+/// Posts a timeline update inside `txn` (API, admin, and the alert policy's actions).
+pub(super) fn add_update_in(
+    txn: &WriteTransaction,
+    id: &str,
+    input: NewUpdate,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Incident> {
+    let message = message_text(&input.message, "message")?;
+    let mut i = load_incident(txn, id)?;
+    let ctx = ctx_for(actor, &i, now);
+    let status = input
+        .status
+        .unwrap_or(if i.status == IncidentStatus::Postmortem {
+            IncidentStatus::Resolved
+        } else {
+            i.status
+        });
+    let mut touched = i.component_ids();
+    if let Some(comps) = &input.components {
+        i.components = affected(txn, comps, i.impact)?;
+        touched.extend(i.component_ids());
+    }
+    let was_open = i.status.is_open();
+    i.set_status(status, ctx.now);
+    if i.postmortem
+        .as_ref()
+        .is_some_and(|p| p.published_at.is_some())
+        && !status.is_open()
+    {
+        i.status = IncidentStatus::Postmortem;
+    }
+    let message = if message.is_empty() {
+        default_message(status).to_string()
+    } else {
+        message.clone()
+    };
+    let update = Update {
+        id: new_id(),
+        status: status.as_str().into(),
+        message,
+        created_at: ctx.now,
+        updated_at: None,
+        by: actor.into(),
+        notify: input.notify,
+        component_changes: vec![],
+    };
+    let update_id = update.id.clone();
+    i.updates.push(update);
+    i.updated_at = ctx.now;
+    i.history.push(HistoryEntry {
+        at: ctx.now,
+        by: actor.into(),
+        action: format!("posted update ({})", status.as_str()),
+    });
+    if i.state == IncidentState::Published {
+        apply(txn, &ctx, &mut i, &touched)?;
+        let kind = if was_open && !status.is_open() {
+            "incident.resolved"
+        } else {
+            "incident.updated"
+        };
+        emit(
+            txn,
+            &ctx,
+            kind,
+            Some(&update_id),
+            i.component_ids(),
+            input.notify,
+        )?;
+    } else {
+        put_incident(txn, &i)?;
+    }
+    Ok(i)
+}
+
+/// Deletes a draft that was never published, inside `txn`.
+pub(super) fn discard_in(txn: &WriteTransaction, id: &str) -> AppResult<()> {
+    let i = load_incident(txn, id)?;
+    if i.state != IncidentState::Draft {
+        return Err(AppError::Conflict(
+            "only drafts can be discarded; resolve a published incident instead".into(),
+        ));
+    }
+    txn.open_table(tables::INCIDENTS)?.remove(id)?;
+    Ok(())
+}
+
 impl Store {
     pub fn create_incident(&self, input: NewIncident, actor: &str) -> AppResult<Incident> {
-        let title = title_text(&input.title)?;
-        let status = input.status.unwrap_or_default();
-        let impact = input.impact.unwrap_or_default();
-        let message = message_text(&input.message, "message")?;
-        let message = if message.is_empty() {
-            default_message(status).to_string()
-        } else {
-            message
-        };
-        self.write(|txn| {
-            let page_id = resolve_page_in(txn, input.page.as_deref())?;
-            let components = affected(txn, &input.components, impact)?;
-            let now = Utc::now();
-            let state = if input.draft {
-                IncidentState::Draft
-            } else {
-                IncidentState::Published
-            };
-            let mut i = Incident {
-                id: new_id(),
-                page_id,
-                title,
-                impact,
-                status: IncidentStatus::Investigating,
-                state,
-                components,
-                started_at: input.started_at.unwrap_or(now),
-                identified_at: None,
-                monitoring_at: None,
-                resolved_at: None,
-                published_at: (state == IncidentState::Published).then_some(now),
-                created_at: now,
-                updated_at: now,
-                created_by: actor.into(),
-                source_text: input.source_text.clone().filter(|s| !s.trim().is_empty()),
-                updates: vec![Update {
-                    id: new_id(),
-                    status: status.as_str().into(),
-                    message,
-                    created_at: now,
-                    updated_at: None,
-                    by: actor.into(),
-                    notify: input.notify,
-                    component_changes: vec![],
-                }],
-                postmortem: None,
-                history: vec![HistoryEntry {
-                    at: now,
-                    by: actor.into(),
-                    action: format!(
-                        "created as {}",
-                        if input.draft { "draft" } else { "published" }
-                    ),
-                }],
-            };
-            i.set_status(status, now);
-            let ctx = ctx_for(actor, &i);
-            if state == IncidentState::Published {
-                let ids = i.component_ids();
-                apply(txn, &ctx, &mut i, &ids)?;
-                emit(
-                    txn,
-                    &ctx,
-                    "incident.published",
-                    Some(&i.updates[0].id),
-                    i.component_ids(),
-                    input.notify,
-                )?;
-            } else {
-                put_incident(txn, &i)?;
-            }
-            Ok(i)
-        })
+        let now = self.now();
+        self.write(|txn| create_incident_in(txn, input, actor, now))
     }
 
     pub fn get_incident(&self, id: &str) -> AppResult<Incident> {
@@ -295,7 +391,7 @@ impl Store {
                     "this incident is already published".into(),
                 ));
             }
-            let ctx = ctx_for(actor, &i);
+            let ctx = ctx_for(actor, &i, self.now());
             i.state = IncidentState::Published;
             i.published_at = Some(ctx.now);
             i.updated_at = ctx.now;
@@ -326,16 +422,7 @@ impl Store {
 
     /// Deletes a draft that was never published.
     pub fn discard_incident(&self, id: &str, _actor: &str) -> AppResult<()> {
-        self.write(|txn| {
-            let i = load_incident(txn, id)?;
-            if i.state != IncidentState::Draft {
-                return Err(AppError::Conflict(
-                    "only drafts can be discarded; resolve a published incident instead".into(),
-                ));
-            }
-            txn.open_table(tables::INCIDENTS)?.remove(id)?;
-            Ok(())
-        })
+        self.write(|txn| discard_in(txn, id))
     }
 
     pub fn add_incident_update(
@@ -344,74 +431,8 @@ impl Store {
         input: NewUpdate,
         actor: &str,
     ) -> AppResult<Incident> {
-        let message = message_text(&input.message, "message")?;
-        self.write(|txn| {
-            let mut i = load_incident(txn, id)?;
-            let ctx = ctx_for(actor, &i);
-            let status = input
-                .status
-                .unwrap_or(if i.status == IncidentStatus::Postmortem {
-                    IncidentStatus::Resolved
-                } else {
-                    i.status
-                });
-            let mut touched = i.component_ids();
-            if let Some(comps) = &input.components {
-                i.components = affected(txn, comps, i.impact)?;
-                touched.extend(i.component_ids());
-            }
-            let was_open = i.status.is_open();
-            i.set_status(status, ctx.now);
-            if i.postmortem
-                .as_ref()
-                .is_some_and(|p| p.published_at.is_some())
-                && !status.is_open()
-            {
-                i.status = IncidentStatus::Postmortem;
-            }
-            let message = if message.is_empty() {
-                default_message(status).to_string()
-            } else {
-                message.clone()
-            };
-            let update = Update {
-                id: new_id(),
-                status: status.as_str().into(),
-                message,
-                created_at: ctx.now,
-                updated_at: None,
-                by: actor.into(),
-                notify: input.notify,
-                component_changes: vec![],
-            };
-            let update_id = update.id.clone();
-            i.updates.push(update);
-            i.updated_at = ctx.now;
-            i.history.push(HistoryEntry {
-                at: ctx.now,
-                by: actor.into(),
-                action: format!("posted update ({})", status.as_str()),
-            });
-            if i.state == IncidentState::Published {
-                apply(txn, &ctx, &mut i, &touched)?;
-                let kind = if was_open && !status.is_open() {
-                    "incident.resolved"
-                } else {
-                    "incident.updated"
-                };
-                emit(
-                    txn,
-                    &ctx,
-                    kind,
-                    Some(&update_id),
-                    i.component_ids(),
-                    input.notify,
-                )?;
-            } else {
-                put_incident(txn, &i)?;
-            }
-            Ok(i)
-        })
+        let now = self.now();
+        self.write(|txn| add_update_in(txn, id, input, actor, now))
     }
 
     pub fn patch_incident(
@@ -425,7 +446,7 @@ impl Store {
             patch.status.is_some() || patch.components.is_some() || patch.impact.is_some();
         let mut i = self.write(|txn| {
             let mut i = load_incident(txn, id)?;
-            let now = Utc::now();
+            let now = self.now();
             if let Some(t) = &title
                 && *t != i.title
             {
@@ -491,7 +512,7 @@ impl Store {
         }
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
-            let now = Utc::now();
+            let now = self.now();
             let u = i
                 .updates
                 .iter_mut()
@@ -534,7 +555,7 @@ impl Store {
                     "an incident keeps at least one update; edit it instead".into(),
                 ));
             }
-            let now = Utc::now();
+            let now = self.now();
             let text: String = removed
                 .first()
                 .map(|u| u.message.chars().take(80).collect())

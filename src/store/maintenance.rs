@@ -38,7 +38,7 @@ impl Store {
         if input.ends_at <= input.starts_at {
             return Err(AppError::invalid("ends_at", "must be after starts_at"));
         }
-        let now = Utc::now();
+        let now = self.now();
         if input.ends_at <= now {
             return Err(AppError::invalid("ends_at", "is in the past"));
         }
@@ -96,7 +96,13 @@ impl Store {
             Ok(m)
         })?;
         if m.starts_at <= now {
-            return self.start_maintenance(&m.id, None, actor);
+            return self.maintenance_transition(
+                &m.id,
+                MaintenanceStatus::InProgress,
+                None,
+                actor,
+                now,
+            );
         }
         Ok(m)
     }
@@ -119,6 +125,7 @@ impl Store {
         to: MaintenanceStatus,
         message: Option<String>,
         actor: &str,
+        now: DateTime<Utc>,
     ) -> AppResult<Maintenance> {
         let message = message.map(|m| message_text(&m, "message")).transpose()?;
         self.write(|txn| {
@@ -126,7 +133,6 @@ impl Store {
             let mut m: Maintenance =
                 get(&table, id)?.ok_or_else(|| not_found("maintenance", id))?;
             drop(table);
-            let now = Utc::now();
             let (kind, default_text) = match (m.status, to) {
                 (MaintenanceStatus::Completed, _) => {
                     return Err(AppError::Conflict(
@@ -216,7 +222,13 @@ impl Store {
         message: Option<String>,
         actor: &str,
     ) -> AppResult<Maintenance> {
-        self.maintenance_transition(id, MaintenanceStatus::InProgress, message, actor)
+        self.maintenance_transition(
+            id,
+            MaintenanceStatus::InProgress,
+            message,
+            actor,
+            self.now(),
+        )
     }
 
     /// Completes a window now (on schedule or early).
@@ -226,7 +238,7 @@ impl Store {
         message: Option<String>,
         actor: &str,
     ) -> AppResult<Maintenance> {
-        self.maintenance_transition(id, MaintenanceStatus::Completed, message, actor)
+        self.maintenance_transition(id, MaintenanceStatus::Completed, message, actor, self.now())
     }
 
     pub fn update_maintenance(
@@ -244,7 +256,7 @@ impl Store {
             let to = patch.status.unwrap_or_default();
             let current = self.get_maintenance(id)?;
             if current.status != to {
-                self.maintenance_transition(id, to, patch.message.clone(), actor)?;
+                self.maintenance_transition(id, to, patch.message.clone(), actor, self.now())?;
             }
         }
         let title = patch.title.as_deref().map(title_text).transpose()?;
@@ -256,7 +268,7 @@ impl Store {
         self.write(|txn| {
             let mut m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
                 .ok_or_else(|| not_found("maintenance", id))?;
-            let now = Utc::now();
+            let now = self.now();
             if let Some(t) = title {
                 m.title = t;
             }
@@ -311,7 +323,7 @@ impl Store {
             txn.open_table(tables::MAINTENANCE)?.remove(id)?;
             let ctx = Change {
                 actor,
-                now: Utc::now(),
+                now: self.now(),
                 page_id: m.page_id.clone(),
                 incident_id: None,
                 maintenance_id: Some(m.id.clone()),
@@ -321,7 +333,7 @@ impl Store {
         })
     }
 
-    /// Runs the transitions due at `now` (the worker passes the clock; tests pass any time).
+    /// Runs the transitions due at `now`, dated `now` (the worker passes the store's clock).
     pub fn tick_maintenance(
         &self,
         now: DateTime<Utc>,
@@ -333,8 +345,20 @@ impl Store {
             .collect();
         for (id, step) in &due {
             match step {
-                MaintenanceStep::Start => self.start_maintenance(id, None, "system")?,
-                MaintenanceStep::Complete => self.complete_maintenance(id, None, "system")?,
+                MaintenanceStep::Start => self.maintenance_transition(
+                    id,
+                    MaintenanceStatus::InProgress,
+                    None,
+                    "system",
+                    now,
+                )?,
+                MaintenanceStep::Complete => self.maintenance_transition(
+                    id,
+                    MaintenanceStatus::Completed,
+                    None,
+                    "system",
+                    now,
+                )?,
             };
         }
         Ok(due)

@@ -1,6 +1,8 @@
 //! The data file. The only module that names redb. Methods here are blocking; async
 //! code calls them through [`Store::run`], which moves the work to the blocking pool.
 
+mod alerts;
+mod clock;
 pub mod codec;
 mod components;
 mod events;
@@ -16,6 +18,7 @@ pub mod tables;
 mod templates;
 mod users;
 
+pub use clock::{Clock, SystemClock, TestClock};
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
 pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 pub use maintenance::{MaintenancePatch, NewMaintenance};
@@ -51,6 +54,7 @@ struct Inner {
     path: PathBuf,
     /// Bumped after every committed write, so caches of rendered pages know to refresh.
     generation: AtomicU64,
+    clock: Arc<dyn Clock>,
 }
 
 /// Page cache of the data file. redb's default (1 GiB) would let a big history file
@@ -61,6 +65,11 @@ const CACHE_BYTES: usize = 8 << 20;
 impl Store {
     /// Opens (or creates) the data file, takes its lock and runs migrations.
     pub fn open(path: &Path) -> AppResult<Store> {
+        Store::open_with_clock(path, Arc::new(SystemClock))
+    }
+
+    /// Opens the data file with the store reading the time from `clock` (tests).
+    pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> AppResult<Store> {
         let db = redb::Builder::new()
             .set_cache_size(CACHE_BYTES)
             .create(path)
@@ -77,10 +86,16 @@ impl Store {
                 db,
                 path: path.to_path_buf(),
                 generation: AtomicU64::new(1),
+                clock,
             }),
         };
         migrate::run(&store)?;
         Ok(store)
+    }
+
+    /// The current time, from the store's clock: every timestamp the store writes.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
     }
 
     /// The path of the data file.

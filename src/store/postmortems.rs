@@ -5,7 +5,6 @@ use super::events::emit;
 use super::incidents::{ctx_for, load_incident, message_text, put_incident};
 use crate::domain::{HistoryEntry, Incident, IncidentState, IncidentStatus, Postmortem};
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
 
 impl Store {
     /// Saves the postmortem draft of a resolved incident.
@@ -37,7 +36,7 @@ impl Store {
                     "resolve the incident before writing its postmortem".into(),
                 ));
             }
-            let now = Utc::now();
+            let now = self.now();
             pm.published_at = i.postmortem.as_ref().and_then(|p| p.published_at);
             pm.updated_at = Some(now);
             i.postmortem = Some(pm);
@@ -55,7 +54,7 @@ impl Store {
     pub fn publish_postmortem(&self, id: &str, notify: bool, actor: &str) -> AppResult<Incident> {
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
-            let ctx = ctx_for(actor, &i);
+            let ctx = ctx_for(actor, &i, self.now());
             let Some(pm) = i.postmortem.as_mut() else {
                 return Err(AppError::Conflict(
                     "write the postmortem before publishing it".into(),

@@ -4,7 +4,6 @@ use super::incidents::{message_text, not_found};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{IncidentStatus, Template, validate};
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
 use serde::Deserialize;
 
 /// A template as written by an editor.
@@ -40,7 +39,7 @@ impl Store {
         }
         self.write(|txn| {
             let mut table = txn.open_table(tables::TEMPLATES)?;
-            let now = Utc::now();
+            let now = self.now();
             let existing: Vec<Template> = all(&table)?;
             if existing
                 .iter()

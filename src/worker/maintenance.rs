@@ -19,8 +19,7 @@ impl MaintenanceWorker {
                 _ = tick.tick() => {}
                 _ = shutdown.changed() => return,
             }
-            let now = chrono::Utc::now();
-            match self.store.run(move |s| s.tick_maintenance(now)).await {
+            match self.store.run(|s| s.tick_maintenance(s.now())).await {
                 Ok(done) => {
                     for (id, step) in done {
                         tracing::info!(maintenance = %id, ?step, "maintenance transition");

@@ -4,9 +4,10 @@
 //! policy (component status, draft or published incident, resolve on recovery).
 
 use super::Shutdown;
-use crate::domain::{Monitor, MonitorKind, MonitorState, OnDown, Transition};
+use crate::domain::alert::Direction;
+use crate::domain::{Monitor, MonitorKind, MonitorState, Transition};
 use crate::probe::{self, ProbeOutcome};
-use crate::store::{AffectedInput, NewIncident, NewUpdate, ResultRow, Store};
+use crate::store::{ResultRow, Store};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -524,79 +525,23 @@ impl Loop {
         self.handle.monitors_down.store(down, Ordering::Relaxed);
     }
 
-    /// Applies the alert policy to a transition and persists the state at once.
+    /// Applies the alert policy to a transition: the decision, its actions and the new
+    /// state are written in one transaction; an error is logged, never dropped.
     async fn act(&mut self, m: &Monitor, t: Transition, error: Option<String>) {
-        let actor = format!("monitor:{}", m.name);
+        let dir = match t {
+            Transition::WentDown => Direction::Down,
+            Transition::WentUp => Direction::Up,
+            Transition::None => return,
+        };
         let state = self.states.get(&m.id).cloned().unwrap_or_default();
-        let (mon, st) = (m.clone(), state);
+        let (mon, detail) = (m.clone(), error.unwrap_or_default());
         let result = self
             .store
-            .run(move |s| {
-                let mut st = st;
-                let comp = mon.component_id.as_deref().map(|c| s.get_component(c)).transpose().ok().flatten();
-                let in_maintenance = comp.as_ref().is_some_and(|c| c.status == crate::domain::ComponentStatus::UnderMaintenance);
-                match (t, mon.on_down) {
-                    (Transition::WentDown, _) if in_maintenance => {
-                        tracing::info!(monitor = %mon.name, "down during maintenance: no alert");
-                    }
-                    (Transition::WentDown, OnDown::Status) => {
-                        if let Some(c) = &comp {
-                            let patch = crate::store::ComponentPatch { status: Some(mon.down_status.as_str().into()), ..Default::default() };
-                            s.update_component(&c.id, patch, &actor)?;
-                        }
-                    }
-                    (Transition::WentDown, on_down) if st.open_incident_id.is_none() => {
-                        let what = comp.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| mon.name.clone());
-                        let input = NewIncident {
-                            page: comp.as_ref().and_then(|c| c.page_ids.first().cloned()),
-                            title: format!("{what} is not responding"),
-                            impact: Some(mon.severity),
-                            components: comp.iter().map(|c| AffectedInput { id: c.id.clone(), status: Some(mon.down_status) }).collect(),
-                            message: format!("Our monitoring detected a problem with {what}. We are investigating."),
-                            draft: on_down == OnDown::Draft,
-                            notify: true,
-                            source_text: Some(format!("Monitor {:?} ({}) is down: {}", mon.name, mon.target, error.clone().unwrap_or_default())),
-                            ..Default::default()
-                        };
-                        let i = s.create_incident(input, &actor)?;
-                        st.open_incident_id = Some(i.id);
-                    }
-                    (Transition::WentUp, OnDown::Status) => {
-                        if let Some(c) = comp.as_ref().filter(|c| c.status == mon.down_status) {
-                            // Back to what open incidents and maintenance still hold it at
-                            // (operational when nothing does), not blindly operational.
-                            let incidents = s.list_incidents(&crate::store::IncidentFilter { open_only: true, ..Default::default() })?;
-                            let held = crate::domain::held_status(&c.id, &incidents, &s.list_maintenance()?);
-                            let patch = crate::store::ComponentPatch { status: Some(held.as_str().into()), ..Default::default() };
-                            s.update_component(&c.id, patch, &actor)?;
-                        }
-                    }
-                    (Transition::WentUp, _) => {
-                        if let Some(id) = st.open_incident_id.take() {
-                            match s.get_incident(&id) {
-                                Ok(i) if i.state == crate::domain::IncidentState::Draft => s.discard_incident(&id, &actor)?,
-                                Ok(i) if i.status.is_open() => {
-                                    let update = NewUpdate {
-                                        status: Some(crate::domain::IncidentStatus::Resolved),
-                                        message: format!("Monitoring shows {} has recovered.", mon.name),
-                                        notify: true,
-                                        components: None,
-                                    };
-                                    s.add_incident_update(&id, update, &actor)?;
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                s.put_monitor_state(&mon.id, &st)?;
-                Ok(st)
-            })
+            .run(move |s| s.apply_monitor_transition(&mon, dir, state, &detail))
             .await;
         match result {
-            Ok(st) => {
-                tracing::info!(monitor = %m.name, transition = ?t, "monitor state changed");
+            Ok((st, actions)) => {
+                tracing::info!(monitor = %m.name, transition = ?t, ?actions, "monitor state changed");
                 self.states.insert(m.id.clone(), st);
             }
             Err(e) => tracing::error!(monitor = %m.name, error = %e, "applying the alert policy"),

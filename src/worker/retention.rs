@@ -3,7 +3,6 @@
 
 use super::Shutdown;
 use crate::store::Store;
-use chrono::Utc;
 use std::time::Duration;
 
 /// Prunes raw results past the retention window, hourly.
@@ -23,7 +22,7 @@ impl RetentionWorker {
             let days = self.raw_retention_days;
             if let Err(e) = self
                 .store
-                .run(move |s| s.prune_results(Utc::now(), days))
+                .run(move |s| s.prune_results(s.now(), days))
                 .await
             {
                 tracing::error!(error = %e, "pruning results");
