@@ -3,7 +3,7 @@
 
 use crate::domain::{
     Component, Group, Incident, IncidentState, Indicator, Maintenance, MaintenanceStatus, Overall,
-    Page, overall_status,
+    Page, overall_status, visibility,
 };
 use crate::error::{AppError, AppResult};
 use crate::store::{IncidentFilter, Store};
@@ -67,12 +67,12 @@ impl Snapshot {
         let incidents: Vec<&Incident> = self
             .incidents
             .iter()
-            .filter(|i| i.page_id == page.id && i.state == IncidentState::Published)
+            .filter(|i| visibility::page_shows_incident(&page.id, i))
             .collect();
         let maintenance: Vec<&Maintenance> = self
             .maintenance
             .iter()
-            .filter(|m| m.page_id == page.id)
+            .filter(|m| visibility::page_shows_maintenance(&page.id, m))
             .collect();
         let overall = page_overall(&components, &maintenance);
         let updated_at = components
@@ -154,6 +154,32 @@ pub struct PageData<'a> {
 }
 
 impl<'a> PageData<'a> {
+    /// The page's 90-day bars: each component's measured uptime per day, and that day's
+    /// incidents of this page only (the visibility rule chose `self.incidents`).
+    pub fn bars(&self, uptime: &HashMap<String, Vec<DayBar>>) -> HashMap<String, Vec<DayBar>> {
+        self.components
+            .iter()
+            .filter_map(|c| {
+                let mut bars = uptime.get(&c.id)?.clone();
+                for b in &mut bars {
+                    let start = b.day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+                    let end = start + chrono::Duration::days(1);
+                    b.incidents = self
+                        .incidents
+                        .iter()
+                        .filter(|i| {
+                            i.components.iter().any(|a| a.id == c.id)
+                                && i.started_at < end
+                                && i.resolved_at.is_none_or(|r| r >= start)
+                        })
+                        .map(|i| i.title.clone())
+                        .collect();
+                }
+                Some((c.id.clone(), bars))
+            })
+            .collect()
+    }
+
     pub fn active_incidents(&self) -> Vec<&'a Incident> {
         self.incidents
             .iter()
@@ -281,13 +307,10 @@ fn poisoned<T>(_: T) -> AppError {
 }
 
 /// The last 90 days of each monitored component: uptime from the daily rollups of the
-/// monitors that drive it, and the titles of incidents that touched it that day.
+/// monitors that drive it. Which incidents a day lists depends on the page asking
+/// (`PageData::bars`), so none are filled in here.
 fn uptime_bars(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Vec<DayBar>>> {
     let monitors = s.list_monitors()?;
-    let incidents = s.list_incidents(&IncidentFilter {
-        state: Some(IncidentState::Published),
-        ..Default::default()
-    })?;
     let today = now.date_naive();
     let first = today - chrono::Duration::days(89);
     let from = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
@@ -306,23 +329,13 @@ fn uptime_bars(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Vec<D
             .map(|i| {
                 let day = first + chrono::Duration::days(i);
                 let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-                let end = start + chrono::Duration::days(1);
                 let bucket = days.get(&start.timestamp());
-                let titles = incidents
-                    .iter()
-                    .filter(|inc| {
-                        inc.components.iter().any(|a| a.id == c.id)
-                            && inc.started_at < end
-                            && inc.resolved_at.is_none_or(|r| r >= start)
-                    })
-                    .map(|inc| inc.title.clone())
-                    .collect();
                 DayBar {
                     day,
                     uptime: bucket.and_then(|b| b.uptime()),
                     checks: bucket.map_or(0, |b| b.count as u64),
                     up: bucket.map_or(0, |b| b.up as u64),
-                    incidents: titles,
+                    incidents: Vec::new(),
                 }
             })
             .collect();

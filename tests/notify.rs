@@ -1358,3 +1358,156 @@ fn graceful_stop_with_an_outbox() {
     sink.wait_mail("x@example.com", "Before stop");
     s.stop();
 }
+
+// ---------------------------------------------------------------- who hears what
+
+/// One component shown on a public, an internal and a customer page: an incident filed on
+/// the internal or the customer page reaches only that page's subscribers, by mail and by
+/// webhook, and never the public page's HTML, feeds, v2 JSON or bar tooltips.
+#[test]
+fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
+    let (_dir, sink, s, key) = setup(&[]);
+    let rx = Receiver::start();
+    let page = |slug: &str, audience: &str| {
+        let body = json!({"slug": slug, "title": format!("{slug} status"), "audience": audience, "allowed_domains": ["acme.example"]});
+        let (st, p) = s.send(Method::POST, "/api/v1/pages", &key, &body);
+        assert_eq!(st, StatusCode::CREATED, "{p}");
+        p["id"].as_str().unwrap().to_string()
+    };
+    let (_, pages) = s.get("/api/v1/pages", &key);
+    let public = pages["data"][0]["id"].as_str().unwrap().to_string();
+    let team = page("team", "internal");
+    let acme = page("acme", "customer");
+    let (st, db) = s.send(
+        Method::POST,
+        "/api/v1/components",
+        &key,
+        &json!({"name": "Database", "page_ids": [public, team, acme]}),
+    );
+    assert_eq!(st, StatusCode::CREATED, "{db}");
+    let db = db["id"].as_str().unwrap().to_string();
+    // A monitor gives the component its 90-day bars (whose tooltips list incidents).
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let (st, m) = s.send(
+        Method::POST,
+        "/api/v1/monitors",
+        &key,
+        &json!({"name": "db", "kind": "tcp", "target": listener.local_addr().unwrap().to_string(),
+                "interval_seconds": 3600, "component_id": db, "on_down": "status"}),
+    );
+    assert_eq!(st, StatusCode::CREATED, "{m}");
+
+    let sub = |email: &str, page: &str, comps: &[&str]| {
+        subscriber(
+            &s,
+            &key,
+            json!({"kind": "email", "email": email, "page": page, "component_ids": comps, "skip_confirmation": true}),
+        );
+    };
+    sub("reader@public.example", &public, &[]);
+    sub("picky@public.example", &public, &[&db]);
+    sub("ops@team.example", &team, &[]);
+    sub("cto@acme.example", &acme, &[]);
+    subscriber(
+        &s,
+        &key,
+        json!({"kind": "webhook", "url": rx.url("/public"), "page": public}),
+    );
+
+    let filed = |title: &str, page: &str| {
+        let body = json!({"title": title, "message": format!("{title}: full details"), "impact": "major",
+                          "component_ids": [db], "page": page});
+        let (st, i) = s.send(Method::POST, "/api/v1/incidents", &key, &body);
+        assert_eq!(st, StatusCode::CREATED, "{i}");
+        assert_eq!(i["state"], "published", "{i}");
+    };
+    filed("Secret internal outage", &team);
+    filed("Acme-only degradation", &acme);
+    filed("Public database blip", &public);
+
+    let secret = ["Secret internal outage", "Acme-only degradation"];
+    // The public page's every channel: HTML (with bar tooltips), uptime, history,
+    // feeds and v2 JSON.
+    let anon = browser();
+    for path in [
+        "/",
+        "/uptime",
+        "/history",
+        "/history.atom",
+        "/history.rss",
+        "/api/v2/summary.json",
+        "/api/v2/incidents.json",
+        "/api/v2/incidents/unresolved.json",
+    ] {
+        let (st, body) = text(anon.get(s.url(path)).send().unwrap());
+        assert_eq!(st, StatusCode::OK, "{path}");
+        assert!(
+            body.contains("Public database blip"),
+            "{path} shows the public incident"
+        );
+        for t in secret {
+            assert!(!body.contains(t), "{path} shows {t:?}");
+        }
+    }
+
+    // Each page's own subscribers hear about its incident…
+    sink.wait_mail("ops@team.example", "Secret internal outage");
+    sink.wait_mail("cto@acme.example", "Acme-only degradation");
+    // …and the public one arrives after the other two were fanned out (events are
+    // handled in order), so by now any leak would have been queued with it.
+    for rcpt in ["reader@public.example", "picky@public.example"] {
+        sink.wait_mail(rcpt, "Public database blip");
+    }
+    rx.wait("public incident on the public webhook", |h| {
+        body_json(h)["incident"]["name"] == "Public database blip"
+    });
+    for rcpt in ["reader@public.example", "picky@public.example"] {
+        for m in sink.to(rcpt) {
+            let all = m.to_string();
+            assert!(
+                secret.iter().all(|t| !all.contains(t)),
+                "{rcpt} got another page's incident: {}",
+                subj(&m)
+            );
+        }
+    }
+    assert_eq!(
+        sink.to("ops@team.example").len(),
+        1,
+        "the internal subscriber hears only about the internal incident"
+    );
+    for h in rx.hits.lock().unwrap().iter() {
+        let body = String::from_utf8_lossy(&h.body);
+        assert!(
+            secret.iter().all(|t| !body.contains(t)),
+            "public webhook got another page's incident: {body}"
+        );
+    }
+    // The outbox agrees: no notice to a public recipient about another page's event.
+    let (_, events) = s.get("/api/v1/events?limit=500", &key);
+    let foreign: HashSet<&str> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["page_id"] != public.as_str() && e["kind"] != "component.status_changed")
+        .filter_map(|e| e["id"].as_str())
+        .collect();
+    assert!(
+        !foreign.is_empty(),
+        "the other pages' events exist: {events}"
+    );
+    let (_, notices) = s.get("/api/v1/notices?limit=500", &key);
+    for n in notices["data"].as_array().unwrap() {
+        let to_public = n["address"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("public.example"))
+            || n["address"]
+                .as_str()
+                .is_some_and(|a| a.ends_with("/public"));
+        let about = n["event_id"].as_str().unwrap_or("");
+        assert!(
+            !(to_public && foreign.contains(about)),
+            "leaked notice: {n}"
+        );
+    }
+}

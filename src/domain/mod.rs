@@ -7,6 +7,7 @@ pub mod monitor;
 pub mod status;
 pub mod subscriber;
 pub mod validate;
+pub mod visibility;
 
 pub use incident::*;
 pub use model::*;

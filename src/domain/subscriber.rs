@@ -125,29 +125,22 @@ pub const PEOPLE_EVENTS: [&str; 8] = [
     "maintenance.completed",
 ];
 
-/// Whether a subscriber should be told about an event. `pages_of` gives the pages a
-/// component is shown on, so a whole-page subscriber hears about an incident filed on
-/// another page that touches one of its components.
+/// Whether a subscriber should be told about an event: its page must show the event
+/// (`visibility::page_shows_event`, the rule every channel asks), and a subscriber to
+/// chosen components hears only about events that touch one of them.
 pub fn wants(sub: &Subscriber, ev: &Event, pages_of: impl Fn(&str) -> Vec<String>) -> bool {
     if !sub.confirmed || !ev.notify {
         return false;
     }
     let kind_ok = PEOPLE_EVENTS.contains(&ev.kind.as_str())
         || (sub.kind == SubscriberKind::Webhook && ev.kind == "component.status_changed");
-    if !kind_ok {
-        return false;
-    }
-    if sub.component_ids.is_empty() {
-        ev.page_id == sub.page_id
+    kind_ok
+        && super::visibility::page_shows_event(&sub.page_id, ev, pages_of)
+        && (sub.component_ids.is_empty()
             || ev
                 .component_ids
                 .iter()
-                .any(|c| pages_of(c).contains(&sub.page_id))
-    } else {
-        ev.component_ids
-            .iter()
-            .any(|c| sub.component_ids.contains(c))
-    }
+                .any(|c| sub.component_ids.contains(c)))
 }
 
 /// Why a notice exists.
@@ -525,9 +518,21 @@ mod tests {
                 false,
             ),
             (
-                "other page, shared component",
+                "other page's incident on a shared component stays on its page",
                 sub(Email, &[], true),
                 ev("incident.updated", "p2", &["shared"], true),
+                false,
+            ),
+            (
+                "other page's incident on a chosen shared component stays on its page",
+                sub(Email, &["shared"], true),
+                ev("incident.published", "p2", &["shared"], true),
+                false,
+            ),
+            (
+                "shared component's own status reaches a webhook of either page",
+                sub(Webhook, &[], true),
+                ev("component.status_changed", "p2", &["shared"], true),
                 true,
             ),
             (

@@ -111,7 +111,7 @@ fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
         active_incidents: d.active_incidents(),
         active_maintenance: d.active_maintenance(),
         upcoming_maintenance: d.upcoming_maintenance(),
-        bars: &snap.bars,
+        bars: &d.bars(&snap.bars),
     })
     .into_string();
     Rendered::new(snap.generation, html, "text/html; charset=utf-8")
@@ -338,7 +338,7 @@ async fn serve_uptime(
                 page,
                 base: base_path(page),
                 components: d.components.clone(),
-                bars: &snap.bars,
+                bars: &d.bars(&snap.bars),
             });
             Ok(Rendered::new(
                 snap.generation,
