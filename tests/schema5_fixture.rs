@@ -29,7 +29,7 @@ fn open_copy() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-fn names<'a>(v: &'a Value) -> BTreeSet<&'a str> {
+fn names(v: &Value) -> BTreeSet<&str> {
     v.as_object()
         .expect("object")
         .values()
@@ -164,7 +164,7 @@ fn schema5_file_reads_back_every_record() {
             "hourly rollup of {id} counts every result"
         );
         let daily: u32 = store
-            .daily_buckets(&[id.clone()], from, to)
+            .daily_buckets(std::slice::from_ref(id), from, to)
             .unwrap()
             .values()
             .map(|b| b.count)
