@@ -119,7 +119,7 @@ impl Store {
         if self.list_events(cursor.as_deref(), 1)?.is_empty() {
             return Ok((0, 0));
         }
-        let now = Utc::now();
+        let now = self.now();
         self.write_quiet(|txn| {
             let mut meta = txn.open_table(tables::META)?;
             let cursor = meta.get(CURSOR_KEY)?.map(|v| v.value().to_string());
@@ -301,7 +301,7 @@ impl Store {
     /// Puts failed notices back in the queue, due now: one id, or every failed one.
     /// Returns how many.
     pub fn retry_notices(&self, id: Option<&str>) -> AppResult<usize> {
-        let now = Utc::now();
+        let now = self.now();
         self.write_quiet(|txn| {
             let mut notices = txn.open_table(tables::NOTICES)?;
             let ids: Vec<String> = match id {

@@ -3,7 +3,6 @@
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{Audience, Page, validate};
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
 use redb::ReadableTable;
 use serde::Deserialize;
 
@@ -88,7 +87,7 @@ impl Store {
     }
 
     pub fn create_page(&self, input: NewPage) -> AppResult<Page> {
-        let now = Utc::now();
+        let now = self.now();
         let page = Page {
             id: new_id(),
             slug: validate::slug(&input.slug).map_err(|m| AppError::invalid("slug", m))?,
@@ -169,7 +168,7 @@ impl Store {
                 slugs.remove(old_slug.as_str())?;
                 slugs.insert(page.slug.as_str(), page.id.as_str())?;
             }
-            page.updated_at = Utc::now();
+            page.updated_at = self.now();
             pages.insert(id, &page)?;
             Ok(page)
         })

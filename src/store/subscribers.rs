@@ -412,7 +412,7 @@ impl Store {
         input: NewSubscriber,
         source: SubscribeSource,
     ) -> AppResult<Subscribed> {
-        let now = Utc::now();
+        let now = self.now();
         let out = self.write_quiet(|txn| subscribe_in(txn, &input, source, now))?;
         if !out.created && matches!(source, SubscribeSource::Api | SubscribeSource::Admin) {
             return Err(AppError::Conflict(format!(
@@ -432,7 +432,7 @@ impl Store {
         page: Option<String>,
         skip_confirmation: bool,
     ) -> AppResult<ImportReport> {
-        let now = Utc::now();
+        let now = self.now();
         self.write_quiet(|txn| {
             let mut report = ImportReport::default();
             for row in &rows {
@@ -477,7 +477,7 @@ impl Store {
     }
 
     pub fn patch_subscriber(&self, id: &str, patch: SubscriberPatch) -> AppResult<Subscriber> {
-        let now = Utc::now();
+        let now = self.now();
         self.write_quiet(|txn| {
             let mut s: Subscriber =
                 get(&txn.open_table(tables::SUBSCRIBERS)?, id)?.ok_or_else(|| not_found(id))?;

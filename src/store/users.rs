@@ -70,7 +70,7 @@ impl Store {
                 email: email.clone(),
                 password_hash,
                 role,
-                created_at: Utc::now(),
+                created_at: self.now(),
                 last_login_at: None,
             };
             users.insert(user.id.as_str(), &user)?;
@@ -129,7 +129,7 @@ impl Store {
         self.write(|txn| {
             let mut users = txn.open_table(tables::USERS)?;
             if let Some(mut u) = get::<User, _>(&users, id)? {
-                u.last_login_at = Some(Utc::now());
+                u.last_login_at = Some(self.now());
                 users.insert(id, &u)?;
             }
             Ok(())
@@ -140,7 +140,7 @@ impl Store {
         self.write(|txn| {
             let mut sessions = txn.open_table(tables::SESSIONS)?;
             // Expired sessions are swept here, on sign-in, so the table stays small.
-            let now = Utc::now();
+            let now = self.now();
             let expired: Vec<String> = sessions
                 .iter()?
                 .filter_map(|r| r.ok())
@@ -161,7 +161,7 @@ impl Store {
         let Some(s) = get::<Session, _>(&txn.open_table(tables::SESSIONS)?, token_hash)? else {
             return Ok(None);
         };
-        if s.expires_at < Utc::now() {
+        if s.expires_at < self.now() {
             return Ok(None);
         }
         Ok(get::<User, _>(&txn.open_table(tables::USERS)?, &s.user_id)?.map(|u| (s, u)))
@@ -193,7 +193,7 @@ impl Store {
             role,
             token_hash,
             prefix,
-            created_at: Utc::now(),
+            created_at: self.now(),
             created_by,
             last_used_at: None,
             revoked_at: None,
@@ -214,7 +214,7 @@ impl Store {
             let mut k: ApiKey =
                 get(&keys, id)?.ok_or_else(|| AppError::NotFound(format!("API key {id}")))?;
             if k.revoked_at.is_none() {
-                k.revoked_at = Some(Utc::now());
+                k.revoked_at = Some(self.now());
                 keys.insert(id, &k)?;
                 txn.open_table(tables::API_KEY_HASHES)?
                     .remove(k.token_hash.as_str())?;
@@ -240,7 +240,7 @@ impl Store {
         let Some(mut key) = key.filter(|k| k.revoked_at.is_none()) else {
             return Ok(None);
         };
-        let now = Utc::now();
+        let now = self.now();
         if key
             .last_used_at
             .is_none_or(|t: DateTime<Utc>| now - t > Duration::seconds(60))

@@ -5,7 +5,6 @@
 use super::Shutdown;
 use crate::notify::{self, Settings, smtp::Mailer};
 use crate::store::Store;
-use chrono::Utc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,7 +41,7 @@ impl OutboxWorker {
                 let minutes = self.settings.reminder_minutes;
                 match self
                     .store
-                    .run(move |s| s.write_reminders(Utc::now(), minutes))
+                    .run(move |s| s.write_reminders(s.now(), minutes))
                     .await
                 {
                     Ok(n) if n > 0 => tracing::info!(reminders = n, "maintenance reminders queued"),
@@ -52,10 +51,10 @@ impl OutboxWorker {
             }
             if last_cleanup.elapsed() >= Duration::from_secs(600) {
                 last_cleanup = Instant::now();
-                let now = Utc::now();
                 let done = self
                     .store
                     .run(move |s| {
+                        let now = s.now();
                         Ok((
                             s.purge_unconfirmed(now)?,
                             s.prune_notices(now - chrono::Duration::days(KEEP_DAYS))?,
@@ -100,10 +99,7 @@ impl OutboxWorker {
             }
         }
         let limit = self.settings.concurrency.max(1) * PER_LANE;
-        let batch = self
-            .store
-            .run(move |s| s.due_batch(Utc::now(), limit))
-            .await?;
+        let batch = self.store.run(move |s| s.due_batch(s.now(), limit)).await?;
         if batch.items.is_empty() {
             return Ok(false);
         }
@@ -116,7 +112,7 @@ impl OutboxWorker {
         }
         let horizon = self.settings.retry_horizon;
         self.store
-            .run(move |s| s.settle_notices(results, Utc::now(), horizon))
+            .run(move |s| s.settle_notices(results, s.now(), horizon))
             .await?;
         Ok(full)
     }
