@@ -2,7 +2,7 @@
 //! edits and deletion; each recomputes the statuses of the components it holds.
 
 use super::events::{Change, emit, recompute};
-use super::incidents::{check_components, message_text, not_found, resolve_page_in, title_text};
+use super::inputs::{check_components, message_text, not_found, resolve_page_in, title_text};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{Maintenance, MaintenanceStatus, MaintenanceStep, Update, maintenance_step};
 use crate::error::{AppError, AppResult};

@@ -7,6 +7,7 @@ pub mod codec;
 mod components;
 mod events;
 mod incidents;
+mod inputs;
 mod maintenance;
 mod migrate;
 mod monitors;

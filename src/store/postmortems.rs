@@ -2,7 +2,8 @@
 
 use super::Store;
 use super::events::emit;
-use super::incidents::{ctx_for, load_incident, message_text, put_incident};
+use super::incidents::{ctx_for, load_incident, put_incident};
+use super::inputs::message_text;
 use crate::domain::{HistoryEntry, Incident, IncidentState, IncidentStatus, Postmortem};
 use crate::error::{AppError, AppResult};
 

@@ -1,6 +1,6 @@
 //! Named incident update templates.
 
-use super::incidents::{message_text, not_found};
+use super::inputs::{message_text, not_found};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{IncidentStatus, Template, validate};
 use crate::error::{AppError, AppResult};
