@@ -1510,4 +1510,48 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
             "leaked notice: {n}"
         );
     }
+
+/// Issue 11.6: addresses typed by anonymous visitors reach the export as text, not formulas.
+#[test]
+fn export_defuses_formulas_typed_into_the_public_form() {
+    let (_dir, _sink, s, key) = setup(&[]);
+    let visitor = browser();
+    let typed = [
+        "-2+3+cmd|'/Ccalc'!A0@example.org",
+        "=1+2@example.org",
+        "+33@example.org",
+    ];
+    for email in typed {
+        let (st, page) = form(&visitor, &s.url("/subscribe"), &[("email", email)]);
+        assert_eq!(st, StatusCode::OK, "{email}: {page}");
+        assert!(page.contains("Check your inbox"), "{email}: {page}");
+    }
+    let resp = s
+        .api(Method::GET, "/api/v1/subscribers/export", &key)
+        .send()
+        .unwrap();
+    let (st, csv) = text(resp);
+    assert_eq!(st, StatusCode::OK, "{csv}");
+    let addresses: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.expect("CSV record")[2].to_string())
+        .collect();
+    for email in typed {
+        let defused = format!("'{}", email.to_lowercase());
+        assert!(addresses.contains(&defused), "{email} not defused: {csv}");
+    }
+    // The export imports back to the same subscribers, not to new quoted addresses.
+    let resp = s
+        .api(Method::POST, "/api/v1/subscribers/import", &key)
+        .header("Content-Type", "text/csv")
+        .body(csv.clone())
+        .send()
+        .unwrap();
+    let (st, v) = json(resp);
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        (&v["created"], &v["existing"]),
+        (&json!(0), &json!(3)),
+        "{v}"
+    );
 }

@@ -321,73 +321,31 @@ pub struct CsvRow {
     pub confirmed: Option<bool>,
 }
 
-/// Splits one CSV line (RFC 4180 quoting, no embedded line breaks).
-fn csv_fields(line: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cur.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cur.push(c),
-            (false, '"') if cur.trim().is_empty() && !was_quoted => {
-                cur.clear();
-                quoted = true;
-                was_quoted = true;
-            }
-            (false, ',') => {
-                out.push(std::mem::take(&mut cur).trim().to_string());
-                was_quoted = false;
-            }
-            (false, c) => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".into());
-    }
-    out.push(cur.trim().to_string());
-    Ok(out)
-}
-
 /// Parses an import: a header row naming the columns (`email` or `url` or `address`,
 /// optional `kind`, `component_ids` separated by spaces or `;`, `confirmed`), or a
 /// bare list of addresses one per line. Errors carry the line number.
 pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, (usize, String)> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_start_matches('\u{feff}')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((first_no, first)) = lines.next() else {
+    let records = super::csv_io::read_records(text)?;
+    let Some((_, head)) = records.first() else {
         return Ok(vec![]);
     };
-    let head = csv_fields(first).map_err(|e| (first_no, e))?;
     let lower: Vec<String> = head.iter().map(|h| h.to_ascii_lowercase()).collect();
     let col = |names: &[&str]| lower.iter().position(|h| names.contains(&h.as_str()));
     let addr_col = col(&["email", "url", "address"]);
-    let mut rows = Vec::new();
     // Without a header row naming an address column, every line is one address.
     let addr = addr_col.unwrap_or(0);
-    let (kind, comps, confirmed) = match addr_col {
+    let (kind, comps, confirmed, skip) = match addr_col {
         Some(_) => (
             col(&["kind"]),
             col(&["component_ids", "components"]),
             col(&["confirmed"]),
+            1,
         ),
-        None => (None, None, None),
+        None => (None, None, None, 0),
     };
-    let data: Vec<(usize, &str)> = match addr_col {
-        Some(_) => lines.collect(),
-        None => std::iter::once((first_no, first)).chain(lines).collect(),
-    };
-    for (no, line) in data {
-        let f = csv_fields(line).map_err(|e| (no, e))?;
+    let mut rows = Vec::new();
+    for (no, f) in records.iter().skip(skip) {
+        let no = *no;
         let get = |i: Option<usize>| i.and_then(|i| f.get(i)).map(String::as_str).unwrap_or("");
         let address = get(Some(addr)).to_string();
         if address.is_empty() {
@@ -414,30 +372,28 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, (usize, String)> {
     Ok(rows)
 }
 
-/// Quotes a CSV field when it needs it.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// The export format (which `parse_csv` reads back).
+/// The export format (which `parse_csv` reads back), formula-safe for spreadsheets.
 pub fn to_csv(subs: &[Subscriber]) -> String {
-    let mut out = String::from("id,kind,address,component_ids,confirmed,created_at\n");
-    for s in subs {
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            s.id,
-            s.kind.as_str(),
-            csv_field(s.address()),
-            s.component_ids.join(" "),
-            s.confirmed,
-            s.created_at.to_rfc3339()
-        ));
-    }
-    out
+    super::csv_io::write_safe(
+        &[
+            "id",
+            "kind",
+            "address",
+            "component_ids",
+            "confirmed",
+            "created_at",
+        ],
+        subs.iter().map(|s| {
+            [
+                s.id.clone(),
+                s.kind.as_str().to_string(),
+                s.address().to_string(),
+                s.component_ids.join(" "),
+                s.confirmed.to_string(),
+                s.created_at.to_rfc3339(),
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]
@@ -701,6 +657,14 @@ mod tests {
             (Some("email"), Some(true))
         );
         assert_eq!(back[0].component_ids, ["c1", "c2"]);
+        let mut s = sub(SubscriberKind::Email, &[], false);
+        s.email = Some("-2+3+cmd|'/Ccalc'!A0@example.org".into());
+        let csv = to_csv(&[s]);
+        assert!(csv.contains(",'-2+3+cmd|'/Ccalc'!A0@example.org,"), "{csv}");
+        assert_eq!(
+            parse_csv(&csv).unwrap()[0].address,
+            "-2+3+cmd|'/Ccalc'!A0@example.org"
+        );
     }
 
     #[test]

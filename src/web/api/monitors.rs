@@ -311,38 +311,34 @@ pub fn sla_report(
     Ok(rows)
 }
 
-/// The report as CSV (one row per component).
+/// The report as CSV (one row per component), formula-safe for spreadsheets.
 pub fn sla_csv(rows: &[SlaRow]) -> String {
-    // Quoted; a leading = + - @ is defused so spreadsheets show text, not a formula.
-    let q = |s: &str| {
-        let s = s.replace('"', "\"\"");
-        if s.starts_with(['=', '+', '-', '@']) {
-            format!("\"'{s}\"")
-        } else {
-            format!("\"{s}\"")
-        }
-    };
-    let mut out = String::from(
-        "component_id,component,from,to,uptime_percent,downtime_minutes,checks,incidents\n",
-    );
-    for r in rows {
-        let up = r
-            .uptime_percent
-            .map(|u| format!("{u:.4}"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            r.component_id,
-            q(&r.component),
-            r.from,
-            r.to,
-            up,
-            r.downtime_minutes,
-            r.checks,
-            q(&r.incidents.join("; "))
-        ));
-    }
-    out
+    crate::domain::csv_io::write_safe(
+        &[
+            "component_id",
+            "component",
+            "from",
+            "to",
+            "uptime_percent",
+            "downtime_minutes",
+            "checks",
+            "incidents",
+        ],
+        rows.iter().map(|r| {
+            [
+                r.component_id.clone(),
+                r.component.clone(),
+                r.from.to_string(),
+                r.to.to_string(),
+                r.uptime_percent
+                    .map(|u| format!("{u:.4}"))
+                    .unwrap_or_default(),
+                r.downtime_minutes.to_string(),
+                r.checks.to_string(),
+                r.incidents.join("; "),
+            ]
+        }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -431,12 +427,12 @@ mod tests {
             uptime_percent: Some(99.5),
             downtime_minutes: 7.2,
             checks: 1440,
-            incidents: vec!["Slow".into(), "Down".into()],
+            incidents: vec!["=Down".into(), "Slow".into()],
         }];
         let csv = sla_csv(&rows);
         assert_eq!(
             csv.lines().nth(1).unwrap(),
-            "c1,\"API \"\"v2\"\", EU\",2026-11-01,2026-11-01,99.5000,7.2,1440,\"Slow; Down\""
+            "c1,\"API \"\"v2\"\", EU\",2026-11-01,2026-11-01,99.5000,7.2,1440,'=Down; Slow"
         );
     }
 
