@@ -67,70 +67,37 @@ impl fmt::Display for SmtpConfig {
 
 /// Decodes `%XX` escapes (user names and passwords with `@` or `:` in them).
 fn percent_decode(s: &str) -> Result<String, String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).ok_or("a % escape is cut short")?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| format!("%{hex} is not a % escape"))?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "a % escape is not UTF-8".into())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|d| d.into_owned())
+        .map_err(|_| "a % escape is not UTF-8".into())
 }
 
 impl SmtpConfig {
     /// Parses `smtp://`, `smtps://` or `smtp+starttls://[user[:pass]@]host[:port]`.
     pub fn parse(url: &str) -> Result<SmtpConfig, String> {
-        let url = url.trim();
-        let (mode, rest, default_port) = if let Some(r) = url.strip_prefix("smtp+starttls://") {
-            (TlsMode::StartTls, r, 587)
-        } else if let Some(r) = url.strip_prefix("smtps://") {
-            (TlsMode::Implicit, r, 465)
-        } else if let Some(r) = url.strip_prefix("smtp://") {
-            (TlsMode::Plain, r, 25)
-        } else {
-            return Err("must start with smtp://, smtps:// or smtp+starttls://".into());
+        let u = url::Url::parse(url.trim()).map_err(|e| format!("not a URL: {e}"))?;
+        let (mode, default_port) = match u.scheme() {
+            "smtp+starttls" => (TlsMode::StartTls, 587),
+            "smtps" => (TlsMode::Implicit, 465),
+            "smtp" => (TlsMode::Plain, 25),
+            _ => return Err("must start with smtp://, smtps:// or smtp+starttls://".into()),
         };
-        let rest = rest.trim_end_matches('/');
-        let (userinfo, hostport) = match rest.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, rest),
+        let host = match u.host() {
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            Some(h) => h.to_string(),
+            None => String::new(),
         };
-        let (user, password) = match userinfo {
-            Some(u) => match u.split_once(':') {
-                Some((n, p)) => (Some(percent_decode(n)?), Some(percent_decode(p)?)),
-                None => (Some(percent_decode(u)?), None),
-            },
-            None => (None, None),
-        };
-        let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
-            let (h, after) = v6.split_once(']').ok_or("an IPv6 host needs a closing ]")?;
-            (h.to_string(), after.strip_prefix(':'))
-        } else {
-            match hostport.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), Some(p)),
-                None => (hostport.to_string(), None),
-            }
-        };
-        if host.is_empty() || host.contains(['/', '?', ' ']) {
-            return Err(format!("{hostport:?} is not a host[:port]"));
+        if host.is_empty() || !matches!(u.path(), "" | "/") || u.query().is_some() {
+            return Err("is not smtp://[user[:password]@]host[:port]".into());
         }
-        let port = match port {
-            Some(p) => p
-                .parse()
-                .map_err(|_| format!("port {p:?} is not a number"))?,
-            None => default_port,
-        };
+        let user = percent_decode(u.username())?;
+        let password = u.password().map(percent_decode).transpose()?;
         Ok(SmtpConfig {
             mode,
             host,
-            port,
-            user: user.filter(|u| !u.is_empty()),
+            port: u.port().unwrap_or(default_port),
+            user: Some(user).filter(|u| !u.is_empty()),
             password,
         })
     }
@@ -347,7 +314,14 @@ mod tests {
                 "{url}"
             );
         }
-        for bad in ["http://x", "smtp://", "smtp://host:port", "smtp://h:1%zz@x"] {
+        for bad in [
+            "http://x",
+            "smtp://",
+            "smtp://host:port",
+            "smtp://h:1%ff@x",
+            "smtp://h/path",
+            "smtp://h?x=1",
+        ] {
             assert!(SmtpConfig::parse(bad).is_err(), "{bad}");
         }
         let c = SmtpConfig::parse("smtps://u:secret@h").unwrap();
