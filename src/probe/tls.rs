@@ -2,7 +2,7 @@
 //! any private CA given), then the leaf certificate's notAfter against `warn_days`.
 
 use super::{ProbeOutcome, connect, io_error, resolve, timeout_error, validate_host};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, RootCertStore};
@@ -129,14 +129,14 @@ pub(super) fn run(check: &TlsCheck, timeout: Duration) -> ProbeOutcome {
         Ok(der) => der,
         Err(e) => return ProbeOutcome::down(started, e),
     };
-    let Some((_, not_after)) = validity(&leaf) else {
+    let Some(expires) = not_after(&leaf) else {
         return ProbeOutcome::down(
             started,
             "cannot read the certificate's validity dates".into(),
         );
     };
-    let left = not_after - Utc::now();
-    let date = not_after.format("%Y-%m-%d");
+    let left = expires - Utc::now();
+    let date = expires.format("%Y-%m-%d");
     if left < chrono::Duration::days(i64::from(check.warn_days)) {
         let when = match left.num_days() {
             0 => "in less than a day".to_string(),
@@ -242,72 +242,10 @@ fn unix_date(t: &UnixTime) -> String {
         .unwrap_or_else(|| "an unknown date".into())
 }
 
-/// One DER element: (tag, contents, rest).
-fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let tag = *b.first()?;
-    let first = *b.get(1)?;
-    let (len, header) = if first < 0x80 {
-        (usize::from(first), 2)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let len = b
-            .get(2..2 + n)?
-            .iter()
-            .fold(0usize, |acc, &x| acc << 8 | usize::from(x));
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    Some((tag, b.get(header..end)?, &b[end..]))
-}
-
-/// notBefore and notAfter of an X.509 certificate (RFC 5280 4.1): Certificate ->
-/// tbsCertificate -> [version], serial, signature, issuer, validity.
-fn validity(der: &[u8]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    const SEQUENCE: u8 = 0x30;
-    let (SEQUENCE, cert, _) = tlv(der)? else {
-        return None;
-    };
-    let (SEQUENCE, tbs, _) = tlv(cert)? else {
-        return None;
-    };
-    let (mut tag, _, mut rest) = tlv(tbs)?;
-    if tag == 0xa0 {
-        (tag, _, rest) = tlv(rest)?;
-    }
-    if tag != 0x02 {
-        return None;
-    }
-    let (SEQUENCE, _, rest) = tlv(rest)? else {
-        return None;
-    };
-    let (SEQUENCE, _, rest) = tlv(rest)? else {
-        return None;
-    };
-    let (SEQUENCE, dates, _) = tlv(rest)? else {
-        return None;
-    };
-    let (t1, nb, rest) = tlv(dates)?;
-    let (t2, na, _) = tlv(rest)?;
-    Some((der_time(t1, nb)?, der_time(t2, na)?))
-}
-
-/// UTCTime (`YYMMDDHHMMSSZ`, years 1950-2049) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
-fn der_time(tag: u8, bytes: &[u8]) -> Option<DateTime<Utc>> {
-    let s = std::str::from_utf8(bytes).ok()?;
-    let full = match tag {
-        0x17 => {
-            let yy: u32 = s.get(..2)?.parse().ok()?;
-            format!("{}{s}", if yy < 50 { "20" } else { "19" })
-        }
-        0x18 => s.to_string(),
-        _ => return None,
-    };
-    NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%SZ")
-        .ok()
-        .map(|d| d.and_utc())
+/// The certificate's notAfter, read with x509-parser.
+fn not_after(der: &[u8]) -> Option<DateTime<Utc>> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
 }
 
 #[cfg(test)]
@@ -315,23 +253,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn der_times_table() {
-        let cases = [
-            (0x17, "491231235959Z", Some("2049-12-31T23:59:59+00:00")),
-            (0x17, "500101000000Z", Some("1950-01-01T00:00:00+00:00")),
-            (0x18, "20501231120000Z", Some("2050-12-31T12:00:00+00:00")),
-            (0x17, "4912312359Z", None),
-            (0x04, "491231235959Z", None),
-        ];
-        for (tag, s, want) in cases {
+    fn not_after_reads_utc_and_generalized_times() {
+        // X.509 writes years up to 2049 as UTCTime and from 2050 as GeneralizedTime.
+        for (y, m, d) in [(2049, 12, 31), (2050, 1, 1), (1999, 6, 30)] {
+            let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+            params.not_after = rcgen::date_time_ymd(y, m, d);
+            let key = rcgen::KeyPair::generate().unwrap();
+            let cert = params.self_signed(&key).unwrap();
             assert_eq!(
-                der_time(tag, s.as_bytes())
-                    .map(|d| d.to_rfc3339())
-                    .as_deref(),
-                want,
-                "{s}"
+                not_after(cert.der()).map(|t| t.format("%Y-%m-%d").to_string()),
+                Some(format!("{y}-{m:02}-{d:02}"))
             );
         }
+        assert_eq!(not_after(&[0x30, 0x00]), None);
+        assert_eq!(not_after(b"not DER"), None);
     }
 
     #[test]
@@ -339,18 +274,6 @@ mod tests {
         assert_eq!(bare_name("DnsName(\"localhost\")"), "localhost");
         assert_eq!(bare_name("IpAddress(127.0.0.1)"), "127.0.0.1");
         assert_eq!(bare_name("plain.example"), "plain.example");
-    }
-
-    #[test]
-    fn tlv_rejects_truncated_input() {
-        assert_eq!(
-            tlv(&[0x30, 0x03, 1, 2, 3]),
-            Some((0x30, &[1u8, 2, 3][..], &[][..]))
-        );
-        assert_eq!(tlv(&[0x30, 0x82, 0x01, 0x00, 1]), None);
-        assert_eq!(tlv(&[0x30]), None);
-        assert_eq!(tlv(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
-        assert_eq!(validity(&[0x30, 0x00]), None);
     }
 
     #[test]
