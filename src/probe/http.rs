@@ -374,112 +374,58 @@ fn ranges_text(ranges: &[StatusRange]) -> String {
         .join(", ")
 }
 
-/// A simple JSON path: `$.a.b`, `a.items[0].state`, `$[2]`. Names are taken literally.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonPath(Vec<Step>);
+/// A JSON path (RFC 9535, through `serde_json_path`) that must select one value:
+/// `$.status`, `$.items[?@.name == 'db'].state`, or the short form `data.items[0].state`
+/// (read as `$.data.items[0].state`).
+#[derive(Debug, Clone)]
+pub struct JsonPath {
+    text: String,
+    path: serde_json_path::JsonPath,
+}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
-    Key(String),
-    Index(usize),
+impl PartialEq for JsonPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
 }
 
 impl JsonPath {
     pub fn parse(path: &str) -> Result<Self, String> {
         let p = path.trim();
-        if p.is_empty() {
-            return Err(
-                "must not be empty; write a path such as $.status or data.items[0].state".into(),
-            );
-        }
-        let chars: Vec<char> = p.chars().collect();
-        let mut i = 0;
-        // An optional `$` root, then either `.name`, `[n]` or nothing.
-        let mut need_name = false;
-        if chars[0] == '$' {
-            i = 1;
-            if chars.get(1) == Some(&'.') {
-                i = 2;
-                need_name = true;
+        let text = match p.chars().next() {
+            None => {
+                return Err(
+                    "must not be empty; write a path such as $.status or data.items[0].state"
+                        .into(),
+                );
             }
-        }
-        let mut steps = Vec::new();
-        while i < chars.len() || need_name {
-            let start = i;
-            while i < chars.len() && !matches!(chars[i], '.' | '[' | ']') {
-                i += 1;
+            Some('$') => p.to_string(),
+            Some('.' | '[') => {
+                return Err(format!("{p:?}: start with $ or a name, as in $.status"));
             }
-            let name: String = chars[start..i].iter().collect();
-            // A name may be left out only right before an index, as in `$[0]`.
-            if name.is_empty() && (need_name || chars.get(i) != Some(&'[')) {
-                return Err(format!(
-                    "{p:?}: a name is missing at character {}",
-                    start + 1
-                ));
-            }
-            if name.chars().any(char::is_whitespace) {
-                return Err(format!(
-                    "{p:?}: names cannot contain spaces (at character {})",
-                    start + 1
-                ));
-            }
-            if !name.is_empty() {
-                steps.push(Step::Key(name));
-            }
-            while chars.get(i) == Some(&'[') {
-                let open = i;
-                i += 1;
-                let ds = i;
-                while i < chars.len() && chars[i].is_ascii_digit() {
-                    i += 1;
-                }
-                if chars.get(i) != Some(&']') || ds == i {
-                    return Err(format!(
-                        "{p:?}: write an index as [0], [1]… (at character {})",
-                        open + 1
-                    ));
-                }
-                let n: String = chars[ds..i].iter().collect();
-                steps.push(Step::Index(
-                    n.parse()
-                        .map_err(|_| format!("{p:?}: index {n} is too large"))?,
-                ));
-                i += 1;
-            }
-            match chars.get(i) {
-                None => break,
-                Some('.') => {
-                    i += 1;
-                    need_name = true;
-                }
-                Some(c) => return Err(format!("{p:?}: unexpected {c:?} at character {}", i + 1)),
-            }
-        }
-        Ok(JsonPath(steps))
+            Some(_) => format!("$.{p}"),
+        };
+        let path = serde_json_path::JsonPath::parse(&text)
+            .map_err(|e| format!("{text:?}: {} (at character {})", e.message(), e.position()))?;
+        Ok(JsonPath { text, path })
     }
 
-    /// The value at this path, if there is one.
-    pub fn get<'a>(&self, mut v: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
-        for step in &self.0 {
-            v = match step {
-                Step::Key(k) => v.as_object()?.get(k)?,
-                Step::Index(n) => v.as_array()?.get(*n)?,
-            };
-        }
-        Some(v)
+    /// The one value at this path: `Ok(None)` when there is none, `Err` when the path
+    /// selects several.
+    pub fn get<'a>(
+        &self,
+        v: &'a serde_json::Value,
+    ) -> Result<Option<&'a serde_json::Value>, String> {
+        self.path
+            .query(v)
+            .at_most_one()
+            .map_err(|e| format!("JSON path {self} selects {} values, not one", e.0))
     }
 }
 
 impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("$")?;
-        for s in &self.0 {
-            match s {
-                Step::Key(k) => write!(f, ".{k}")?,
-                Step::Index(n) => write!(f, "[{n}]")?,
-            }
-        }
-        Ok(())
+        f.write_str(&self.text)
     }
 }
 
@@ -658,7 +604,7 @@ fn check_body(check: &HttpCheck, body: &[u8], truncated: bool) -> Result<(), Str
         let doc: serde_json::Value =
             serde_json::from_slice(body).map_err(|e| format!("response is not JSON: {e}"))?;
         let value = path
-            .get(&doc)
+            .get(&doc)?
             .ok_or_else(|| format!("JSON path {path} not found"))?;
         if let Some(want) = &check.json_equals
             && !json_matches(value, want)
@@ -762,19 +708,29 @@ mod tests {
 
     #[test]
     fn json_paths_table() {
-        let doc = json!({"status": "ok", "data": {"items": [{"state": "green"}, {"state": 3}]}, "a.b": 1});
+        let doc = json!({"status": "ok", "data": {"items": [{"state": "green", "name": "db"}, {"state": 3, "name": "api"}]}, "a.b": 1, "a-b": 2});
         let cases = [
-            ("$.status", Some(json!("ok"))),
-            ("status", Some(json!("ok"))),
-            ("data.items[0].state", Some(json!("green"))),
-            ("$.data.items[1].state", Some(json!(3))),
-            ("$.data.items[2].state", None),
-            ("$.nope", None),
-            ("$", Some(doc.clone())),
+            ("$.status", Ok(Some(json!("ok")))),
+            ("status", Ok(Some(json!("ok")))),
+            ("data.items[0].state", Ok(Some(json!("green")))),
+            ("$.data.items[1].state", Ok(Some(json!(3)))),
+            ("$.data.items[-1].state", Ok(Some(json!(3)))),
+            ("$.data.items[2].state", Ok(None)),
+            ("$.nope", Ok(None)),
+            ("$", Ok(Some(doc.clone()))),
+            ("$['a.b']", Ok(Some(json!(1)))),
+            ("$['a-b']", Ok(Some(json!(2)))),
+            ("$.data.items[?@.name == 'api'].state", Ok(Some(json!(3)))),
+            ("data..name", Err("selects 2 values")),
+            ("$.data.items[*]", Err("selects 2 values")),
         ];
         for (p, want) in cases {
             let path = JsonPath::parse(p).unwrap_or_else(|e| panic!("{p}: {e}"));
-            assert_eq!(path.get(&doc).cloned(), want, "{p}");
+            match (path.get(&doc), want) {
+                (Ok(got), Ok(want)) => assert_eq!(got.cloned(), want, "{p}"),
+                (Err(e), Err(want)) => assert!(e.contains(want), "{p}: {e}"),
+                (got, want) => panic!("{p}: {got:?}, expected {want:?}"),
+            }
         }
         assert_eq!(JsonPath::parse("$[1].x").unwrap().to_string(), "$[1].x");
         assert_eq!(
@@ -782,7 +738,7 @@ mod tests {
             "$.data.items[0].state"
         );
         for bad in [
-            "", "a..b", "$.", "a.", "a[x]", "a[]", "a[0", "a]b", ".a", "a b",
+            "", "$.", "a.", "a[x]", "a[]", "a[0", "a]b", ".a", "[0]", "a b", "$.a-b",
         ] {
             assert!(JsonPath::parse(bad).is_err(), "{bad:?} should be rejected");
         }
@@ -828,7 +784,7 @@ mod tests {
         assert_eq!(field(with(&|c| c.keyword = Some(String::new()))), "keyword");
         assert_eq!(field(with(&|c| c.keyword_absent = true)), "keyword_absent");
         assert_eq!(
-            field(with(&|c| c.json_path = Some("a..b".into()))),
+            field(with(&|c| c.json_path = Some("a[x]".into()))),
             "json_path"
         );
         assert_eq!(
