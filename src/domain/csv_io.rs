@@ -47,10 +47,13 @@ where
     String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8")
 }
 
+/// One record read from CSV: its line number and its fields.
+pub type Record = (usize, Vec<String>);
+
 /// Reads CSV records with their 1-based line numbers: fields trimmed, blank lines
 /// skipped, a byte-order mark ignored. A field running over a line end (an unclosed
 /// quote, as addresses never hold line breaks) is an error naming its line.
-pub fn read_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+pub fn read_records(text: &str) -> Result<Vec<Record>, (usize, String)> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
