@@ -2,8 +2,8 @@
 //! per generation, and the documents (pages, feeds, v2 JSON) rendered from it.
 
 use crate::domain::{
-    Component, Group, Incident, IncidentState, Indicator, Maintenance, MaintenanceStatus, Overall,
-    Page, overall_status, visibility,
+    Component, Group, Incident, IncidentState, Maintenance, MaintenanceStatus, Overall, Page,
+    page_status, visibility,
 };
 use crate::error::{AppError, AppResult};
 use crate::store::{IncidentFilter, Store};
@@ -100,14 +100,10 @@ impl Snapshot {
 /// The banner of a page: Statuspage's rule over its components, and the maintenance
 /// indicator when a window is active while nothing is broken.
 pub fn page_overall(components: &[&Component], maintenance: &[&Maintenance]) -> Overall {
-    let overall = overall_status(components.iter().map(|c| c.status));
-    if overall.indicator == Indicator::None && maintenance.iter().any(|m| m.status.is_active()) {
-        return Overall {
-            indicator: Indicator::Maintenance,
-            description: "Service Under Maintenance",
-        };
-    }
-    overall
+    page_status(
+        components.iter().map(|c| c.status),
+        maintenance.iter().any(|m| m.status.is_active()),
+    )
 }
 
 /// The page's time zone; UTC when the stored name is unknown.

@@ -6,6 +6,7 @@ pub mod incident;
 pub mod model;
 pub mod monitor;
 pub mod status;
+pub mod statuspage;
 pub mod subscriber;
 pub mod validate;
 pub mod visibility;

@@ -140,6 +140,22 @@ pub fn overall_status(statuses: impl IntoIterator<Item = ComponentStatus>) -> Ov
     }
 }
 
+/// A page's banner: [`overall_status`], or `maintenance` while a window is active and
+/// nothing is broken.
+pub fn page_status(
+    statuses: impl IntoIterator<Item = ComponentStatus>,
+    maintenance_active: bool,
+) -> Overall {
+    let overall = overall_status(statuses);
+    if overall.indicator == Indicator::None && maintenance_active {
+        return Overall {
+            indicator: Indicator::Maintenance,
+            description: "Service Under Maintenance",
+        };
+    }
+    overall
+}
+
 /// The worst of several statuses (used for groups and overlapping holds).
 pub fn worst(statuses: impl IntoIterator<Item = ComponentStatus>) -> ComponentStatus {
     statuses

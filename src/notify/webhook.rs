@@ -6,12 +6,13 @@
 
 use super::Settings;
 use super::render::{Message, event_message};
-use crate::domain::{
-    Component, Event, Incident, Indicator, Maintenance, Outcome, SubscriberKind, http_outcome,
-    overall_status,
+use crate::domain::statuspage::{
+    self, ComponentUpdate, Ts, V2Component, WebhookBody, WebhookComponent, WebhookIncident,
+    WebhookMeta, WebhookPage,
 };
+use crate::domain::{Event, Indicator, Outcome, SubscriberKind, http_outcome, page_status};
 use crate::store::{BatchCtx, Delivery};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -41,136 +42,84 @@ pub fn signature(secret: &str, t: i64, body: &[u8]) -> String {
     format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// A timestamp as Statuspage writes it.
-fn ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-fn ts_opt(t: Option<DateTime<Utc>>) -> Value {
-    t.map(|t| json!(ts(t))).unwrap_or(Value::Null)
-}
-
-fn component_json(c: &Component) -> Value {
-    json!({
-        "id": c.id, "name": c.name, "status": c.status, "created_at": ts(c.created_at),
-        "updated_at": ts(c.updated_at), "position": c.position,
-        "description": if c.description.is_empty() { Value::Null } else { json!(c.description) },
-        "group_id": c.group_id,
-    })
-}
-
-fn components_of<'a>(ctx: &'a BatchCtx, ids: impl Iterator<Item = &'a String>) -> Vec<Value> {
-    ids.filter_map(|id| ctx.components.iter().find(|c| &c.id == id))
-        .map(component_json)
-        .collect()
-}
-
-fn updates_json(parent: &str, updates: &[crate::domain::Update]) -> Vec<Value> {
-    updates
-        .iter()
-        .rev()
-        .map(|u| {
-            json!({
-                "id": u.id, "status": u.status, "body": u.message, "incident_id": parent,
-                "created_at": ts(u.created_at), "updated_at": ts(u.updated_at.unwrap_or(u.created_at)),
-                "display_at": ts(u.created_at),
-                "affected_components": u.component_changes.iter().map(|c| json!({
-                    "code": c.id, "name": c.name, "old_status": c.old_status, "new_status": c.new_status
-                })).collect::<Vec<_>>(),
-                "deliver_notifications": u.notify,
-            })
-        })
-        .collect()
-}
-
-fn incident_json(i: &Incident, ctx: &BatchCtx, s: &Settings) -> Value {
-    let pm = i.postmortem.as_ref().filter(|p| p.published_at.is_some());
-    json!({
-        "id": i.id, "name": i.title, "status": i.status.as_str(), "impact": i.impact.as_str(),
-        "created_at": ts(i.created_at), "updated_at": ts(i.updated_at), "started_at": ts(i.started_at),
-        "monitoring_at": ts_opt(i.monitoring_at), "resolved_at": ts_opt(i.resolved_at),
-        "shortlink": format!("{}/incidents/{}", s.public_url, i.id), "page_id": i.page_id,
-        "postmortem_body": pm.map(|p| p.summary.clone()),
-        "postmortem_published_at": ts_opt(pm.and_then(|p| p.published_at)),
-        "scheduled_for": Value::Null, "scheduled_until": Value::Null,
-        "components": components_of(ctx, i.components.iter().map(|c| &c.id)),
-        "incident_updates": updates_json(&i.id, &i.updates),
-    })
-}
-
-fn maintenance_json(m: &Maintenance, ctx: &BatchCtx, s: &Settings) -> Value {
-    json!({
-        "id": m.id, "name": m.title, "status": m.status.as_str(), "impact": "maintenance",
-        "created_at": ts(m.created_at), "updated_at": ts(m.updated_at),
-        "started_at": ts(m.started_at.unwrap_or(m.starts_at)), "monitoring_at": Value::Null,
-        "resolved_at": ts_opt(m.completed_at),
-        "shortlink": format!("{}/incidents/{}", s.public_url, m.id), "page_id": m.page_id,
-        "scheduled_for": ts(m.starts_at), "scheduled_until": ts(m.ends_at),
-        "components": components_of(ctx, m.component_ids.iter()),
-        "incident_updates": updates_json(&m.id, &m.updates),
-    })
-}
-
-/// The page's indicator now, as Statuspage computes it.
-fn page_status(ctx: &BatchCtx, page_id: &str) -> (Indicator, &'static str) {
-    let o = overall_status(
-        ctx.components
-            .iter()
-            .filter(|c| c.page_ids.iter().any(|p| p == page_id))
-            .map(|c| c.status),
-    );
-    let active = ctx
-        .maintenance
-        .iter()
-        .any(|m| m.page_id == page_id && m.status.is_active());
-    if o.indicator == Indicator::None && active {
-        (Indicator::Maintenance, "Service Under Maintenance")
-    } else {
-        (o.indicator, o.description)
+fn meta<'a>(token: &str, kind: &'a str, delivery: &'a str, s: &Settings) -> WebhookMeta<'a> {
+    WebhookMeta {
+        unsubscribe: s.unsubscribe_url(token),
+        documentation: format!("{}/subscribe#webhooks", s.public_url),
+        generated_at: Ts(Utc::now()),
+        event: kind,
+        delivery_id: delivery,
     }
 }
 
-fn meta(token: &str, kind: &str, delivery: &str, s: &Settings) -> Value {
-    json!({
-        "unsubscribe": s.unsubscribe_url(token),
-        "documentation": format!("{}/subscribe#webhooks", s.public_url),
-        "generated_at": ts(Utc::now()),
-        "event": kind,
-        "delivery_id": delivery,
-    })
+/// Components by id as they are now, in the v2 shape of the subscriber's page.
+fn components_of<'a>(
+    ctx: &'a BatchCtx,
+    ids: impl Iterator<Item = &'a String>,
+    page_id: &'a str,
+) -> Vec<V2Component<'a>> {
+    ids.filter_map(|id| ctx.components.iter().find(|c| &c.id == id))
+        .map(|c| statuspage::component(c, c.group_id.as_deref(), page_id))
+        .collect()
 }
 
 /// The Statuspage-shaped body of an event for a webhook subscriber.
 pub fn statuspage_payload(d: &Delivery, ev: &Event, ctx: &BatchCtx, s: &Settings) -> Option<Value> {
     let sub = d.subscriber.as_ref()?;
-    let (indicator, description) = page_status(ctx, &sub.page_id);
-    let mut body = json!({
-        "meta": meta(&sub.token, &ev.kind, &d.notice.id, s),
-        "page": {"id": sub.page_id, "status_indicator": indicator, "status_description": description},
-    });
+    let page_id = sub.page_id.as_str();
+    let status = page_status(
+        ctx.components
+            .iter()
+            .filter(|c| c.page_ids.iter().any(|p| p == page_id))
+            .map(|c| c.status),
+        ctx.maintenance
+            .iter()
+            .any(|m| m.page_id == page_id && m.status.is_active()),
+    );
+    let mut body = WebhookBody {
+        meta: meta(&sub.token, &ev.kind, &d.notice.id, s),
+        page: WebhookPage {
+            id: page_id,
+            status_indicator: status.indicator,
+            status_description: status.description,
+        },
+        incident: None,
+        component_update: None,
+        component: None,
+    };
     if ev.kind == "component.status_changed" {
         let ch = ev.change.as_ref()?;
-        let comp = ctx.components.iter().find(|c| c.id == ch.id);
-        body["component_update"] = json!({
-            "id": ev.id, "created_at": ts(ev.at), "old_status": ch.old_status,
-            "new_status": ch.new_status, "component_id": ch.id,
+        body.component_update = Some(ComponentUpdate {
+            id: &ev.id,
+            created_at: Ts(ev.at),
+            old_status: ch.old_status,
+            new_status: ch.new_status,
+            component_id: &ch.id,
         });
-        body["component"] = match comp {
-            Some(c) => component_json(c),
-            None => json!({"id": ch.id, "name": ch.name, "status": ch.new_status}),
-        };
+        body.component = Some(match ctx.components.iter().find(|c| c.id == ch.id) {
+            Some(c) => {
+                WebhookComponent::Known(statuspage::component(c, c.group_id.as_deref(), page_id))
+            }
+            None => WebhookComponent::Gone {
+                id: &ch.id,
+                name: &ch.name,
+                status: ch.new_status,
+            },
+        });
     } else if let Some(i) = ev.incident_id.as_ref().and_then(|id| ctx.incidents.get(id)) {
-        body["incident"] = incident_json(i, ctx, s);
+        let comps = components_of(ctx, i.components.iter().map(|c| &c.id), page_id);
+        body.incident = Some(WebhookIncident::incident(i, &s.public_url, comps));
     } else if let Some(m) = ev
         .maintenance_id
         .as_ref()
         .and_then(|id| ctx.maintenance.iter().find(|m| &m.id == id))
     {
-        body["incident"] = maintenance_json(m, ctx, s);
+        let comps = components_of(ctx, m.component_ids.iter(), page_id);
+        body.incident = Some(WebhookIncident::maintenance(m, &s.public_url, comps));
     } else {
         return None;
     }
-    Some(body)
+    serde_json::to_value(&body).ok()
 }
 
 /// Slack's `mrkdwn` needs `&`, `<` and `>` escaped.
@@ -275,10 +224,18 @@ pub fn test_hook(sub: &crate::domain::Subscriber, s: &Settings) -> Option<OutHoo
     };
     let id = format!("test.{}", crate::store::new_id());
     let body = match sub.kind {
-        SubscriberKind::Webhook => json!({
-            "meta": meta(&sub.token, "test", &id, s),
-            "page": {"id": sub.page_id, "status_indicator": "none", "status_description": "Test notification"},
-        }),
+        SubscriberKind::Webhook => serde_json::to_value(WebhookBody {
+            meta: meta(&sub.token, "test", &id, s),
+            page: WebhookPage {
+                id: &sub.page_id,
+                status_indicator: Indicator::None,
+                status_description: "Test notification",
+            },
+            incident: None,
+            component_update: None,
+            component: None,
+        })
+        .ok()?,
         SubscriberKind::Slack => slack_payload(&m),
         SubscriberKind::Discord => discord_payload(&m),
         SubscriberKind::Email => return None,

@@ -4,15 +4,13 @@
 //! functions from a page's share of the snapshot and cached per store generation.
 
 use super::public::{self, Client};
-use crate::domain::{
-    Component, ComponentStatus, Incident, Indicator, Maintenance, MaintenanceStatus, Update, worst,
-};
+use crate::domain::statuspage::{self as sp, Ts, V2Component, V2Incident};
+use crate::domain::{Component, Incident, Maintenance, MaintenanceStatus};
 use crate::error::{AppError, AppResult};
 use crate::snapshot::{self, PageData, Rendered};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
-use chrono::{DateTime, Utc};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// The documents of the v2 API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,100 +59,10 @@ impl Doc {
 /// How many incidents and maintenances the list documents carry, as Statuspage does.
 const LIST_LIMIT: usize = 50;
 
-/// A timestamp as Statuspage writes it: `2026-11-23T10:15:00.000Z`.
-#[derive(Debug, Clone, Copy)]
-pub struct Ts(pub DateTime<Utc>);
-
-impl Serialize for Ts {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.format("%Y-%m-%dT%H:%M:%S%.3fZ"))
-    }
-}
-
-#[derive(Serialize)]
-struct V2Page<'a> {
-    id: &'a str,
-    name: &'a str,
-    url: String,
-    time_zone: &'a str,
-    updated_at: Ts,
-}
-
-#[derive(Serialize)]
-struct V2Status {
-    indicator: Indicator,
-    description: &'static str,
-}
-
-#[derive(Serialize)]
-struct V2Component<'a> {
-    id: &'a str,
-    name: &'a str,
-    status: ComponentStatus,
-    created_at: Ts,
-    updated_at: Ts,
-    position: i64,
-    description: Option<&'a str>,
-    showcase: bool,
-    start_date: Option<String>,
-    group_id: Option<&'a str>,
-    page_id: &'a str,
-    group: bool,
-    only_show_if_degraded: bool,
-    /// Groups only: the ids of their members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    components: Option<Vec<&'a str>>,
-}
-
-#[derive(Serialize)]
-struct V2Affected<'a> {
-    code: &'a str,
-    name: &'a str,
-    old_status: ComponentStatus,
-    new_status: ComponentStatus,
-}
-
-#[derive(Serialize)]
-struct V2Update<'a> {
-    id: &'a str,
-    status: &'a str,
-    body: &'a str,
-    incident_id: &'a str,
-    created_at: Ts,
-    updated_at: Ts,
-    display_at: Ts,
-    affected_components: Vec<V2Affected<'a>>,
-    deliver_notifications: bool,
-    custom_tweet: Option<&'a str>,
-    tweet_id: Option<&'a str>,
-}
-
-/// An incident, or a scheduled maintenance (which adds `scheduled_for`/`scheduled_until`).
-#[derive(Serialize)]
-struct V2Incident<'a> {
-    id: &'a str,
-    name: &'a str,
-    status: &'static str,
-    created_at: Ts,
-    updated_at: Ts,
-    monitoring_at: Option<Ts>,
-    resolved_at: Option<Ts>,
-    impact: &'static str,
-    shortlink: String,
-    started_at: Ts,
-    page_id: &'a str,
-    incident_updates: Vec<V2Update<'a>>,
-    components: Vec<V2Component<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scheduled_for: Option<Ts>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scheduled_until: Option<Ts>,
-}
-
 /// One v2 response: the page object plus the parts the document carries.
 #[derive(Serialize)]
 struct Document<'a> {
-    page: V2Page<'a>,
+    page: sp::Page<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     components: Option<Vec<V2Component<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,7 +70,7 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     scheduled_maintenances: Option<Vec<V2Incident<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<V2Status>,
+    status: Option<sp::Status>,
 }
 
 /// Builds the v2 shapes of one page; `public_url` is the base of shortlinks.
@@ -172,9 +80,9 @@ struct Builder<'a, 'd> {
 }
 
 impl<'a, 'd> Builder<'a, 'd> {
-    fn page(&self) -> V2Page<'a> {
+    fn page(&self) -> sp::Page<'a> {
         let p = self.d.page;
-        V2Page {
+        sp::Page {
             id: &p.id,
             name: &p.title,
             url: snapshot::page_url(self.public_url, p),
@@ -183,27 +91,13 @@ impl<'a, 'd> Builder<'a, 'd> {
         }
     }
 
+    /// A component; its group only when that group is on this page.
     fn component(&self, c: &'a Component) -> V2Component<'a> {
         let group_id = c
             .group_id
             .as_deref()
             .filter(|g| self.d.groups.iter().any(|x| x.id == *g));
-        V2Component {
-            id: &c.id,
-            name: &c.name,
-            status: c.status,
-            created_at: Ts(c.created_at),
-            updated_at: Ts(c.updated_at),
-            position: c.position,
-            description: Some(&c.description),
-            showcase: true,
-            start_date: Some(c.created_at.format("%Y-%m-%d").to_string()),
-            group_id,
-            page_id: &self.d.page.id,
-            group: false,
-            only_show_if_degraded: false,
-            components: None,
-        }
+        sp::component(c, group_id, &self.d.page.id)
     }
 
     /// The page's components, then its groups as components with `group: true`.
@@ -222,27 +116,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 .copied()
                 .filter(|c| c.group_id.as_deref() == Some(g.id.as_str()))
                 .collect();
-            out.push(V2Component {
-                id: &g.id,
-                name: &g.name,
-                status: worst(members.iter().map(|c| c.status)),
-                created_at: Ts(g.created_at),
-                updated_at: Ts(members
-                    .iter()
-                    .map(|c| c.updated_at)
-                    .chain([g.updated_at])
-                    .max()
-                    .unwrap_or(g.updated_at)),
-                position: g.position,
-                description: None,
-                showcase: false,
-                start_date: None,
-                group_id: None,
-                page_id: &self.d.page.id,
-                group: true,
-                only_show_if_degraded: false,
-                components: Some(members.iter().map(|c| c.id.as_str()).collect()),
-            });
+            out.push(sp::group(g, &members, &self.d.page.id));
         }
         out
     }
@@ -255,81 +129,17 @@ impl<'a, 'd> Builder<'a, 'd> {
             .collect()
     }
 
-    fn updates(&self, parent_id: &'a str, updates: &'a [Update]) -> Vec<V2Update<'a>> {
-        let mut list: Vec<&'a Update> = updates.iter().collect();
-        list.sort_by_key(|u| std::cmp::Reverse(u.created_at));
-        list.into_iter()
-            .map(|u| V2Update {
-                id: &u.id,
-                status: &u.status,
-                body: &u.message,
-                incident_id: parent_id,
-                created_at: Ts(u.created_at),
-                updated_at: Ts(u.updated_at.unwrap_or(u.created_at)),
-                display_at: Ts(u.created_at),
-                affected_components: u
-                    .component_changes
-                    .iter()
-                    .map(|c| V2Affected {
-                        code: &c.id,
-                        name: &c.name,
-                        old_status: c.old_status,
-                        new_status: c.new_status,
-                    })
-                    .collect(),
-                deliver_notifications: u.notify,
-                custom_tweet: None,
-                tweet_id: None,
-            })
-            .collect()
-    }
-
-    fn shortlink(&self, id: &str) -> String {
-        format!("{}/incidents/{id}", self.public_url.trim_end_matches('/'))
-    }
-
     fn incident(&self, i: &'a Incident) -> V2Incident<'a> {
-        V2Incident {
-            id: &i.id,
-            name: &i.title,
-            status: i.status.as_str(),
-            created_at: Ts(i.created_at),
-            updated_at: Ts(i.updated_at),
-            monitoring_at: i.monitoring_at.map(Ts),
-            resolved_at: i.resolved_at.map(Ts),
-            impact: i.impact.as_str(),
-            shortlink: self.shortlink(&i.id),
-            started_at: Ts(i.started_at),
-            page_id: &i.page_id,
-            incident_updates: self.updates(&i.id, &i.updates),
-            components: self.components_of(i.components.iter().map(|c| &c.id)),
-            scheduled_for: None,
-            scheduled_until: None,
-        }
+        let comps = self.components_of(i.components.iter().map(|c| &c.id));
+        sp::incident(i, self.public_url, comps)
     }
 
     fn maintenance(&self, m: &'a Maintenance) -> V2Incident<'a> {
-        V2Incident {
-            id: &m.id,
-            name: &m.title,
-            status: m.status.as_str(),
-            created_at: Ts(m.created_at),
-            updated_at: Ts(m.updated_at),
-            monitoring_at: None,
-            resolved_at: m.completed_at.map(Ts),
-            impact: "maintenance",
-            shortlink: self.shortlink(&m.id),
-            started_at: Ts(m.started_at.unwrap_or(m.created_at)),
-            page_id: &m.page_id,
-            incident_updates: self.updates(&m.id, &m.updates),
-            components: self.components_of(&m.component_ids),
-            scheduled_for: Some(Ts(m.starts_at)),
-            scheduled_until: Some(Ts(m.ends_at)),
-        }
+        sp::maintenance(m, self.public_url, self.components_of(&m.component_ids))
     }
 
-    fn status(&self) -> V2Status {
-        V2Status {
+    fn status(&self) -> sp::Status {
+        sp::Status {
             indicator: self.d.overall.indicator,
             description: self.d.overall.description,
         }
@@ -477,11 +287,11 @@ pub async fn options_v2() -> HttpResponse {
 mod tests {
     use super::*;
     use crate::domain::{
-        AffectedComponent, Audience, ComponentChange, Group, Impact, IncidentState, IncidentStatus,
-        Page,
+        AffectedComponent, Audience, ComponentChange, ComponentStatus, Group, Impact,
+        IncidentState, IncidentStatus, Page, Update,
     };
     use crate::snapshot::Snapshot;
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
     use serde_json::Value;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/statuspage-v2-summary.example.json");
