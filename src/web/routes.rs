@@ -4,20 +4,23 @@
 use super::{admin, api, assets, compat, feeds, public, subscribe};
 use actix_web::web;
 
-/// Registers each API path once with all its methods and records the list in
-/// `API_ROUTES`, which the OpenAPI test compares against the published document.
-macro_rules! api_routes {
-    ($( $path:literal => { $( $method:ident : $handler:path ),+ $(,)? } ),* $(,)?) => {
-        /// Every `/api/v1` route as (method, path).
-        pub const API_ROUTES: &[(&str, &str)] = &[ $( $( (stringify!($method), $path) ),+ ),* ];
+/// Registers each path of a table once with all its methods, records the list as
+/// (method, path) in a public constant, and writes the function that mounts them.
+macro_rules! route_table {
+    ($(#[$doc:meta])* $table:ident, $configure:ident;
+     $( $path:literal => { $( $method:ident : $handler:path ),+ $(,)? } ),* $(,)?) => {
+        $(#[$doc])*
+        pub const $table: &[(&str, &str)] = &[ $( $( (stringify!($method), $path) ),+ ),* ];
 
-        fn configure_api(cfg: &mut web::ServiceConfig) {
+        fn $configure(cfg: &mut web::ServiceConfig) {
             $( cfg.service(web::resource($path) $( .route(web::$method().to($handler)) )+ ); )*
         }
     };
 }
 
-api_routes! {
+route_table! {
+    /// Every `/api/v1` route; the OpenAPI test compares it with the published document.
+    API_ROUTES, configure_api;
     "/api/v1/pages" => { get: api::pages::list_pages, post: api::pages::post_page },
     "/api/v1/pages/{id}" => { get: api::pages::get_page, patch: api::pages::patch_page, delete: api::pages::delete_page },
     "/api/v1/groups" => { get: api::groups::list_groups, post: api::groups::post_group },
@@ -91,9 +94,96 @@ const V2_DEFAULT: &str = "/api/v2/{doc:(summary|status|components|incidents|inci
 /// The same documents for one page: `/p/{slug}/api/v2/{doc}`.
 const V2_PER_PAGE: &str = "/p/{slug}/api/v2/{doc:(summary|status|components|incidents|incidents/unresolved|scheduled-maintenances|scheduled-maintenances/upcoming|scheduled-maintenances/active)\\.json}";
 
+route_table! {
+    /// Every `/admin` route; the role test posts to each POST route as a viewer.
+    ADMIN_ROUTES, configure_admin;
+    "/admin/setup" => { get: admin::session::get_setup, post: admin::session::post_setup },
+    "/admin/login" => { get: admin::session::get_login, post: admin::session::post_login },
+    "/admin/logout" => { post: admin::session::post_logout },
+    "/admin" => { get: admin::components::get_overview },
+    "/admin/components" => {
+        get: admin::components::get_components,
+        post: admin::components::post_component,
+    },
+    "/admin/components/{id}" => {
+        get: admin::components::get_component,
+        post: admin::components::post_component_edit,
+    },
+    "/admin/components/{id}/status" => { post: admin::components::post_component_status },
+    "/admin/components/{id}/move" => { post: admin::components::post_component_move },
+    "/admin/components/{id}/delete" => { post: admin::components::post_component_delete },
+    "/admin/pages" => { get: admin::pages::get_pages, post: admin::pages::post_page },
+    "/admin/pages/{id}" => { get: admin::pages::get_page, post: admin::pages::post_page_edit },
+    "/admin/pages/{id}/delete" => { post: admin::pages::post_page_delete },
+    "/admin/groups" => { post: admin::pages::post_group },
+    "/admin/groups/{id}" => { post: admin::pages::post_group_edit },
+    "/admin/groups/{id}/delete" => { post: admin::pages::post_group_delete },
+    "/admin/users" => { get: admin::users::get_users, post: admin::users::post_user },
+    "/admin/users/{id}/role" => { post: admin::users::post_user_role },
+    "/admin/users/{id}/delete" => { post: admin::users::post_user_delete },
+    "/admin/keys" => { get: admin::keys::get_keys, post: admin::keys::post_key },
+    "/admin/keys/{id}/revoke" => { post: admin::keys::post_key_revoke },
+    "/admin/incidents" => {
+        get: admin::incidents::get_incidents,
+        post: admin::incidents::post_incident,
+    },
+    "/admin/incidents/{id}" => {
+        get: admin::incidents::get_incident,
+        post: admin::incidents::post_incident_edit,
+    },
+    "/admin/incidents/{id}/updates" => { post: admin::incidents::post_incident_update },
+    "/admin/incidents/{id}/updates/{uid}" => { post: admin::incidents::post_update_edit },
+    "/admin/incidents/{id}/updates/{uid}/delete" => { post: admin::incidents::post_update_delete },
+    "/admin/incidents/{id}/publish" => { post: admin::incidents::post_publish },
+    "/admin/incidents/{id}/discard" => { post: admin::incidents::post_discard },
+    "/admin/incidents/{id}/postmortem" => { post: admin::incidents::post_postmortem },
+    "/admin/incidents/{id}/postmortem/publish" => {
+        post: admin::incidents::post_postmortem_publish,
+    },
+    "/admin/maintenance" => {
+        get: admin::maintenance::get_maintenance,
+        post: admin::maintenance::post_maintenance,
+    },
+    "/admin/maintenance/{id}/start" => { post: admin::maintenance::post_start },
+    "/admin/maintenance/{id}/complete" => { post: admin::maintenance::post_complete },
+    "/admin/maintenance/{id}/extend" => { post: admin::maintenance::post_extend },
+    "/admin/maintenance/{id}/delete" => { post: admin::maintenance::post_delete },
+    "/admin/templates" => {
+        get: admin::templates::get_templates,
+        post: admin::templates::post_template,
+    },
+    "/admin/templates/{id}" => { post: admin::templates::post_template_edit },
+    "/admin/templates/{id}/delete" => { post: admin::templates::post_template_delete },
+    "/admin/monitors" => {
+        get: admin::monitors::get_monitors,
+        post: admin::monitors::post_monitor,
+    },
+    "/admin/monitors/{id}" => {
+        get: admin::monitors::get_monitor,
+        post: admin::monitors::post_monitor_edit,
+    },
+    "/admin/monitors/{id}/check" => { post: admin::monitors::post_check },
+    "/admin/monitors/{id}/pause" => { post: admin::monitors::post_pause },
+    "/admin/monitors/{id}/delete" => { post: admin::monitors::post_delete },
+    "/admin/reports/sla" => { get: admin::monitors::get_sla },
+    "/admin/subscribers" => {
+        get: admin::subscribers::get_subscribers,
+        post: admin::subscribers::post_subscriber,
+    },
+    "/admin/subscribers/import" => { post: admin::subscribers::post_import },
+    "/admin/subscribers/export.csv" => { get: admin::subscribers::get_export },
+    "/admin/subscribers/test-email" => { post: admin::subscribers::post_test_email },
+    "/admin/subscribers/{id}/test" => { post: admin::subscribers::post_test },
+    "/admin/subscribers/{id}/delete" => { post: admin::subscribers::post_delete },
+    "/admin/outbox" => { get: admin::subscribers::get_outbox },
+    "/admin/outbox/retry" => { post: admin::subscribers::post_retry_all },
+    "/admin/outbox/{id}/retry" => { post: admin::subscribers::post_retry },
+}
+
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     configure_api(cfg);
+    configure_admin(cfg);
     cfg.service(web::resource("/").route(web::get().to(public::get_default_page)))
         .service(web::resource("/p/{slug}").route(web::get().to(public::get_page)))
         .service(web::resource("/incidents/{id}").route(web::get().to(public::get_incident)))
@@ -143,216 +233,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(subscribe::get_unsubscribe))
                 .route(web::post().to(subscribe::post_unsubscribe)),
         )
-        .service(
-            web::resource("/admin/subscribers")
-                .route(web::get().to(admin::subscribers::get_subscribers))
-                .route(web::post().to(admin::subscribers::post_subscriber)),
-        )
-        .service(
-            web::resource("/admin/subscribers/import")
-                .route(web::post().to(admin::subscribers::post_import)),
-        )
-        .service(
-            web::resource("/admin/subscribers/export.csv")
-                .route(web::get().to(admin::subscribers::get_export)),
-        )
-        .service(
-            web::resource("/admin/subscribers/test-email")
-                .route(web::post().to(admin::subscribers::post_test_email)),
-        )
-        .service(
-            web::resource("/admin/subscribers/{id}/test")
-                .route(web::post().to(admin::subscribers::post_test)),
-        )
-        .service(
-            web::resource("/admin/subscribers/{id}/delete")
-                .route(web::post().to(admin::subscribers::post_delete)),
-        )
-        .service(
-            web::resource("/admin/outbox").route(web::get().to(admin::subscribers::get_outbox)),
-        )
-        .service(
-            web::resource("/admin/outbox/retry")
-                .route(web::post().to(admin::subscribers::post_retry_all)),
-        )
-        .service(
-            web::resource("/admin/outbox/{id}/retry")
-                .route(web::post().to(admin::subscribers::post_retry)),
-        )
         .service(web::resource("/assets/{file}").route(web::get().to(assets::get_asset)))
-        .service(
-            web::resource("/admin/setup")
-                .route(web::get().to(admin::session::get_setup))
-                .route(web::post().to(admin::session::post_setup)),
-        )
-        .service(
-            web::resource("/admin/login")
-                .route(web::get().to(admin::session::get_login))
-                .route(web::post().to(admin::session::post_login)),
-        )
-        .service(web::resource("/admin/logout").route(web::post().to(admin::session::post_logout)))
-        .service(web::resource("/admin").route(web::get().to(admin::components::get_overview)))
-        .service(
-            web::resource("/admin/components")
-                .route(web::get().to(admin::components::get_components))
-                .route(web::post().to(admin::components::post_component)),
-        )
-        .service(
-            web::resource("/admin/components/{id}")
-                .route(web::get().to(admin::components::get_component))
-                .route(web::post().to(admin::components::post_component_edit)),
-        )
-        .service(
-            web::resource("/admin/components/{id}/status")
-                .route(web::post().to(admin::components::post_component_status)),
-        )
-        .service(
-            web::resource("/admin/components/{id}/move")
-                .route(web::post().to(admin::components::post_component_move)),
-        )
-        .service(
-            web::resource("/admin/components/{id}/delete")
-                .route(web::post().to(admin::components::post_component_delete)),
-        )
-        .service(
-            web::resource("/admin/pages")
-                .route(web::get().to(admin::pages::get_pages))
-                .route(web::post().to(admin::pages::post_page)),
-        )
-        .service(
-            web::resource("/admin/pages/{id}")
-                .route(web::get().to(admin::pages::get_page))
-                .route(web::post().to(admin::pages::post_page_edit)),
-        )
-        .service(
-            web::resource("/admin/pages/{id}/delete")
-                .route(web::post().to(admin::pages::post_page_delete)),
-        )
-        .service(web::resource("/admin/groups").route(web::post().to(admin::pages::post_group)))
-        .service(
-            web::resource("/admin/groups/{id}")
-                .route(web::post().to(admin::pages::post_group_edit)),
-        )
-        .service(
-            web::resource("/admin/groups/{id}/delete")
-                .route(web::post().to(admin::pages::post_group_delete)),
-        )
-        .service(
-            web::resource("/admin/users")
-                .route(web::get().to(admin::users::get_users))
-                .route(web::post().to(admin::users::post_user)),
-        )
-        .service(
-            web::resource("/admin/users/{id}/role")
-                .route(web::post().to(admin::users::post_user_role)),
-        )
-        .service(
-            web::resource("/admin/users/{id}/delete")
-                .route(web::post().to(admin::users::post_user_delete)),
-        )
-        .service(
-            web::resource("/admin/keys")
-                .route(web::get().to(admin::keys::get_keys))
-                .route(web::post().to(admin::keys::post_key)),
-        )
-        .service(
-            web::resource("/admin/incidents")
-                .route(web::get().to(admin::incidents::get_incidents))
-                .route(web::post().to(admin::incidents::post_incident)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}")
-                .route(web::get().to(admin::incidents::get_incident))
-                .route(web::post().to(admin::incidents::post_incident_edit)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/updates")
-                .route(web::post().to(admin::incidents::post_incident_update)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/updates/{uid}")
-                .route(web::post().to(admin::incidents::post_update_edit)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/updates/{uid}/delete")
-                .route(web::post().to(admin::incidents::post_update_delete)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/publish")
-                .route(web::post().to(admin::incidents::post_publish)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/discard")
-                .route(web::post().to(admin::incidents::post_discard)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/postmortem")
-                .route(web::post().to(admin::incidents::post_postmortem)),
-        )
-        .service(
-            web::resource("/admin/incidents/{id}/postmortem/publish")
-                .route(web::post().to(admin::incidents::post_postmortem_publish)),
-        )
-        .service(
-            web::resource("/admin/maintenance")
-                .route(web::get().to(admin::maintenance::get_maintenance))
-                .route(web::post().to(admin::maintenance::post_maintenance)),
-        )
-        .service(
-            web::resource("/admin/maintenance/{id}/start")
-                .route(web::post().to(admin::maintenance::post_start)),
-        )
-        .service(
-            web::resource("/admin/maintenance/{id}/complete")
-                .route(web::post().to(admin::maintenance::post_complete)),
-        )
-        .service(
-            web::resource("/admin/maintenance/{id}/extend")
-                .route(web::post().to(admin::maintenance::post_extend)),
-        )
-        .service(
-            web::resource("/admin/maintenance/{id}/delete")
-                .route(web::post().to(admin::maintenance::post_delete)),
-        )
-        .service(
-            web::resource("/admin/templates")
-                .route(web::get().to(admin::templates::get_templates))
-                .route(web::post().to(admin::templates::post_template)),
-        )
-        .service(
-            web::resource("/admin/templates/{id}")
-                .route(web::post().to(admin::templates::post_template_edit)),
-        )
-        .service(
-            web::resource("/admin/templates/{id}/delete")
-                .route(web::post().to(admin::templates::post_template_delete)),
-        )
-        .service(
-            web::resource("/admin/monitors")
-                .route(web::get().to(admin::monitors::get_monitors))
-                .route(web::post().to(admin::monitors::post_monitor)),
-        )
-        .service(
-            web::resource("/admin/monitors/{id}")
-                .route(web::get().to(admin::monitors::get_monitor))
-                .route(web::post().to(admin::monitors::post_monitor_edit)),
-        )
-        .service(
-            web::resource("/admin/monitors/{id}/check")
-                .route(web::post().to(admin::monitors::post_check)),
-        )
-        .service(
-            web::resource("/admin/monitors/{id}/pause")
-                .route(web::post().to(admin::monitors::post_pause)),
-        )
-        .service(
-            web::resource("/admin/monitors/{id}/delete")
-                .route(web::post().to(admin::monitors::post_delete)),
-        )
-        .service(web::resource("/admin/reports/sla").route(web::get().to(admin::monitors::get_sla)))
-        .service(web::resource("/metrics").route(web::get().to(super::metrics::get_metrics)))
-        .service(
-            web::resource("/admin/keys/{id}/revoke")
-                .route(web::post().to(admin::keys::post_key_revoke)),
-        );
+        .service(web::resource("/metrics").route(web::get().to(super::metrics::get_metrics)));
 }
