@@ -5,12 +5,10 @@
 
 mod common;
 
-use common::{
-    browser, csrf_of, free_port, json, offline_key, run_cli, statusd_command, temp_data, text,
-};
+use common::{Server, browser, csrf_of, free_port, json, offline_key, run_cli, temp_data, text};
 use hmac::{Hmac, Mac};
-use reqwest::blocking::{Client, RequestBuilder};
-use reqwest::{Method, StatusCode, redirect};
+use reqwest::blocking::Client;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::{HashMap, HashSet};
@@ -189,137 +187,6 @@ fn header<'a>(m: &'a Value, name: &str) -> &'a str {
 
 // ---------------------------------------------------------------- statusd
 
-/// A running `statusd serve` with extra environment (SMTP settings).
-struct Statusd {
-    base: String,
-    child: Option<Child>,
-    log: PathBuf,
-    http: Client,
-}
-
-impl Statusd {
-    fn start(data: &Path, env: &[(&str, String)]) -> Statusd {
-        let mut last = String::new();
-        for _ in 0..3 {
-            let port = free_port();
-            let listen = format!("127.0.0.1:{port}");
-            let log = data.with_file_name(format!("serve-{port}.log"));
-            let child = statusd_command()
-                .args(["serve", "--listen", &listen, "--data"])
-                .arg(data)
-                .env("STATUSD_LOG_LEVEL", "warn")
-                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::from(std::fs::File::create(&log).expect("log file")))
-                .spawn()
-                .expect("spawn statusd serve");
-            let http = Client::builder()
-                .redirect(redirect::Policy::none())
-                .no_proxy()
-                .pool_max_idle_per_host(0)
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("client");
-            let mut s = Statusd {
-                base: format!("http://{listen}"),
-                child: Some(child),
-                log,
-                http,
-            };
-            let deadline = Instant::now() + Duration::from_secs(15);
-            loop {
-                if let Some(st) = s.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                    s.child = None;
-                    last = format!("exited with {st}: {}", s.stderr());
-                    break;
-                }
-                if s.http
-                    .get(s.url("/healthz"))
-                    .timeout(Duration::from_secs(2))
-                    .send()
-                    .is_ok_and(|r| r.status() == 200)
-                {
-                    return s;
-                }
-                if Instant::now() > deadline {
-                    last = format!("not ready: {}", s.stderr());
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(25));
-            }
-            if !last.contains("in use") && !last.contains("os error 98") {
-                break;
-            }
-        }
-        panic!("statusd serve did not start: {last}");
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn api(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.http.request(method, self.url(path)).bearer_auth(token)
-    }
-
-    fn send(&self, method: Method, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
-        json(
-            self.api(method.clone(), path, token)
-                .json(body)
-                .send()
-                .unwrap_or_else(|e| panic!("{method} {path}: {e}")),
-        )
-    }
-
-    fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        json(self.api(Method::GET, path, token).send().expect("GET"))
-    }
-
-    /// SIGKILL: no shutdown work at all.
-    fn kill9(&mut self) {
-        let mut child = self.child.take().expect("running");
-        let ok = Command::new("kill")
-            .args(["-9", &child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(ok.success());
-        let _ = child.wait();
-    }
-
-    /// SIGTERM and a bounded wait for a clean exit.
-    fn stop(&mut self) {
-        let mut child = self.child.take().expect("running");
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < deadline {
-            if let Ok(Some(st)) = child.try_wait() {
-                assert!(st.success(), "statusd exited with {st}: {}", self.stderr());
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("statusd did not stop on SIGTERM: {}", self.stderr());
-    }
-}
-
-impl Drop for Statusd {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
 /// An owner API key written into a fresh data file with the offline CLI.
 fn owner_key(data: &Path) -> String {
     offline_key(data, "owner")
@@ -335,11 +202,11 @@ fn smtp_env(sink: &Sink) -> Vec<(&'static str, String)> {
 /// A server with an SMTP sink and an owner key.
 /// Waits until the outbox holds nothing pending or failed: every notice written so far
 /// was delivered. The witness that a notice nobody received was never sent.
-fn wait_drained(s: &Statusd, key: &str) {
+fn wait_drained(s: &Server, key: &str) {
     let deadline = Instant::now() + WAIT;
     loop {
-        let (_, pending) = s.get("/api/v1/notices?state=pending", key);
-        let (_, failed) = s.get("/api/v1/notices?state=failed", key);
+        let (_, pending) = s.api_get("/api/v1/notices?state=pending", key);
+        let (_, failed) = s.api_get("/api/v1/notices?state=failed", key);
         if pending["data"] == json!([]) && failed["data"] == json!([]) {
             return;
         }
@@ -351,16 +218,16 @@ fn wait_drained(s: &Statusd, key: &str) {
     }
 }
 
-fn setup(sink_args: &[&str]) -> (tempfile::TempDir, Sink, Statusd, String) {
+fn setup(sink_args: &[&str]) -> (tempfile::TempDir, Sink, Server, String) {
     let (dir, data) = temp_data();
     let key = owner_key(&data);
     let sink = Sink::start(sink_args);
-    let server = Statusd::start(&data, &smtp_env(&sink));
+    let server = Server::start_with_env(&data, &smtp_env(&sink));
     (dir, sink, server, key)
 }
 
-fn component(s: &Statusd, key: &str, name: &str) -> String {
-    let (st, c) = s.send(
+fn component(s: &Server, key: &str, name: &str) -> String {
+    let (st, c) = s.api_send(
         Method::POST,
         "/api/v1/components",
         key,
@@ -370,16 +237,16 @@ fn component(s: &Statusd, key: &str, name: &str) -> String {
     c["id"].as_str().unwrap().to_string()
 }
 
-fn incident(s: &Statusd, key: &str, title: &str, message: &str, comps: &[&str]) -> Value {
+fn incident(s: &Server, key: &str, title: &str, message: &str, comps: &[&str]) -> Value {
     let body =
         json!({"title": title, "message": message, "impact": "major", "component_ids": comps});
-    let (st, i) = s.send(Method::POST, "/api/v1/incidents", key, &body);
+    let (st, i) = s.api_send(Method::POST, "/api/v1/incidents", key, &body);
     assert_eq!(st, StatusCode::CREATED, "{i}");
     i
 }
 
-fn subscriber(s: &Statusd, key: &str, body: Value) -> Value {
-    let (st, v) = s.send(Method::POST, "/api/v1/subscribers", key, &body);
+fn subscriber(s: &Server, key: &str, body: Value) -> Value {
+    let (st, v) = s.api_send(Method::POST, "/api/v1/subscribers", key, &body);
     assert_eq!(st, StatusCode::CREATED, "{v}");
     v
 }
@@ -461,12 +328,12 @@ fn email_double_opt_in_by_following_the_mailed_link() {
     let (st, button) = text(visitor.get(&link).send().unwrap());
     assert_eq!(st, StatusCode::OK);
     assert!(button.contains("Confirm subscription"), "{button}");
-    let (_, subs) = s.get("/api/v1/subscribers?q=alice", &key);
+    let (_, subs) = s.api_get("/api/v1/subscribers?q=alice", &key);
     assert_eq!(subs["data"][0]["confirmed"], false, "{subs}");
     let (st, confirmed) = form(&visitor, &link, &[]);
     assert_eq!(st, StatusCode::OK, "{confirmed}");
     assert!(confirmed.contains("Subscription confirmed"), "{confirmed}");
-    let (_, subs) = s.get("/api/v1/subscribers?q=alice", &key);
+    let (_, subs) = s.api_get("/api/v1/subscribers?q=alice", &key);
     assert_eq!(subs["data"][0]["confirmed"], true);
     assert_eq!(subs["data"][0]["component_ids"], json!([api_c]));
 
@@ -478,7 +345,7 @@ fn email_double_opt_in_by_following_the_mailed_link() {
         &[&api_c],
     );
     let first = sink.wait_mail("alice@example.com", "Checkout errors");
-    let (st, _) = s.send(
+    let (st, _) = s.api_send(
         Method::POST,
         &format!("/api/v1/incidents/{}/updates", i["id"].as_str().unwrap()),
         &key,
@@ -553,7 +420,7 @@ fn email_double_opt_in_by_following_the_mailed_link() {
     assert!(page.contains("alice@example.com"));
     let (st, saved) = form(&visitor, &manage, &[]);
     assert_eq!(st, StatusCode::OK, "{saved}");
-    let (_, subs) = s.get("/api/v1/subscribers?q=alice", &key);
+    let (_, subs) = s.api_get("/api/v1/subscribers?q=alice", &key);
     assert_eq!(subs["data"][0]["component_ids"], json!([]));
 }
 
@@ -608,7 +475,7 @@ fn one_click_unsubscribe_and_component_filtering() {
         .send()
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let (_, subs) = s.get("/api/v1/subscribers", &key);
+    let (_, subs) = s.api_get("/api/v1/subscribers", &key);
     let left: Vec<&str> = subs["data"]
         .as_array()
         .unwrap()
@@ -695,7 +562,7 @@ fn permanent_failures_show_in_admin_and_can_be_retried() {
     );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let sink = Sink::start(&["--reject", "bounce"]);
-    let s = Statusd::start(&data, &smtp_env(&sink));
+    let s = Server::start_with_env(&data, &smtp_env(&sink));
 
     subscriber(
         &s,
@@ -711,7 +578,7 @@ fn permanent_failures_show_in_admin_and_can_be_retried() {
     sink.wait_mail("fine@example.com", "Queue backlog");
     let deadline = Instant::now() + WAIT;
     let failed = loop {
-        let (_, n) = s.get("/api/v1/notices?state=failed", &key);
+        let (_, n) = s.api_get("/api/v1/notices?state=failed", &key);
         if let Some(f) = n["data"].as_array().and_then(|d| d.first()).cloned() {
             break f;
         }
@@ -755,7 +622,7 @@ fn permanent_failures_show_in_admin_and_can_be_retried() {
     assert!(page.contains("Queued again"), "{page}");
     let deadline = Instant::now() + WAIT;
     loop {
-        let (_, n) = s.get("/api/v1/notices?state=failed", &key);
+        let (_, n) = s.api_get("/api/v1/notices?state=failed", &key);
         let attempts = n["data"]
             .as_array()
             .and_then(|d| d.first())
@@ -902,7 +769,7 @@ fn api_validates_subscribers() {
         ),
     ];
     for (body, status, field) in cases {
-        let (st, v) = s.send(Method::POST, "/api/v1/subscribers", &key, &body);
+        let (st, v) = s.api_send(Method::POST, "/api/v1/subscribers", &key, &body);
         assert_eq!(st, status, "{body} → {v}");
         assert!(
             v["error"]["message"].as_str().unwrap().contains(field) || v["error"]["field"] == field,
@@ -910,7 +777,7 @@ fn api_validates_subscribers() {
         );
     }
     subscriber(&s, &key, json!({"email": "dup@example.com"}));
-    let (st, v) = s.send(
+    let (st, v) = s.api_send(
         Method::POST,
         "/api/v1/subscribers",
         &key,
@@ -930,7 +797,7 @@ fn api_validates_subscribers() {
         v["error"]["message"].as_str().unwrap().contains("line 3"),
         "{v}"
     );
-    let (_, list) = s.get("/api/v1/subscribers?q=ok@", &key);
+    let (_, list) = s.api_get("/api/v1/subscribers?q=ok@", &key);
     assert_eq!(list["data"], json!([]), "nothing imported");
 }
 
@@ -1086,7 +953,7 @@ fn webhooks_are_signed_and_shaped_like_statuspage() {
         hook["secret"], "whsec_test_secret",
         "the secret is in the creating answer"
     );
-    let (_, again) = s.get(
+    let (_, again) = s.api_get(
         &format!("/api/v1/subscribers/{}", hook["id"].as_str().unwrap()),
         &key,
     );
@@ -1191,7 +1058,7 @@ fn webhooks_are_signed_and_shaped_like_statuspage() {
     // 410 Gone is permanent: marked failed, then retried by hand once the endpoint is back.
     let deadline = Instant::now() + WAIT;
     let failed = loop {
-        let (_, n) = s.get("/api/v1/notices?state=failed", &key);
+        let (_, n) = s.api_get("/api/v1/notices?state=failed", &key);
         let hit = n["data"]
             .as_array()
             .unwrap()
@@ -1213,7 +1080,7 @@ fn webhooks_are_signed_and_shaped_like_statuspage() {
         h.path == "/gone" && h.headers.get("x-statusd-delivery") == Some(&notice_id)
     });
     rx.gone_status.store(200, Ordering::SeqCst);
-    let (st, v) = s.send(
+    let (st, v) = s.api_send(
         Method::POST,
         &format!("/api/v1/notices/{}/retry", failed["id"].as_str().unwrap()),
         &key,
@@ -1222,7 +1089,7 @@ fn webhooks_are_signed_and_shaped_like_statuspage() {
     assert_eq!(st, StatusCode::OK, "{v}");
     let deadline = Instant::now() + WAIT;
     loop {
-        let (_, n) = s.get("/api/v1/notices?state=sent&limit=500", &key);
+        let (_, n) = s.api_get("/api/v1/notices?state=sent&limit=500", &key);
         if n["data"]
             .as_array()
             .unwrap()
@@ -1247,7 +1114,7 @@ fn webhooks_are_signed_and_shaped_like_statuspage() {
     );
 
     // "Send test" through the API.
-    let (st, v) = s.send(
+    let (st, v) = s.api_send(
         Method::POST,
         &format!("/api/v1/subscribers/{}/test", hook["id"].as_str().unwrap()),
         &key,
@@ -1271,7 +1138,7 @@ fn kill_9_mid_fan_out_then_restart_delivers_every_notice() {
     let key = owner_key(&data);
     // A slow server (10 ms per mail) so the kill lands in the middle of delivery.
     let sink = Sink::start_log(&["--delay-ms", "10"]);
-    let mut s = Statusd::start(&data, &smtp_env(&sink));
+    let mut s = Server::start_with_env(&data, &smtp_env(&sink));
     let csv: String = std::iter::once("email".to_string())
         .chain((0..N).map(|i| format!("user{i:04}@example.com")))
         .collect::<Vec<_>>()
@@ -1313,7 +1180,7 @@ fn kill_9_mid_fan_out_then_restart_delivers_every_notice() {
         "the kill must land mid-way (delivered {at_kill} of {N})"
     );
 
-    let s = Statusd::start(&data, &smtp_env(&sink));
+    let s = Server::start_with_env(&data, &smtp_env(&sink));
     let deadline = Instant::now() + Duration::from_secs(180);
     let lines = loop {
         let lines = sink.log_lines();

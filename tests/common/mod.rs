@@ -197,10 +197,15 @@ impl Server {
     /// Starts `statusd serve --listen 127.0.0.1:PORT --data DATA` and waits until it
     /// printed its listening line and `/healthz` answers 200.
     pub fn start(data: &Path) -> Server {
+        Server::start_with_env(data, &[])
+    }
+
+    /// [`Server::start`] with extra environment (e.g. `STATUSD_SMTP_URL`).
+    pub fn start_with_env(data: &Path, env: &[(&str, String)]) -> Server {
         // The port is free when chosen but could be taken before statusd binds; retry then.
         let mut last_err = String::new();
         for _ in 0..3 {
-            match Server::try_start(data) {
+            match Server::try_start(data, env) {
                 Ok(s) => return s,
                 Err(e) if e.contains("in use") || e.contains("os error 98") => last_err = e,
                 Err(e) => panic!("{e}"),
@@ -209,7 +214,7 @@ impl Server {
         panic!("statusd could not bind a free port: {last_err}");
     }
 
-    fn try_start(data: &Path) -> Result<Server, String> {
+    fn try_start(data: &Path, env: &[(&str, String)]) -> Result<Server, String> {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let base = format!("http://{listen}");
@@ -222,6 +227,7 @@ impl Server {
             .args(["serve", "--listen", &listen, "--data"])
             .arg(data)
             .env("STATUSD_LOG_LEVEL", "warn")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
@@ -358,6 +364,17 @@ impl Server {
                 self.stderr()
             ),
         }
+    }
+
+    /// SIGKILL: no shutdown work at all.
+    pub fn kill9(&mut self) {
+        let mut child = self.child.take().expect("server already stopped");
+        let sent = Command::new("kill")
+            .args(["-9", &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -9 {} failed", child.id());
+        let _ = child.wait();
     }
 
     /// A plain GET without cookies.
