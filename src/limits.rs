@@ -1,32 +1,49 @@
-//! Per-IP and per-account limits on sign-in and setup attempts (no web framework, so
-//! the shared state can hold them).
+//! Per-IP and per-key attempt limits: sign-in and setup (per account), and the public
+//! subscribe form (per email address). No web framework, so the shared state holds them.
 
 use crate::error::{AppError, AppResult};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
-/// Per-IP and per-account limits on sign-in and setup attempts.
+/// Attempts counted per client address and per key (an account or an email address).
 pub struct Limiters {
     by_ip: DefaultKeyedRateLimiter<IpAddr>,
-    by_account: DefaultKeyedRateLimiter<String>,
+    by_key: DefaultKeyedRateLimiter<String>,
 }
 
 impl Default for Limiters {
     fn default() -> Self {
-        let per_minute = |n| Quota::per_minute(NonZeroU32::new(n).expect("nonzero"));
-        Limiters {
-            by_ip: RateLimiter::keyed(per_minute(20)),
-            by_account: RateLimiter::keyed(per_minute(10)),
-        }
+        Limiters::sign_in()
     }
 }
 
 impl Limiters {
-    /// Counts one attempt; an error when over the limit for this IP or account.
-    pub fn check(&self, ip: IpAddr, account: &str) -> AppResult<()> {
+    fn new(per_ip: Quota, per_key: Quota) -> Self {
+        Limiters {
+            by_ip: RateLimiter::keyed(per_ip),
+            by_key: RateLimiter::keyed(per_key),
+        }
+    }
+
+    /// Sign-in and setup: 20 a minute per client, 10 a minute per account.
+    pub fn sign_in() -> Self {
+        let per_minute = |n| Quota::per_minute(NonZeroU32::new(n).expect("nonzero"));
+        Limiters::new(per_minute(20), per_minute(10))
+    }
+
+    /// The public subscribe form: 30 an hour per client, 3 an hour per address, so
+    /// nobody can flood an inbox with confirmation mails or the outbox with sign-ups.
+    pub fn subscribe() -> Self {
+        let per_hour = |n| Quota::per_hour(NonZeroU32::new(n).expect("nonzero"));
+        Limiters::new(per_hour(30), per_hour(3))
+    }
+
+    /// Counts one attempt; an error when over the limit for this client or key (keys
+    /// compare trimmed and case-insensitively).
+    pub fn check(&self, ip: IpAddr, key: &str) -> AppResult<()> {
         if self.by_ip.check_key(&ip).is_err()
-            || self.by_account.check_key(&account.to_lowercase()).is_err()
+            || self.by_key.check_key(&key.trim().to_lowercase()).is_err()
         {
             return Err(AppError::RateLimited);
         }
@@ -46,5 +63,19 @@ mod tests {
             .map(|_| l.check(ip, "a@example.com").is_ok())
             .collect();
         assert_eq!(results.iter().filter(|ok| **ok).count(), 10);
+    }
+
+    #[test]
+    fn subscribe_limits_per_address() {
+        let l = Limiters::subscribe();
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        let ok = (0..5)
+            .filter(|_| l.check(ip, "A@example.com").is_ok())
+            .count();
+        assert_eq!(ok, 3);
+        assert!(
+            l.check(ip, "b@example.com").is_ok(),
+            "another address still works"
+        );
     }
 }

@@ -3,7 +3,6 @@
 
 use crate::config::Config;
 use crate::limits::Limiters;
-use crate::notify::SubscribeLimits;
 use crate::snapshot::PageCache;
 use crate::store::Store;
 use crate::worker::prober::ProberHandle;
@@ -17,7 +16,7 @@ pub struct AppState {
     pub setup_token_hash: Mutex<Option<String>>,
     pub limiters: Limiters,
     /// Per-client and per-address limits of the public subscribe form.
-    pub subscribe_limits: SubscribeLimits,
+    pub subscribe_limits: Limiters,
     pub page_cache: PageCache,
     /// Tells the running prober that a monitor changed or should be checked now.
     pub prober: Arc<ProberHandle>,
@@ -32,8 +31,8 @@ impl AppState {
             store,
             config: Arc::new(config),
             setup_token_hash: Mutex::new(None),
-            limiters: Limiters::default(),
-            subscribe_limits: Default::default(),
+            limiters: Limiters::sign_in(),
+            subscribe_limits: Limiters::subscribe(),
             page_cache: Default::default(),
             started_at: std::time::Instant::now(),
         }

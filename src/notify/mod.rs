@@ -8,10 +8,7 @@ pub mod webhook;
 
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use smtp::SmtpConfig;
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 
 /// What delivery needs from the configuration.
 #[derive(Debug, Clone)]
@@ -71,50 +68,19 @@ impl Settings {
 
 /// The host part of a URL (`https://status.example.com:8443/x` → `status.example.com`).
 pub fn host_of(url: &str) -> String {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or(v6)
-    } else {
-        authority.split(':').next().unwrap_or(authority)
-    };
-    if host.is_empty() {
-        "localhost".into()
-    } else {
-        host.to_ascii_lowercase()
-    }
+    url::Url::parse(url)
+        .ok()
+        .as_ref()
+        .and_then(bare_host)
+        .map(|h| h.to_ascii_lowercase())
+        .unwrap_or_else(|| "localhost".into())
 }
 
-/// Limits on the public subscribe form: per client address and per email address, so
-/// nobody can flood an inbox with confirmation mails or the outbox with sign-ups.
-pub struct SubscribeLimits {
-    by_ip: DefaultKeyedRateLimiter<IpAddr>,
-    by_address: DefaultKeyedRateLimiter<String>,
-}
-
-impl Default for SubscribeLimits {
-    fn default() -> Self {
-        let per_hour = |n| Quota::per_hour(NonZeroU32::new(n).expect("nonzero"));
-        SubscribeLimits {
-            by_ip: RateLimiter::keyed(per_hour(30)),
-            by_address: RateLimiter::keyed(per_hour(3)),
-        }
-    }
-}
-
-impl SubscribeLimits {
-    /// Counts one sign-up; an error when this client or address asked too often.
-    pub fn check(&self, ip: IpAddr, address: &str) -> AppResult<()> {
-        if self.by_ip.check_key(&ip).is_err()
-            || self
-                .by_address
-                .check_key(&address.trim().to_lowercase())
-                .is_err()
-        {
-            return Err(AppError::RateLimited);
-        }
-        Ok(())
+/// A URL's host without IPv6 brackets; `None` when it has none.
+pub fn bare_host(u: &url::Url) -> Option<String> {
+    match u.host()? {
+        url::Host::Ipv6(ip) => Some(ip.to_string()),
+        h => Some(h.to_string()).filter(|h| !h.is_empty()),
     }
 }
 
@@ -133,19 +99,5 @@ mod tests {
         for (url, want) in cases {
             assert_eq!(host_of(url), want, "{url}");
         }
-    }
-
-    #[test]
-    fn subscribe_limits_per_address() {
-        let l = SubscribeLimits::default();
-        let ip: IpAddr = "192.0.2.7".parse().unwrap();
-        let ok = (0..5)
-            .filter(|_| l.check(ip, "A@example.com").is_ok())
-            .count();
-        assert_eq!(ok, 3);
-        assert!(
-            l.check(ip, "b@example.com").is_ok(),
-            "another address still works"
-        );
     }
 }
