@@ -83,14 +83,9 @@ impl SmtpConfig {
             "smtp" => (TlsMode::Plain, 25),
             _ => return Err("must start with smtp://, smtps:// or smtp+starttls://".into()),
         };
-        let host = match u.host() {
-            Some(url::Host::Ipv6(ip)) => ip.to_string(),
-            Some(h) => h.to_string(),
-            None => String::new(),
-        };
-        if host.is_empty() || !matches!(u.path(), "" | "/") || u.query().is_some() {
-            return Err("is not smtp://[user[:password]@]host[:port]".into());
-        }
+        let host = super::bare_host(&u)
+            .filter(|_| matches!(u.path(), "" | "/") && u.query().is_none())
+            .ok_or("is not smtp://[user[:password]@]host[:port]")?;
         let user = percent_decode(u.username())?;
         let password = u.password().map(percent_decode).transpose()?;
         Ok(SmtpConfig {
