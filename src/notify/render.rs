@@ -5,10 +5,12 @@
 
 use super::Settings;
 use super::smtp::OutMail;
+use crate::domain::statuspage::shortlink;
 use crate::domain::{
     Component, Event, Incident, Maintenance, NoticePurpose, Page, Subscriber, Update,
 };
 use crate::store::{BatchCtx, Delivery};
+use crate::views::incident::status_label;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use mail_send::mail_builder::MessageBuilder;
@@ -59,15 +61,6 @@ fn comp_name<'a>(comps: &'a [Component], id: &'a str) -> &'a str {
         .unwrap_or(id)
 }
 
-/// `in_progress` → "In progress".
-fn label(status: &str) -> String {
-    let s = status.replace('_', " ");
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
-}
-
 fn impact_color(impact: &str) -> u32 {
     match impact {
         "critical" => 0xd32f2f,
@@ -115,7 +108,7 @@ fn incident_message(
         _ => (
             format!(
                 "{} · {} impact",
-                label(u.map(|u| u.status.as_str()).unwrap_or(i.status.as_str())),
+                status_label(u.map(|u| u.status.as_str()).unwrap_or(i.status.as_str())),
                 i.impact.as_str()
             ),
             u.map(|u| u.message.clone()).unwrap_or_default(),
@@ -139,10 +132,7 @@ fn incident_message(
             })
             .collect(),
         when: fmt_time(u.map(|u| u.created_at).unwrap_or(ev.at), tz),
-        link: Some((
-            "View the incident".into(),
-            format!("{}/incidents/{}", s.public_url, i.id),
-        )),
+        link: Some(("View the incident".into(), shortlink(&s.public_url, &i.id))),
         thread: Some(format!("incident.{}", i.id)),
         starts_thread: ev.kind == "incident.published",
         color: if ev.kind == "incident.resolved" || ev.kind == "postmortem.published" {
@@ -180,7 +170,7 @@ fn maintenance_message(
             u.map(|u| u.message.clone()).unwrap_or_default(),
         ),
         other => (
-            label(other.trim_start_matches("maintenance.")),
+            status_label(other.trim_start_matches("maintenance.")),
             u.map(|u| u.message.clone()).unwrap_or_default(),
         ),
     };
@@ -198,7 +188,7 @@ fn maintenance_message(
         when: fmt_time(ev.at, tz),
         link: Some((
             "View the maintenance".into(),
-            format!("{}/incidents/{}", s.public_url, m.id),
+            shortlink(&s.public_url, &m.id),
         )),
         thread: Some(format!("maintenance.{}", m.id)),
         starts_thread: ev.kind == "maintenance.posted",

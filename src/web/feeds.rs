@@ -4,6 +4,7 @@
 //! Written by hand: the XML is small and every text goes through `escape`.
 
 use super::public::{self, Client};
+use crate::domain::statuspage::shortlink;
 use crate::error::AppResult;
 use crate::snapshot::{self, PageData, Rendered};
 use crate::state::AppState;
@@ -88,7 +89,7 @@ pub fn escape(s: &str) -> String {
 pub fn feed(d: &PageData, public_url: &str, format: Format) -> Feed {
     let public_url = public_url.trim_end_matches('/');
     let page_link = snapshot::page_url(public_url, d.page);
-    let link = |id: &str| format!("{public_url}/incidents/{id}");
+    let link = |id: &str| shortlink(public_url, id);
     let mut entries: Vec<Entry> = d
         .incidents
         .iter()
