@@ -86,6 +86,7 @@ fn incident_message(
     let tz = tz(page);
     let page_title = page.map(|p| p.title.clone()).unwrap_or_default();
     let u = update_of(&i.updates, ev.update_id.as_deref());
+    let said = u.map(|u| u.message.clone()).unwrap_or_default();
     let (status_line, body) = match ev.kind.as_str() {
         "postmortem.published" => {
             let pm = i.postmortem.clone().unwrap_or_default();
@@ -101,17 +102,14 @@ fn incident_message(
             }
             ("Postmortem published".to_string(), body)
         }
-        "incident.resolved" => (
-            "Resolved".to_string(),
-            u.map(|u| u.message.clone()).unwrap_or_default(),
-        ),
+        "incident.resolved" => ("Resolved".to_string(), said),
         _ => (
             format!(
                 "{} · {} impact",
                 status_label(u.map(|u| u.status.as_str()).unwrap_or(i.status.as_str())),
                 i.impact.as_str()
             ),
-            u.map(|u| u.message.clone()).unwrap_or_default(),
+            said,
         ),
     };
     Message {
@@ -158,21 +156,13 @@ fn maintenance_message(
         fmt_time(m.ends_at, tz)
     );
     let u = update_of(&m.updates, ev.update_id.as_deref());
+    let said = u.map(|u| u.message.clone()).unwrap_or_default();
     let (status_line, body) = match ev.kind.as_str() {
         "maintenance.posted" => (format!("Scheduled: {window}"), m.message.clone()),
         "maintenance.reminder" => (format!("Starts soon: {window}"), m.message.clone()),
-        "maintenance.started" => (
-            "In progress".to_string(),
-            u.map(|u| u.message.clone()).unwrap_or_default(),
-        ),
-        "maintenance.completed" => (
-            "Completed".to_string(),
-            u.map(|u| u.message.clone()).unwrap_or_default(),
-        ),
-        other => (
-            status_label(other.trim_start_matches("maintenance.")),
-            u.map(|u| u.message.clone()).unwrap_or_default(),
-        ),
+        "maintenance.started" => ("In progress".to_string(), said),
+        "maintenance.completed" => ("Completed".to_string(), said),
+        other => (status_label(other.trim_start_matches("maintenance.")), said),
     };
     Message {
         subject: format!("[{page_title}] Maintenance: {}", m.title),
