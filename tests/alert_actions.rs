@@ -1,9 +1,11 @@
 //! The alert policy's actions carried out by the store against a real data file: all in
 //! one transaction, or nothing when one fails.
 
+mod common;
+
+use common::store_with_api;
 use statusd::domain::alert::{Action, Direction};
 use statusd::domain::{ComponentStatus, IncidentState, Monitor, MonitorState, OnDown};
-use statusd::store::{NewComponent, Store};
 
 fn monitor(component: &str, on_down: OnDown) -> Monitor {
     serde_json::from_value(serde_json::json!({
@@ -19,14 +21,7 @@ fn monitor(component: &str, on_down: OnDown) -> Monitor {
 
 #[test]
 fn a_failing_action_rolls_back_the_ones_before_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("s.redb")).unwrap();
-    let api = store
-        .create_component(NewComponent {
-            name: "API".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let (_dir, store, api) = store_with_api();
     let err = store
         .apply_actions(
             &[
@@ -52,14 +47,7 @@ fn a_failing_action_rolls_back_the_ones_before_it() {
 
 #[test]
 fn a_draft_opened_on_down_is_discarded_on_recovery() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("s.redb")).unwrap();
-    let api = store
-        .create_component(NewComponent {
-            name: "API".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let (_dir, store, api) = store_with_api();
     let m = monitor(&api.id, OnDown::Draft);
     let (st, _) = store
         .apply_monitor_transition(&m, Direction::Down, MonitorState::default(), "timeout")

@@ -1,20 +1,15 @@
 //! Maintenance transitions driven by an injected clock, against a real data file.
 
+mod common;
+
 use chrono::{Duration, TimeZone, Utc};
+use common::store_with_api;
 use statusd::domain::{ComponentStatus, MaintenanceStatus, MaintenanceStep};
-use statusd::store::Clock;
-use statusd::store::{NewComponent, NewMaintenance, Store};
+use statusd::store::{Clock, NewComponent, NewMaintenance, Store};
 
 #[test]
 fn windows_start_and_complete_on_the_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("s.redb")).unwrap();
-    let api = store
-        .create_component(NewComponent {
-            name: "API".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let (_dir, store, api) = store_with_api();
     let t0 = Utc::now() + Duration::hours(1);
     let m = store
         .create_maintenance(
@@ -90,14 +85,7 @@ fn windows_start_and_complete_on_the_clock() {
 
 #[test]
 fn a_window_missed_entirely_is_completed_without_holding_components() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("s.redb")).unwrap();
-    let api = store
-        .create_component(NewComponent {
-            name: "API".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let (_dir, store, api) = store_with_api();
     let t0 = Utc::now() + Duration::minutes(5);
     store
         .create_maintenance(

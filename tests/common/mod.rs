@@ -587,3 +587,21 @@ impl Env {
         }
     }
 }
+
+/// A store on a fresh temp data file holding one component, "API" (for tests that drive
+/// the store directly, without a server).
+pub fn store_with_api() -> (
+    tempfile::TempDir,
+    statusd::store::Store,
+    statusd::domain::Component,
+) {
+    let (dir, data) = temp_data();
+    let store = statusd::store::Store::open(&data).expect("open store");
+    let api = store
+        .create_component(statusd::store::NewComponent {
+            name: "API".into(),
+            ..Default::default()
+        })
+        .expect("create component");
+    (dir, store, api)
+}
