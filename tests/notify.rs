@@ -1237,15 +1237,15 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
     let rx = Receiver::start();
     let page = |slug: &str, audience: &str| {
         let body = json!({"slug": slug, "title": format!("{slug} status"), "audience": audience, "allowed_domains": ["acme.example"]});
-        let (st, p) = s.send(Method::POST, "/api/v1/pages", &key, &body);
+        let (st, p) = s.api_send(Method::POST, "/api/v1/pages", &key, &body);
         assert_eq!(st, StatusCode::CREATED, "{p}");
         p["id"].as_str().unwrap().to_string()
     };
-    let (_, pages) = s.get("/api/v1/pages", &key);
+    let (_, pages) = s.api_get("/api/v1/pages", &key);
     let public = pages["data"][0]["id"].as_str().unwrap().to_string();
     let team = page("team", "internal");
     let acme = page("acme", "customer");
-    let (st, db) = s.send(
+    let (st, db) = s.api_send(
         Method::POST,
         "/api/v1/components",
         &key,
@@ -1255,7 +1255,7 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
     let db = db["id"].as_str().unwrap().to_string();
     // A monitor gives the component its 90-day bars (whose tooltips list incidents).
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let (st, m) = s.send(
+    let (st, m) = s.api_send(
         Method::POST,
         "/api/v1/monitors",
         &key,
@@ -1284,7 +1284,7 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
     let filed = |title: &str, page: &str| {
         let body = json!({"title": title, "message": format!("{title}: full details"), "impact": "major",
                           "component_ids": [db], "page": page});
-        let (st, i) = s.send(Method::POST, "/api/v1/incidents", &key, &body);
+        let (st, i) = s.api_send(Method::POST, "/api/v1/incidents", &key, &body);
         assert_eq!(st, StatusCode::CREATED, "{i}");
         assert_eq!(i["state"], "published", "{i}");
     };
@@ -1351,7 +1351,7 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
         );
     }
     // The outbox agrees: no notice to a public recipient about another page's event.
-    let (_, events) = s.get("/api/v1/events?limit=500", &key);
+    let (_, events) = s.api_get("/api/v1/events?limit=500", &key);
     let foreign: HashSet<&str> = events["data"]
         .as_array()
         .unwrap()
@@ -1363,7 +1363,7 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
         !foreign.is_empty(),
         "the other pages' events exist: {events}"
     );
-    let (_, notices) = s.get("/api/v1/notices?limit=500", &key);
+    let (_, notices) = s.api_get("/api/v1/notices?limit=500", &key);
     for n in notices["data"].as_array().unwrap() {
         let to_public = n["address"]
             .as_str()
@@ -1377,6 +1377,7 @@ fn incidents_reach_only_the_subscribers_and_visitors_of_their_own_page() {
             "leaked notice: {n}"
         );
     }
+}
 
 /// Issue 11.6: addresses typed by anonymous visitors reach the export as text, not formulas.
 #[test]
