@@ -663,3 +663,35 @@ fn cli_client_commands_drive_incidents_over_the_api() {
     );
     assert!(out.stderr.contains("sideways"), "{}", out.stderr);
 }
+
+#[test]
+fn a_manual_status_change_is_one_event_with_old_and_new_status() {
+    let env = Env::start();
+    let api = env.component("API");
+    let path = format!("/api/v1/components/{api}");
+    let (status, c) = env.patch(&path, json!({ "name": "Public API" }));
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert!(
+        env.event_kinds().is_empty(),
+        "a rename is not a status change"
+    );
+
+    let (status, c) = env.patch(&path, json!({ "status": "major_outage" }));
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(env.status_of(&api), "major_outage");
+    let (status, _) = env.patch(&path, json!({ "status": "major_outage" }));
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        env.event_kinds(),
+        [("component.status_changed".to_string(), true)],
+        "setting the same status again writes nothing"
+    );
+    let ev = &env.get("/api/v1/events?limit=10")["data"][0];
+    assert_eq!(ev["component_ids"], json!([api]));
+    assert_eq!(ev["change"]["name"], "Public API");
+    assert_eq!(
+        (&ev["change"]["old_status"], &ev["change"]["new_status"]),
+        (&json!("operational"), &json!("major_outage"))
+    );
+    assert!(env.banner().contains("Major"), "{}", env.banner());
+}

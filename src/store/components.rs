@@ -1,9 +1,8 @@
 //! Components and component groups.
 
+use super::events::{Change, set_status};
 use super::{Store, all, get, new_id, tables};
-use crate::domain::{
-    Component, ComponentChange, ComponentStatus, Event, Group, Page, sort_components, validate,
-};
+use crate::domain::{Component, ComponentStatus, Group, Page, sort_components, validate};
 use crate::error::{AppError, AppResult};
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Deserializer};
@@ -195,10 +194,9 @@ impl Store {
         actor: &str,
     ) -> AppResult<Component> {
         self.write(|txn| {
-            let mut comps = txn.open_table(tables::COMPONENTS)?;
-            let mut c: Component =
-                get(&comps, id)?.ok_or_else(|| AppError::NotFound(format!("component {id}")))?;
-            let old_status = c.status;
+            let now = self.now();
+            let mut c: Component = get(&txn.open_table(tables::COMPONENTS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("component {id}")))?;
             if let Some(n) = patch.name {
                 c.name = validate::name(&n, 100).map_err(|m| AppError::invalid("name", m))?;
             }
@@ -221,36 +219,24 @@ impl Store {
                 }
                 c.page_ids = check_pages(txn, &ids)?;
             }
-            if let Some(s) = patch.status {
-                c.status = parse_status(&s)?;
-            }
+            let new_status = match patch.status {
+                Some(s) => parse_status(&s)?,
+                None => c.status,
+            };
             if let Some(p) = patch.position {
                 c.position = p;
             }
-            c.updated_at = self.now();
-            comps.insert(id, &c)?;
-            if c.status != old_status {
-                let ev = Event {
-                    id: new_id(),
-                    at: c.updated_at,
-                    kind: "component.status_changed".into(),
-                    actor: actor.into(),
-                    page_id: c.page_ids.first().cloned().unwrap_or_default(),
-                    incident_id: None,
-                    maintenance_id: None,
-                    update_id: None,
-                    component_ids: vec![c.id.clone()],
-                    notify: true,
-                    change: Some(ComponentChange {
-                        id: c.id.clone(),
-                        name: c.name.clone(),
-                        old_status,
-                        new_status: c.status,
-                    }),
-                };
-                txn.open_table(tables::EVENTS)?
-                    .insert(ev.id.as_str(), &ev)?;
-            }
+            c.updated_at = now;
+            txn.open_table(tables::COMPONENTS)?.insert(id, &c)?;
+            let ctx = Change {
+                actor,
+                now,
+                page_id: c.page_ids.first().cloned().unwrap_or_default(),
+                incident_id: None,
+                maintenance_id: None,
+            };
+            set_status(txn, &ctx, c.clone(), new_status)?;
+            c.status = new_status;
             Ok(c)
         })
     }

@@ -26,6 +26,18 @@ pub(super) fn emit(
     component_ids: Vec<String>,
     notify: bool,
 ) -> AppResult<()> {
+    insert_event(txn, ctx, kind, update_id, component_ids, notify, None)
+}
+
+fn insert_event(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    kind: &str,
+    update_id: Option<&str>,
+    component_ids: Vec<String>,
+    notify: bool,
+    change: Option<ComponentChange>,
+) -> AppResult<()> {
     let ev = Event {
         id: new_id(),
         at: ctx.now,
@@ -37,7 +49,7 @@ pub(super) fn emit(
         update_id: update_id.map(str::to_string),
         component_ids,
         notify,
-        change: None,
+        change,
     };
     txn.open_table(tables::EVENTS)?
         .insert(ev.id.as_str(), &ev)?;
@@ -90,21 +102,15 @@ pub(super) fn set_status(
     c.updated_at = ctx.now;
     txn.open_table(tables::COMPONENTS)?
         .insert(c.id.as_str(), &c)?;
-    let ev = Event {
-        id: new_id(),
-        at: ctx.now,
-        kind: "component.status_changed".into(),
-        actor: ctx.actor.into(),
-        page_id: ctx.page_id.clone(),
-        incident_id: ctx.incident_id.clone(),
-        maintenance_id: ctx.maintenance_id.clone(),
-        update_id: None,
-        component_ids: vec![c.id.clone()],
-        notify: true,
-        change: Some(change.clone()),
-    };
-    txn.open_table(tables::EVENTS)?
-        .insert(ev.id.as_str(), &ev)?;
+    insert_event(
+        txn,
+        ctx,
+        "component.status_changed",
+        None,
+        vec![c.id],
+        true,
+        Some(change.clone()),
+    )?;
     Ok(Some(change))
 }
 
