@@ -2,134 +2,30 @@
 //! run on the blocking pool behind a semaphore; routine results are buffered and written
 //! in one transaction a second; transitions are written at once and drive the alert
 //! policy (component status, draft or published incident, resolve on recovery).
+//! Here: the loop and its schedule; `check` runs one check, `health` judges the prober
+//! itself, `handle` is what the server sees, `target` builds a probe's target.
+
+mod check;
+mod handle;
+mod health;
+mod target;
+
+pub use handle::{ProberHandle, ProberInbox, handle};
+pub use target::probe_target;
 
 use super::Shutdown;
 use crate::domain::alert::Direction;
 use crate::domain::{Monitor, MonitorKind, MonitorState, Transition};
-use crate::probe::{self, ProbeOutcome};
 use crate::store::{ResultRow, Store};
+use check::Done;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use health::Health;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
-
-/// What the rest of the server sees of the prober: counters and ways to poke it.
-pub struct ProberHandle {
-    check_now: mpsc::UnboundedSender<String>,
-    pings: mpsc::UnboundedSender<String>,
-    changes: mpsc::UnboundedSender<String>,
-    /// statusd is failing most checks or running late: it blames itself, opens nothing.
-    pub degraded: AtomicBool,
-    pub checks_total: AtomicU64,
-    pub checks_failed: AtomicU64,
-    /// p99 of how late checks started, over the last 1,000 checks.
-    pub lag_p99_ms: AtomicU64,
-    pub monitors_up: AtomicU64,
-    pub monitors_down: AtomicU64,
-}
-
-impl ProberHandle {
-    /// Runs a monitor now (admin "check now").
-    pub fn check_now(&self, id: &str) {
-        let _ = self.check_now.send(id.to_string());
-    }
-
-    /// A monitor was created, changed or deleted: reload just that one.
-    pub fn monitor_changed(&self, id: &str) {
-        let _ = self.changes.send(id.to_string());
-    }
-
-    /// A heartbeat monitor was pinged.
-    pub fn ping(&self, id: &str) {
-        let _ = self.pings.send(id.to_string());
-    }
-}
-
-/// The receiving ends the prober loop consumes.
-pub struct ProberInbox {
-    pub check_now: mpsc::UnboundedReceiver<String>,
-    pub pings: mpsc::UnboundedReceiver<String>,
-    pub changes: mpsc::UnboundedReceiver<String>,
-}
-
-/// Builds the handle and the receiving ends the prober loop consumes.
-pub fn handle() -> (Arc<ProberHandle>, ProberInbox) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (ptx, prx) = mpsc::unbounded_channel();
-    let (ctx, crx) = mpsc::unbounded_channel();
-    let h = ProberHandle {
-        check_now: tx,
-        pings: ptx,
-        changes: ctx,
-        degraded: AtomicBool::new(false),
-        checks_total: AtomicU64::new(0),
-        checks_failed: AtomicU64::new(0),
-        lag_p99_ms: AtomicU64::new(0),
-        monitors_up: AtomicU64::new(0),
-        monitors_down: AtomicU64::new(0),
-    };
-    (
-        Arc::new(h),
-        ProberInbox {
-            check_now: rx,
-            pings: prx,
-            changes: crx,
-        },
-    )
-}
-
-/// Builds the probe target of a monitor from its kind, target and settings.
-pub fn probe_target(m: &Monitor) -> Result<probe::Target, String> {
-    let mut settings = if m.check.is_object() {
-        m.check.clone()
-    } else {
-        serde_json::json!({})
-    };
-    let (host, port) = match m.target.rsplit_once(':') {
-        Some((h, p)) => (
-            h.trim_start_matches('[').trim_end_matches(']').to_string(),
-            p.parse::<u16>().unwrap_or(443),
-        ),
-        None => (m.target.clone(), 443),
-    };
-    let from = |v: serde_json::Value| v.to_string();
-    match m.kind {
-        MonitorKind::Http => {
-            settings["url"] = serde_json::json!(m.target);
-            serde_json::from_value(settings)
-                .map(probe::Target::Http)
-                .map_err(|e| format!("check: {e}"))
-        }
-        MonitorKind::Tcp => Ok(probe::Target::Tcp { host, port }),
-        MonitorKind::Dns => {
-            settings["name"] = serde_json::json!(m.target);
-            serde_json::from_value(settings)
-                .map(probe::Target::Dns)
-                .map_err(|e| format!("check: {e}"))
-        }
-        MonitorKind::Tls => {
-            settings["host"] = serde_json::json!(host);
-            settings["port"] = serde_json::json!(port);
-            serde_json::from_value(settings)
-                .map(probe::Target::Tls)
-                .map_err(|e| format!("check: {e}"))
-        }
-        MonitorKind::Heartbeat => Err(from(serde_json::json!(
-            "heartbeat monitors are pushed, not probed"
-        ))),
-    }
-}
-
-/// One finished check.
-struct Done {
-    id: String,
-    at: DateTime<Utc>,
-    lag_ms: u64,
-    outcome: ProbeOutcome,
-}
 
 /// The prober loop.
 pub struct Prober {
@@ -150,12 +46,7 @@ struct Loop {
     next: HashMap<String, DateTime<Utc>>,
     buffer: Vec<ResultRow>,
     dirty: Vec<String>,
-    /// Each monitor's latest result of the last minute, and how many of them failed:
-    /// kept incrementally so judging the prober costs O(1) per check.
-    latest: HashMap<String, (Instant, bool)>,
-    failing: usize,
-    lags: VecDeque<u64>,
-    lag_p99_ms: u64,
+    health: Health,
 }
 
 impl Prober {
@@ -175,10 +66,7 @@ impl Prober {
             next: HashMap::new(),
             buffer: Vec::new(),
             dirty: Vec::new(),
-            latest: HashMap::new(),
-            failing: 0,
-            lags: VecDeque::new(),
-            lag_p99_ms: 0,
+            health: Health::new(self.handle.clone()),
         };
         l.reload().await;
         let mut flush = tokio::time::interval(Duration::from_secs(1));
@@ -219,7 +107,7 @@ impl Prober {
                 }
                 Some(id) = self.inbox.changes.recv() => l.reload_one(id).await,
                 _ = flush.tick() => {
-                    l.expire();
+                    l.health.expire();
                     l.flush().await;
                 }
                 _ = shutdown.changed() => {
@@ -296,6 +184,7 @@ impl Loop {
         self.due.push(Reverse((at, id.to_string())));
     }
 
+    /// Starts a check: a heartbeat is judged at once, anything else probed on the pool.
     fn launch(
         &mut self,
         id: &str,
@@ -307,78 +196,17 @@ impl Loop {
             return;
         };
         if m.kind == MonitorKind::Heartbeat {
-            // No probe: judge the silence since the last ping.
-            let state = self.states.entry(m.id.clone()).or_default();
             let now = Utc::now();
-            let period = m.schedule().period_ms(now) as i64;
-            let deadline = state.last_ping_at.unwrap_or(m.created_at)
-                + ChronoDuration::milliseconds(period)
-                + ChronoDuration::seconds(m.grace_seconds as i64);
-            let pinged_recently = state
-                .last_ping_at
-                .is_some_and(|p| now - p <= ChronoDuration::seconds(2));
-            let outcome = if pinged_recently || now <= deadline {
-                ProbeOutcome {
-                    up: state.last_ping_at.is_some() || now <= deadline,
-                    latency_ms: 0,
-                    error: None,
-                    detail: None,
-                }
-            } else {
-                let since = state
-                    .last_ping_at
-                    .map(|p| format!("last ping {}", p.format("%Y-%m-%d %H:%M:%S UTC")))
-                    .unwrap_or_else(|| "never pinged".into());
-                ProbeOutcome {
-                    up: false,
-                    latency_ms: 0,
-                    error: Some(format!(
-                        "no ping within the period + {} s grace ({since})",
-                        m.grace_seconds
-                    )),
-                    detail: None,
-                }
-            };
+            let last_ping_at = self.states.entry(m.id.clone()).or_default().last_ping_at;
             let _ = done_tx.send(Done {
                 id: m.id.clone(),
                 at: now,
                 lag_ms: 0,
-                outcome,
+                outcome: check::heartbeat(&m, last_ping_at, now),
             });
             return;
         }
-        let sem = sem.clone();
-        let tx = done_tx.clone();
-        tokio::spawn(async move {
-            let Ok(_permit) = sem.acquire_owned().await else {
-                return;
-            };
-            let started = Utc::now();
-            let lag_ms = (started - due).num_milliseconds().max(0) as u64;
-            let timeout = Duration::from_millis(m.timeout_ms as u64);
-            let outcome = match probe_target(&m) {
-                Ok(target) => tokio::task::spawn_blocking(move || probe::run(&target, timeout))
-                    .await
-                    .unwrap_or_else(|e| ProbeOutcome {
-                        up: false,
-                        latency_ms: 0,
-                        error: Some(format!("probe crashed: {e}")),
-                        detail: None,
-                    }),
-                Err(e) => ProbeOutcome {
-                    up: false,
-                    latency_ms: 0,
-                    error: Some(e),
-                    detail: None,
-                },
-            };
-            let _ = tx.send(Done {
-                id: m.id.clone(),
-                at: started,
-                lag_ms,
-                outcome,
-            });
-        });
+        check::spawn_probe(m, due, sem, done_tx);
     }
 
     /// Counts a result, schedules the next run, and acts on a transition.
@@ -390,7 +218,7 @@ impl Loop {
         if !d.outcome.up {
             self.handle.checks_failed.fetch_add(1, Ordering::Relaxed);
         }
-        self.note(&d);
+        self.health.note(&d.id, d.outcome.up, d.lag_ms);
         let degraded = self.handle.degraded.load(Ordering::Relaxed);
         let state = self.states.entry(m.id.clone()).or_default();
         state.last_latency_ms = Some(d.outcome.latency_ms);
@@ -433,67 +261,6 @@ impl Loop {
             self.flush().await;
             self.act(&m, transition, d.outcome.error.clone()).await;
             self.count_states();
-        }
-    }
-
-    /// Tracks failures and lateness over the last minute to judge the prober itself.
-    fn note(&mut self, d: &Done) {
-        if let Some((_, false)) = self
-            .latest
-            .insert(d.id.clone(), (Instant::now(), d.outcome.up))
-        {
-            self.failing -= 1;
-        }
-        if !d.outcome.up {
-            self.failing += 1;
-        }
-        self.lags.push_back(d.lag_ms);
-        if self.lags.len() > 1000 {
-            self.lags.pop_front();
-        }
-        self.judge();
-    }
-
-    /// Once a second: forgets results older than a minute and recomputes the lag p99.
-    fn expire(&mut self) {
-        let now = Instant::now();
-        let mut failing = 0;
-        self.latest.retain(|_, (t, up)| {
-            let keep = now.duration_since(*t) <= Duration::from_secs(60);
-            failing += usize::from(keep && !*up);
-            keep
-        });
-        self.failing = failing;
-        let mut sorted: Vec<u64> = self.lags.iter().copied().collect();
-        sorted.sort_unstable();
-        self.lag_p99_ms = sorted
-            .get(sorted.len().saturating_sub(1) * 99 / 100)
-            .copied()
-            .unwrap_or(0);
-        self.handle
-            .lag_p99_ms
-            .store(self.lag_p99_ms, Ordering::Relaxed);
-        self.judge();
-    }
-
-    /// Degraded when at least 10 monitors ran in the last minute and 80 % of them
-    /// failed, or when checks start more than 10 s late (p99).
-    fn judge(&mut self) {
-        let checked = self.latest.len();
-        let degraded =
-            (checked >= 10 && self.failing * 10 >= checked * 8) || self.lag_p99_ms > 10_000;
-        let was = self.handle.degraded.swap(degraded, Ordering::Relaxed);
-        if was != degraded {
-            if degraded {
-                tracing::warn!(
-                    failing = self.failing,
-                    checked,
-                    lag_p99_ms = self.lag_p99_ms,
-                    "prober degraded: most checks fail or run late; opening no incidents"
-                );
-            } else {
-                tracing::info!("prober recovered");
-            }
         }
     }
 
