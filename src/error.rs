@@ -1,5 +1,7 @@
 //! The one error type. Every variant has a stable `code`; `web::error` maps it to an HTTP status.
 
+use serde::Serialize;
+
 /// Errors that handlers, the store and the CLI return.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -66,6 +68,17 @@ impl AppError {
         }
     }
 
+    /// The JSON body of this error's answer.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.to_string(),
+                field: self.field().map(str::to_string),
+            },
+        }
+    }
+
     /// The field a validation error is about, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -104,3 +117,23 @@ impl From<tokio::task::JoinError> for AppError {
 
 /// Result alias used across statusd.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// `{"error": {"code", "message", "field"?}}`: the body of every JSON error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid", "message": "severity: unknown severity \"huge\"; expected none, minor, major or critical", "field": "severity"}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for programs (`code`) and for people (`message`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: invalid, unknown_ids, not_found, conflict, unauthorized, forbidden,
+    /// rate_limited, payload_too_large, unsupported_media_type, storage, internal.
+    pub code: &'static str,
+    /// Says what is wrong and what to do.
+    pub message: String,
+    /// The request field at fault (codes `invalid` and `unknown_ids`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}

@@ -1,8 +1,5 @@
 //! statusd: a self-hosted status page appliance in one binary.
 
-// The OpenAPI document is one large `json!` literal.
-#![recursion_limit = "512"]
-
 pub mod assets;
 pub mod cli;
 pub mod client;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::str::FromStr;
 
 /// How bad an incident is; maps to a default component status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Impact {
     #[default]
@@ -62,7 +62,7 @@ impl<'de> Deserialize<'de> for Impact {
 }
 
 /// Where an incident is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentStatus {
     #[default]
@@ -119,7 +119,7 @@ impl FromStr for IncidentStatus {
 }
 
 /// Draft incidents are invisible to the public until published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentState {
     Draft,
@@ -128,14 +128,14 @@ pub enum IncidentState {
 }
 
 /// A component an incident affects, with the status it gives it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AffectedComponent {
     pub id: String,
     pub status: ComponentStatus,
 }
 
 /// A component status change caused by an update.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ComponentChange {
     pub id: String,
     pub name: String,
@@ -144,7 +144,7 @@ pub struct ComponentChange {
 }
 
 /// One entry of an incident's or maintenance's timeline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Update {
     pub id: String,
     /// `investigating|identified|monitoring|resolved` for incidents,
@@ -164,7 +164,7 @@ pub struct Update {
 }
 
 /// Who did what to an incident, kept even when updates are edited or deleted.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub by: String,
@@ -172,7 +172,7 @@ pub struct HistoryEntry {
 }
 
 /// An action item of a postmortem.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct ActionItem {
     pub text: String,
     #[serde(default)]
@@ -182,7 +182,7 @@ pub struct ActionItem {
 }
 
 /// The write-up of a resolved incident.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Postmortem {
     #[serde(default)]
     pub summary: String,
@@ -203,7 +203,8 @@ pub struct Postmortem {
 }
 
 /// An incident.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = IncidentRecord)]
 pub struct Incident {
     pub id: String,
     pub page_id: String,
@@ -261,7 +262,7 @@ impl Incident {
 }
 
 /// Where a maintenance window is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MaintenanceStatus {
     #[default]
@@ -321,7 +322,7 @@ impl FromStr for MaintenanceStatus {
 }
 
 /// A scheduled maintenance window.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Maintenance {
     pub id: String,
     pub page_id: String,
@@ -361,7 +362,7 @@ pub fn maintenance_step(m: &Maintenance, now: DateTime<Utc>) -> Option<Maintenan
 }
 
 /// A named update text with `{{placeholders}}`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Template {
     pub id: String,
     pub name: String,
@@ -386,7 +387,7 @@ pub fn render_template(body: &str, values: &[(&str, &str)]) -> String {
 }
 
 /// One row of the durable `events` table: something subscribers may be told about.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     pub id: String,
     pub at: DateTime<Utc>,

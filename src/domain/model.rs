@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Who may see a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     #[default]
@@ -39,7 +39,7 @@ impl FromStr for Audience {
 }
 
 /// A status page.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Page {
     pub id: String,
     pub slug: String,
@@ -58,7 +58,7 @@ pub struct Page {
 }
 
 /// A group of components on one page.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Group {
     pub id: String,
     pub page_id: String,
@@ -71,7 +71,7 @@ pub struct Group {
 }
 
 /// A service whose status a page shows.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Component {
     pub id: String,
     pub name: String,
@@ -87,7 +87,9 @@ pub struct Component {
 }
 
 /// What a user or API key may do. Ordered: each role can do what the ones below it can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Viewer,

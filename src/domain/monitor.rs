@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// What a monitor checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitorKind {
     Http,
@@ -54,7 +54,7 @@ impl FromStr for MonitorKind {
 }
 
 /// What happens when a monitor goes down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OnDown {
     /// Only set the component's status.
@@ -81,7 +81,8 @@ impl FromStr for OnDown {
 }
 
 /// A check and its schedule, thresholds and alert policy.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = MonitorRecord)]
 pub struct Monitor {
     pub id: String,
     pub name: String,
@@ -201,7 +202,7 @@ pub enum Transition {
 }
 
 /// Live state of a monitor, persisted at every transition.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct MonitorState {
     /// `None` until the first verdict.
     pub up: Option<bool>,

@@ -5,7 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The status of one component, with Statuspage's names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentStatus {
     #[default]

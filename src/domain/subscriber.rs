@@ -10,7 +10,9 @@ use std::str::FromStr;
 pub const CONFIRM_HOURS: i64 = 48;
 
 /// How a subscriber is reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SubscriberKind {
     #[default]
@@ -144,7 +146,7 @@ pub fn wants(sub: &Subscriber, ev: &Event, pages_of: impl Fn(&str) -> Vec<String
 }
 
 /// Why a notice exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticePurpose {
     /// An event from the `events` table.
@@ -158,7 +160,7 @@ pub enum NoticePurpose {
 }
 
 /// Where a notice is in its delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeState {
     #[default]
@@ -197,7 +199,7 @@ impl FromStr for NoticeState {
 }
 
 /// One message to one recipient: a durable outbox row written before any attempt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Notice {
     /// `{event id}.{subscriber id}` for events, so a repeated fan-out writes the same row.
     pub id: String,

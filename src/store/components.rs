@@ -17,7 +17,7 @@ where
 }
 
 /// Fields for a new component.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewComponent {
     pub name: String,
@@ -35,7 +35,7 @@ pub struct NewComponent {
 }
 
 /// Fields to change on a component; absent means unchanged, `group_id: null` ungroups.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentPatch {
     pub name: Option<String>,
@@ -48,7 +48,7 @@ pub struct ComponentPatch {
 }
 
 /// Fields for a new group.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGroup {
     /// Page id or slug; omitted: the default page.
@@ -62,7 +62,7 @@ pub struct NewGroup {
 }
 
 /// Fields to change on a group.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupPatch {
     pub name: Option<String>,

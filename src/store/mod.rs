@@ -258,7 +258,7 @@ pub fn new_id() -> String {
 }
 
 /// One page of a list answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     pub data: Vec<T>,
     pub next_cursor: Option<String>,

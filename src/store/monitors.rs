@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 /// Seed-style alert policy (`create_status_page_incident`, `affected_component`,
 /// `incident_severity`), accepted as an alternative to the flat fields.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertPolicy {
     #[serde(default)]
@@ -31,7 +31,7 @@ pub struct AlertPolicy {
 }
 
 /// Fields of a monitor as clients send them; on update, absent means unchanged.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorInput {
     pub name: Option<String>,

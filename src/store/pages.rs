@@ -7,7 +7,7 @@ use redb::ReadableTable;
 use serde::Deserialize;
 
 /// Fields for a new page.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPage {
     pub slug: String,
@@ -23,7 +23,7 @@ pub struct NewPage {
 }
 
 /// Fields to change on a page; absent means unchanged.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PagePatch {
     pub slug: Option<String>,

@@ -38,7 +38,7 @@ impl SubscribeSource {
 }
 
 /// A new subscriber as the API, the admin form or the public form sends it.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSubscriber {
     /// Page id or slug; the page of the first chosen component, else the default page.
@@ -63,7 +63,7 @@ pub struct NewSubscriber {
 }
 
 /// Changes to a subscriber; absent means unchanged.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubscriberPatch {
     pub component_ids: Option<Vec<String>>,
@@ -74,7 +74,8 @@ pub struct SubscriberPatch {
 }
 
 /// Filters of the subscriber list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SubscriberFilter {
     /// Part of the address.
     #[serde(default)]
@@ -147,7 +148,7 @@ pub struct Subscribed {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub created: usize,
     /// Rows whose address was already subscribed (left unchanged).

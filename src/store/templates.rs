@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use serde::Deserialize;
 
 /// A template as written by an editor.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateInput {
     pub name: String,

@@ -2,7 +2,6 @@
 
 use crate::error::AppError;
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-use serde_json::json;
 
 /// The message of an error response, kept for rendering it as HTML outside the API.
 #[derive(Debug, Clone)]
@@ -37,11 +36,7 @@ impl ResponseError for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let mut error = json!({"code": self.code(), "message": self.to_string()});
-        if let Some(field) = self.field() {
-            error["field"] = json!(field);
-        }
-        let mut resp = HttpResponse::build(status).json(json!({ "error": error }));
+        let mut resp = HttpResponse::build(status).json(self.body());
         // Lets the HTML error middleware show browsers the same message as a page.
         resp.extensions_mut().insert(ErrorMessage(self.to_string()));
         resp

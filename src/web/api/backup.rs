@@ -1,10 +1,18 @@
 //! `GET /api/v1/backup` (owners only): a consistent copy of the data file.
 
+use super::openapi::ReadErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::auth::Owner;
 use actix_web::{HttpResponse, web};
 
+#[utoipa::path(
+    get, path = "/api/v1/backup", tag = "backup",
+    responses(
+        (status = 200, description = "A consistent copy of the data file (owners only)", content_type = "application/octet-stream", body = Vec<u8>),
+        ReadErrors,
+    ),
+)]
 pub async fn get_backup(
     state: web::Data<AppState>,
     Owner(actor): Owner,

@@ -1,8 +1,11 @@
 //! `/api/v1/components`.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
+use crate::domain::Component;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::{ComponentPatch, NewComponent};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
@@ -17,6 +20,10 @@ pub struct ComponentQuery {
     page: Option<String>,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/components", tag = "components", params(ListQuery, ("page" = Option<String>, Query, description = "Only components on this page (id or slug)")),
+    responses((status = 200, description = "A page of components", body = Paged<Component>), ListErrors),
+)]
 pub async fn list_components(
     state: web::Data<AppState>,
     _: Viewer,
@@ -41,6 +48,10 @@ pub async fn list_components(
     Ok(json(&q.list.page(comps, |c| &c.id)))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/components", tag = "components", request_body = NewComponent,
+    responses((status = 201, description = "Created", body = Component), WriteErrors),
+)]
 pub async fn post_component(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -54,6 +65,10 @@ pub async fn post_component(
     Ok(created(&c))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/components/{id}", tag = "components", params(("id" = String, Path, description = "component id")),
+    responses((status = 200, description = "The component", body = Component), ReadErrors),
+)]
 pub async fn get_component(
     state: web::Data<AppState>,
     _: Viewer,
@@ -62,6 +77,10 @@ pub async fn get_component(
     Ok(json(&state.store.run(move |s| s.get_component(&id)).await?))
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/components/{id}", tag = "components", params(("id" = String, Path, description = "component id")), request_body = ComponentPatch,
+    responses((status = 200, description = "Changed", body = Component), WriteErrors),
+)]
 pub async fn patch_component(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -77,6 +96,10 @@ pub async fn patch_component(
     Ok(json(&c))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/components/{id}", tag = "components", params(("id" = String, Path, description = "component id")),
+    responses((status = 204, description = "Deleted"), ReadErrors),
+)]
 pub async fn delete_component(
     state: web::Data<AppState>,
     _: Editor,

@@ -2,21 +2,30 @@
 //! for delivery workers outside statusd.
 
 use super::json;
+use super::openapi::ListErrors;
+use crate::domain::Event;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::web::auth::Viewer;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// Return events after this event id.
     #[serde(default)]
     after: Option<String>,
+    /// At most this many (default 100, up to 1000).
     #[serde(default)]
     limit: Option<usize>,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/events", tag = "events", params(EventQuery),
+    responses((status = 200, description = "Events after `after`, oldest first", body = Paged<Event>), ListErrors),
+)]
 pub async fn list_events(
     state: web::Data<AppState>,
     _: Viewer,
@@ -35,7 +44,5 @@ pub async fn list_events(
     } else {
         None
     };
-    Ok(json(
-        &serde_json::json!({"data": data, "next_cursor": next_cursor}),
-    ))
+    Ok(json(&Paged { data, next_cursor }))
 }

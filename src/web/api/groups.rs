@@ -1,12 +1,19 @@
 //! `/api/v1/groups`.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
+use crate::domain::Group;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::{GroupPatch, NewGroup};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
+#[utoipa::path(
+    get, path = "/api/v1/groups", tag = "groups", params(ListQuery),
+    responses((status = 200, description = "A page of groups", body = Paged<Group>), ListErrors),
+)]
 pub async fn list_groups(
     state: web::Data<AppState>,
     _: Viewer,
@@ -16,6 +23,10 @@ pub async fn list_groups(
     Ok(json(&q.page(groups, |g| &g.id)))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/groups", tag = "groups", request_body = NewGroup,
+    responses((status = 201, description = "Created", body = Group), WriteErrors),
+)]
 pub async fn post_group(
     state: web::Data<AppState>,
     _: Editor,
@@ -29,6 +40,10 @@ pub async fn post_group(
     ))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = String, Path, description = "group id")),
+    responses((status = 200, description = "The group", body = Group), ReadErrors),
+)]
 pub async fn get_group(
     state: web::Data<AppState>,
     _: Viewer,
@@ -37,6 +52,10 @@ pub async fn get_group(
     Ok(json(&state.store.run(move |s| s.get_group(&id)).await?))
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = String, Path, description = "group id")), request_body = GroupPatch,
+    responses((status = 200, description = "Changed", body = Group), WriteErrors),
+)]
 pub async fn patch_group(
     state: web::Data<AppState>,
     _: Editor,
@@ -51,6 +70,10 @@ pub async fn patch_group(
     ))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = String, Path, description = "group id")),
+    responses((status = 204, description = "Deleted"), ReadErrors),
+)]
 pub async fn delete_group(
     state: web::Data<AppState>,
     _: Editor,

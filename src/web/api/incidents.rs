@@ -2,12 +2,14 @@
 //! payloads of monitoring tools and the product notes verbatim (`severity` or `impact`,
 //! `component_ids` or `affected_component_ids`, `status_page_id` or `page`).
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
 use crate::domain::{
     ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, render_template,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate, Store};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
@@ -15,7 +17,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An incident as the API shows it: the record plus `component_ids`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Incident)]
 pub struct IncidentOut<'a> {
     #[serde(flatten)]
     incident: &'a Incident,
@@ -30,11 +33,14 @@ pub fn out(i: &Incident) -> IncidentOut<'_> {
 }
 
 /// `{"id": "...", "status": "major_outage"}`; status optional.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AffectedComponentInput)]
 pub struct ComponentBody {
     id: String,
+    /// Default: from the impact (minor → degraded_performance, ...).
     #[serde(default)]
+    #[schema(value_type = Option<ComponentStatus>)]
     status: Option<String>,
 }
 
@@ -99,20 +105,26 @@ fn template_text(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new incident, as people, deploy pipelines and monitoring webhooks send it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewIncident)]
 pub struct IncidentBody {
     title: String,
+    /// investigating (default), identified, monitoring or resolved.
     #[serde(default)]
     status: Option<String>,
+    /// none, minor, major or critical, in any case.
     #[serde(default, alias = "impact")]
     severity: Option<String>,
     #[serde(default, alias = "affected_component_ids")]
     component_ids: Option<Vec<String>>,
     #[serde(default)]
     components: Option<Vec<ComponentBody>>,
+    /// Page id or slug; default page when absent.
     #[serde(default, alias = "page", alias = "page_id")]
     status_page_id: Option<String>,
+    /// The first update (Markdown).
     #[serde(default, alias = "body")]
     message: Option<String>,
     #[serde(default)]
@@ -133,6 +145,43 @@ pub struct IncidentBody {
     tone: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/incidents", tag = "incidents",
+    request_body(
+        content = IncidentBody,
+        description = "Published, or a draft with `draft: true` (default when `raw_input` is given)",
+        examples(
+            ("create" = (summary = "Create an incident (product notes)", value = json!({
+                "title": "API experiencing elevated error rates",
+                "status": "investigating",
+                "status_page_id": "sp_abc123",
+                "component_ids": ["comp_api"],
+                "severity": "major"
+            }))),
+            ("webhook_minimal" = (summary = "Monitoring webhook, minimal", value = json!({
+                "title": "API health check failing",
+                "status_page_id": "your-page-id",
+                "severity": "major"
+            }))),
+            ("webhook_draft" = (summary = "Monitoring webhook with alert text: a draft", value = json!({
+                "title": "API health check failing",
+                "status_page_id": "your-page-id",
+                "severity": "major",
+                "affected_component_ids": ["your-api-component-id"],
+                "raw_input": "Monitor 'api-health' is DOWN. HTTP 503 on /api/health. Duration: 5 minutes.",
+                "generate_ai_update": true
+            }))),
+            ("with_message" = (summary = "Impact and a first update", value = json!({
+                "title": "Login failures",
+                "impact": "minor",
+                "affected_component_ids": ["comp_auth"],
+                "page": "default",
+                "message": "Some sign-ins fail; we are investigating."
+            }))),
+        ),
+    ),
+    responses((status = 201, description = "Opened", body = IncidentOut), WriteErrors),
+)]
 pub async fn post_incident(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -198,6 +247,17 @@ pub struct IncidentQuery {
     since: Option<String>,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/incidents", tag = "incidents",
+    params(
+        ListQuery,
+        ("state" = Option<IncidentState>, Query, description = "draft or published"),
+        ("status" = Option<IncidentStatus>, Query, description = "Only incidents in this status"),
+        ("page" = Option<String>, Query, description = "Only incidents of this page (id or slug)"),
+        ("since" = Option<DateTime<Utc>>, Query, description = "Only incidents started at or after this time"),
+    ),
+    responses((status = 200, description = "A page of incidents, newest first", body = Paged<IncidentOut>), ListErrors),
+)]
 pub async fn list_incidents(
     state: web::Data<AppState>,
     _: Viewer,
@@ -249,12 +309,16 @@ pub async fn list_incidents(
         })
         .await?;
     let paged = q.list.page(list, |i| &i.id);
-    let data: Vec<IncidentOut> = paged.data.iter().map(out).collect();
-    Ok(json(
-        &serde_json::json!({"data": data, "next_cursor": paged.next_cursor}),
-    ))
+    Ok(json(&Paged {
+        data: paged.data.iter().map(out).collect::<Vec<_>>(),
+        next_cursor: paged.next_cursor,
+    }))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    responses((status = 200, description = "The incident", body = IncidentOut), ReadErrors),
+)]
 pub async fn get_incident(
     state: web::Data<AppState>,
     _: Viewer,
@@ -264,8 +328,10 @@ pub async fn get_incident(
     Ok(json(&out(&i)))
 }
 
-#[derive(Debug, Deserialize)]
+/// Changes to an incident; absent means unchanged.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = IncidentPatch)]
 pub struct PatchBody {
     #[serde(default)]
     title: Option<String>,
@@ -283,6 +349,11 @@ pub struct PatchBody {
     notify: Option<bool>,
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    request_body(content = PatchBody, example = json!({"status": "resolved"})),
+    responses((status = 200, description = "Changed; a status change posts an update, `resolved` resolves it", body = IncidentOut), WriteErrors),
+)]
 pub async fn patch_incident(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -306,6 +377,10 @@ pub async fn patch_incident(
     Ok(json(&out(&i)))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    responses((status = 204, description = "Discarded (drafts)"), WriteErrors),
+)]
 pub async fn delete_incident(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -319,8 +394,10 @@ pub async fn delete_incident(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Deserialize)]
+/// A timeline update; a template fills the message from `template_id`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewIncidentUpdate)]
 pub struct UpdateBody {
     #[serde(default)]
     status: Option<String>,
@@ -336,6 +413,11 @@ pub struct UpdateBody {
     template_id: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/incidents/{id}/updates", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    request_body(content = UpdateBody, example = json!({"status": "identified", "message": "Root cause identified. Fix in progress."})),
+    responses((status = 201, description = "Posted; the incident with its timeline", body = IncidentOut), WriteErrors),
+)]
 pub async fn post_incident_update(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -379,13 +461,20 @@ pub async fn post_incident_update(
     Ok(created(&out(&i)))
 }
 
-#[derive(Debug, Deserialize)]
+/// The fixed text of an update.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EditIncidentUpdate)]
 pub struct EditUpdateBody {
     #[serde(alias = "body")]
     message: String,
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/incidents/{id}/updates/{update_id}", tag = "incidents", params(("id" = String, Path, description = "incident id"), ("update_id" = String, Path, description = "update id")),
+    request_body = EditUpdateBody,
+    responses((status = 200, description = "The text is fixed", body = IncidentOut), WriteErrors),
+)]
 pub async fn patch_incident_update(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -401,6 +490,10 @@ pub async fn patch_incident_update(
     Ok(json(&out(&i)))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/incidents/{id}/updates/{update_id}", tag = "incidents", params(("id" = String, Path, description = "incident id"), ("update_id" = String, Path, description = "update id")),
+    responses((status = 200, description = "Deleted (kept in history)", body = IncidentOut), WriteErrors),
+)]
 pub async fn delete_incident_update(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -415,6 +508,10 @@ pub async fn delete_incident_update(
     Ok(json(&out(&i)))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/incidents/{id}/publish", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    responses((status = 200, description = "Published", body = IncidentOut), WriteErrors),
+)]
 pub async fn post_publish(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -429,6 +526,10 @@ pub async fn post_publish(
     Ok(json(&out(&i)))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/incidents/{id}/discard", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    responses((status = 204, description = "Discarded"), WriteErrors),
+)]
 pub async fn post_discard(
     state: web::Data<AppState>,
     Editor(actor): Editor,

@@ -1,25 +1,30 @@
 //! `/api/v1/keys` (owners only). A created key's token is in the 201 answer only.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::{ApiKey, Role};
 use crate::error::{AppError, AppResult};
 use crate::secret;
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::web::auth::Owner;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
     name: String,
+    /// Default: editor.
     #[serde(default)]
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
 }
 
 /// A key as the API shows it: never its hash.
-#[derive(Serialize)]
-struct KeyOut<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ApiKey)]
+pub struct KeyOut<'a> {
     id: &'a str,
     name: &'a str,
     role: Role,
@@ -47,6 +52,10 @@ fn key_out<'a>(k: &'a ApiKey, token: Option<&'a str>) -> KeyOut<'a> {
     }
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/keys", tag = "keys", params(ListQuery),
+    responses((status = 200, description = "A page of API keys (owners only)", body = Paged<KeyOut>), ListErrors),
+)]
 pub async fn list_keys(
     state: web::Data<AppState>,
     _: Owner,
@@ -55,11 +64,16 @@ pub async fn list_keys(
     let keys = state.store.run(|s| s.list_keys()).await?;
     let page = q.page(keys, |k| &k.id);
     let data: Vec<KeyOut> = page.data.iter().map(|k| key_out(k, None)).collect();
-    Ok(json(
-        &serde_json::json!({"data": data, "next_cursor": page.next_cursor}),
-    ))
+    Ok(json(&Paged {
+        data,
+        next_cursor: page.next_cursor,
+    }))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/keys", tag = "keys", request_body = NewKey,
+    responses((status = 201, description = "Created; `token` is in this answer only", body = KeyOut), WriteErrors),
+)]
 pub async fn post_key(
     state: web::Data<AppState>,
     Owner(actor): Owner,
@@ -81,6 +95,10 @@ pub async fn post_key(
     Ok(created(&key_out(&key, Some(&token))))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/keys/{id}", tag = "keys", params(("id" = String, Path, description = "key id")),
+    responses((status = 204, description = "Revoked"), ReadErrors),
+)]
 pub async fn delete_key(
     state: web::Data<AppState>,
     _: Owner,

@@ -1,18 +1,22 @@
 //! `/api/v1/maintenance`: scheduled maintenance. A deploy pipeline can open a window
 //! for "now, 15 minutes" (`{"title": "Deploy", "duration_minutes": 15}`) and complete it.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
-use crate::domain::{MaintenanceStatus, validate};
+use crate::domain::{Maintenance, MaintenanceStatus, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::{MaintenancePatch, NewMaintenance};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+/// A new window: "now, for 15 minutes" or `starts_at`..`ends_at`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewMaintenance)]
 pub struct MaintenanceBody {
     title: String,
     #[serde(default, alias = "body")]
@@ -26,13 +30,22 @@ pub struct MaintenanceBody {
     ends_at: Option<DateTime<Utc>>,
     /// Alternative to `ends_at`.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 44640)]
     duration_minutes: Option<i64>,
+    /// Page id or slug; default page when absent.
     #[serde(default, alias = "page", alias = "page_id")]
     status_page_id: Option<String>,
     #[serde(default)]
     notify: Option<bool>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/maintenance", tag = "maintenance", request_body(
+        content = MaintenanceBody,
+        example = json!({"title": "Deploy", "duration_minutes": 15}),
+    ),
+    responses((status = 201, description = "Scheduled", body = Maintenance), WriteErrors),
+)]
 pub async fn post_maintenance(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -92,6 +105,11 @@ pub struct MaintenanceQuery {
     status: Option<String>,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/maintenance", tag = "maintenance",
+    params(ListQuery, ("status" = Option<MaintenanceStatus>, Query, description = "Only windows in this status")),
+    responses((status = 200, description = "A page of maintenance windows", body = Paged<Maintenance>), ListErrors),
+)]
 pub async fn list_maintenance(
     state: web::Data<AppState>,
     _: Viewer,
@@ -111,6 +129,10 @@ pub async fn list_maintenance(
     Ok(json(&q.list.page(list, |m| &m.id)))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/maintenance/{id}", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
+    responses((status = 200, description = "The window", body = Maintenance), ReadErrors),
+)]
 pub async fn get_maintenance(
     state: web::Data<AppState>,
     _: Viewer,
@@ -121,8 +143,10 @@ pub async fn get_maintenance(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// Changes to a window; absent means unchanged.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MaintenancePatch)]
 pub struct MaintenancePatchBody {
     #[serde(default)]
     title: Option<String>,
@@ -134,10 +158,17 @@ pub struct MaintenancePatchBody {
     starts_at: Option<DateTime<Utc>>,
     #[serde(default, alias = "scheduled_until")]
     ends_at: Option<DateTime<Utc>>,
+    /// in_progress, verifying or completed (never back to scheduled).
     #[serde(default)]
+    #[schema(value_type = Option<MaintenanceStatus>)]
     status: Option<String>,
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/maintenance/{id}", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
+    request_body = MaintenancePatchBody,
+    responses((status = 200, description = "Changed, extended or verified", body = Maintenance), WriteErrors),
+)]
 pub async fn patch_maintenance(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -176,6 +207,10 @@ pub async fn patch_maintenance(
     ))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/maintenance/{id}", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
+    responses((status = 204, description = "Deleted"), ReadErrors),
+)]
 pub async fn delete_maintenance(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -189,13 +224,20 @@ pub async fn delete_maintenance(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// An optional update text posted with a start or completion.
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MaintenanceTransition)]
 pub struct TransitionBody {
     #[serde(default, alias = "body")]
     message: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/maintenance/{id}/start", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
+    request_body(content = Option<TransitionBody>, description = "Optional update text"),
+    responses((status = 200, description = "Started", body = Maintenance), WriteErrors),
+)]
 pub async fn post_start(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -212,6 +254,11 @@ pub async fn post_start(
     ))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/maintenance/{id}/complete", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
+    request_body(content = Option<TransitionBody>, description = "Optional update text"),
+    responses((status = 200, description = "Completed", body = Maintenance), WriteErrors),
+)]
 pub async fn post_complete(
     state: web::Data<AppState>,
     Editor(actor): Editor,

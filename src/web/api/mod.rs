@@ -19,10 +19,14 @@ use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 
 /// `?limit=&cursor=` on every list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Items per page (default 100; 1 to 500).
     #[serde(default, deserialize_with = "number_from_query")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }

@@ -1,9 +1,11 @@
 //! `/api/v1/monitors`, heartbeats, and the SLA report.
 
+use super::openapi::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::{MonitorInput, Store};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
@@ -11,13 +13,17 @@ use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A monitor as the API shows it: settings, live state and the heartbeat URL.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Monitor)]
 pub struct MonitorOut<'a> {
     #[serde(flatten)]
     pub monitor: &'a Monitor,
     pub state: MonitorState,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_url: Option<String>,
+    /// In the answer of `GET /api/v1/monitors/{id}` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uptime: Option<Uptime>,
 }
 
 pub fn monitor_out<'a>(
@@ -32,11 +38,12 @@ pub fn monitor_out<'a>(
             .heartbeat_token
             .as_ref()
             .map(|t| format!("{}/api/v1/heartbeat/{t}", state.config.public_url)),
+        uptime: None,
     }
 }
 
 /// Uptime in percent over the last 24 h, 7, 30 and 90 days, from hourly rollups.
-#[derive(Serialize, Default, Clone, Copy)]
+#[derive(Serialize, Default, Clone, Copy, utoipa::ToSchema)]
 pub struct Uptime {
     pub h24: Option<f64>,
     pub d7: Option<f64>,
@@ -63,6 +70,10 @@ pub fn uptime(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Uptime> 
     })
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/monitors", tag = "monitors", params(ListQuery),
+    responses((status = 200, description = "A page of monitors with their live state", body = Paged<MonitorOut>), ListErrors),
+)]
 pub async fn list_monitors(
     state: web::Data<AppState>,
     _: Viewer,
@@ -78,11 +89,20 @@ pub async fn list_monitors(
         .iter()
         .map(|m| monitor_out(&state, m, states.get(&m.id).cloned()))
         .collect();
-    Ok(json(
-        &serde_json::json!({"data": data, "next_cursor": page.next_cursor}),
-    ))
+    Ok(json(&Paged {
+        data,
+        next_cursor: page.next_cursor,
+    }))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/monitors", tag = "monitors",
+    request_body(content = MonitorInput, example = json!({
+        "name": "Production API", "kind": "http", "target": "https://api.example.com/health",
+        "interval_seconds": 60, "component_id": "comp_api", "on_down": "draft", "severity": "major"
+    })),
+    responses((status = 201, description = "Created", body = MonitorOut), WriteErrors),
+)]
 pub async fn post_monitor(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -95,6 +115,10 @@ pub async fn post_monitor(
     Ok(created(&monitor_out(&state, &m, None)))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/monitors/{id}", tag = "monitors", params(("id" = String, Path, description = "monitor id")),
+    responses((status = 200, description = "The monitor, its state and uptime", body = MonitorOut), ReadErrors),
+)]
 pub async fn get_monitor(
     state: web::Data<AppState>,
     _: Viewer,
@@ -107,12 +131,15 @@ pub async fn get_monitor(
     let now = Utc::now();
     let id = m.id.clone();
     let up = state.store.run(move |s| uptime(s, &id, now)).await?;
-    let mut v =
-        serde_json::to_value(monitor_out(&state, &m, st.get(&m.id).cloned())).unwrap_or_default();
-    v["uptime"] = serde_json::to_value(up).unwrap_or_default();
-    Ok(json(&v))
+    let mut out = monitor_out(&state, &m, st.get(&m.id).cloned());
+    out.uptime = Some(up);
+    Ok(json(&out))
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/monitors/{id}", tag = "monitors", params(("id" = String, Path, description = "monitor id")), request_body = MonitorInput,
+    responses((status = 200, description = "Changed (`paused: true` pauses it)", body = MonitorOut), WriteErrors),
+)]
 pub async fn patch_monitor(
     state: web::Data<AppState>,
     _: Editor,
@@ -128,6 +155,10 @@ pub async fn patch_monitor(
     Ok(json(&monitor_out(&state, &m, None)))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/monitors/{id}", tag = "monitors", params(("id" = String, Path, description = "monitor id")),
+    responses((status = 204, description = "Deleted with its results"), ReadErrors),
+)]
 pub async fn delete_monitor(
     state: web::Data<AppState>,
     _: Editor,
@@ -139,6 +170,10 @@ pub async fn delete_monitor(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/monitors/{id}/check", tag = "monitors", params(("id" = String, Path, description = "monitor id")),
+    responses((status = 202, description = "The check runs now", body = Queued), ReadErrors),
+)]
 pub async fn post_check(
     state: web::Data<AppState>,
     _: Editor,
@@ -146,15 +181,50 @@ pub async fn post_check(
 ) -> AppResult<HttpResponse> {
     let m = state.store.run(move |s| s.get_monitor(&id)).await?;
     state.prober.check_now(&m.id);
-    Ok(HttpResponse::Accepted().json(serde_json::json!({"id": m.id, "queued": true})))
+    Ok(HttpResponse::Accepted().json(Queued {
+        id: m.id,
+        queued: true,
+    }))
 }
 
-#[derive(Deserialize)]
+/// The answer of `POST /api/v1/monitors/{id}/check`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Queued {
+    id: String,
+    queued: bool,
+}
+
+/// `?from=&to=`: dates (2026-11-23) or RFC 3339 times; default the last 24 hours.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RangeQuery {
     #[serde(default)]
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
+}
+
+/// Raw check results and failure details of a time range.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Results {
+    data: Vec<ResultPoint>,
+    failures: Vec<FailurePoint>,
+}
+
+/// One check.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ResultPoint {
+    time: DateTime<Utc>,
+    up: bool,
+    latency_ms: u32,
+}
+
+/// One failed check and why.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FailurePoint {
+    time: DateTime<Utc>,
+    error: String,
+    latency_ms: u32,
 }
 
 fn parse_time(field: &str, v: Option<&str>, default: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
@@ -176,6 +246,10 @@ fn parse_time(field: &str, v: Option<&str>, default: DateTime<Utc>) -> AppResult
     }
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/monitors/{id}/results", tag = "monitors", params(("id" = String, Path, description = "monitor id")), params(RangeQuery),
+    responses((status = 200, description = "Raw results and failure details", body = Results), QueryErrors),
+)]
 pub async fn get_results(
     state: web::Data<AppState>,
     _: Viewer,
@@ -201,20 +275,31 @@ pub async fn get_results(
             ))
         })
         .await?;
-    let data: Vec<serde_json::Value> = results
+    let data = results
         .iter()
-        .map(|r| serde_json::json!({"time": crate::domain::at(r.at), "up": r.up, "latency_ms": r.latency_ms}))
+        .map(|r| ResultPoint {
+            time: crate::domain::at(r.at),
+            up: r.up,
+            latency_ms: r.latency_ms,
+        })
         .collect();
-    let failures: Vec<serde_json::Value> = failures
-        .iter()
-        .map(|(t, f)| serde_json::json!({"time": t, "error": f.error, "latency_ms": f.latency_ms}))
+    let failures = failures
+        .into_iter()
+        .map(|(time, f)| FailurePoint {
+            time,
+            error: f.error,
+            latency_ms: f.latency_ms,
+        })
         .collect();
-    Ok(json(
-        &serde_json::json!({"data": data, "failures": failures}),
-    ))
+    Ok(json(&Results { data, failures }))
 }
 
 /// `GET|POST /api/v1/heartbeat/{token}`: a cron job or backup script says it ran.
+#[utoipa::path(
+    method(get, post), path = "/api/v1/heartbeat/{token}", tag = "monitors", security(()),
+    params(("token" = String, Path, description = "The secret of a heartbeat monitor (its `heartbeat_url`)")),
+    responses((status = 200, description = "Recorded", body = HeartbeatAck), NotFound),
+)]
 pub async fn heartbeat(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -227,11 +312,22 @@ pub async fn heartbeat(
         .filter(|m| m.kind == MonitorKind::Heartbeat)
         .ok_or_else(|| AppError::NotFound("heartbeat".into()))?;
     state.prober.ping(&m.id);
-    Ok(HttpResponse::Ok().json(serde_json::json!({"ok": true, "monitor": m.name})))
+    Ok(HttpResponse::Ok().json(HeartbeatAck {
+        ok: true,
+        monitor: m.name,
+    }))
+}
+
+/// The answer to a heartbeat ping.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HeartbeatAck {
+    ok: bool,
+    /// The monitor's name.
+    monitor: String,
 }
 
 /// One component's service level over a date range.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SlaRow {
     pub component_id: String,
     pub component: String,
@@ -341,16 +437,26 @@ pub fn sla_csv(rows: &[SlaRow]) -> String {
     )
 }
 
-#[derive(Deserialize)]
+/// `?component=&from=&to=&format=`: dates like 2026-11-01, default the last 30 days.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlaQuery {
+    /// Only this component (id).
     #[serde(default)]
     component: Option<String>,
     #[serde(default)]
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// json (default) or csv.
     #[serde(default)]
     format: Option<String>,
+}
+
+/// The SLA report as JSON.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SlaReport {
+    data: Vec<SlaRow>,
 }
 
 /// Parses the report range: default the last 30 days.
@@ -380,6 +486,16 @@ pub fn sla_range(from: Option<&str>, to: Option<&str>) -> AppResult<(NaiveDate, 
     Ok((from, to))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/reports/sla", tag = "monitors", params(SlaQuery),
+    responses(
+        (status = 200, description = "Service level per component (JSON, or CSV with `format=csv`)", content(
+            (SlaReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        QueryErrors,
+    ),
+)]
 pub async fn get_sla(
     state: web::Data<AppState>,
     _: Viewer,
@@ -404,7 +520,7 @@ pub async fn get_sla(
                 format!("attachment; filename=\"sla-{from}-{to}.csv\""),
             ))
             .body(sla_csv(&rows))),
-        None | Some("json") => Ok(json(&serde_json::json!({"data": rows}))),
+        None | Some("json") => Ok(json(&SlaReport { data: rows })),
         Some(other) => Err(AppError::invalid(
             "format",
             format!("{other:?}: expected json or csv"),

@@ -1,12 +1,19 @@
 //! `/api/v1/pages`.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
+use crate::domain::Page;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::{NewPage, PagePatch};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
+#[utoipa::path(
+    get, path = "/api/v1/pages", tag = "pages", params(ListQuery),
+    responses((status = 200, description = "A page of pages", body = Paged<Page>), ListErrors),
+)]
 pub async fn list_pages(
     state: web::Data<AppState>,
     _: Viewer,
@@ -16,6 +23,10 @@ pub async fn list_pages(
     Ok(json(&q.page(pages, |p| &p.id)))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/pages", tag = "pages", request_body = NewPage,
+    responses((status = 201, description = "Created", body = Page), WriteErrors),
+)]
 pub async fn post_page(
     state: web::Data<AppState>,
     _: Editor,
@@ -28,6 +39,10 @@ pub async fn post_page(
     Ok(created(&page))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/pages/{id}", tag = "pages", params(("id" = String, Path, description = "page (or slug) id")),
+    responses((status = 200, description = "The page (or slug)", body = Page), ReadErrors),
+)]
 pub async fn get_page(
     state: web::Data<AppState>,
     _: Viewer,
@@ -36,6 +51,10 @@ pub async fn get_page(
     Ok(json(&state.store.run(move |s| s.resolve_page(&id)).await?))
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/pages/{id}", tag = "pages", params(("id" = String, Path, description = "page (or slug) id")), request_body = PagePatch,
+    responses((status = 200, description = "Changed", body = Page), WriteErrors),
+)]
 pub async fn patch_page(
     state: web::Data<AppState>,
     _: Editor,
@@ -50,6 +69,10 @@ pub async fn patch_page(
     ))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/pages/{id}", tag = "pages", params(("id" = String, Path, description = "page (or slug) id")),
+    responses((status = 204, description = "Deleted"), ReadErrors),
+)]
 pub async fn delete_page(
     state: web::Data<AppState>,
     _: Editor,

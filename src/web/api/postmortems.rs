@@ -1,7 +1,8 @@
 //! `/api/v1/incidents/{id}/postmortem`: the postmortem of a resolved incident.
 
-use super::incidents::out;
+use super::incidents::{IncidentOut, out};
 use super::json;
+use super::openapi::{ReadErrors, WriteErrors};
 use crate::domain::{ActionItem, Postmortem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -9,8 +10,10 @@ use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+/// A postmortem draft (Markdown texts).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PostmortemInput)]
 pub struct PostmortemBody {
     #[serde(default)]
     summary: String,
@@ -26,6 +29,10 @@ pub struct PostmortemBody {
     action_items: Vec<ActionItem>,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/incidents/{id}/postmortem", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    responses((status = 200, description = "The postmortem", body = Postmortem), ReadErrors),
+)]
 pub async fn get_postmortem(
     state: web::Data<AppState>,
     _: Viewer,
@@ -38,6 +45,11 @@ pub async fn get_postmortem(
     Ok(json(&pm))
 }
 
+#[utoipa::path(
+    put, path = "/api/v1/incidents/{id}/postmortem", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    request_body = PostmortemBody,
+    responses((status = 200, description = "Saved as a draft (resolved incidents)", body = Postmortem), WriteErrors),
+)]
 pub async fn put_postmortem(
     state: web::Data<AppState>,
     Editor(actor): Editor,
@@ -63,13 +75,20 @@ pub async fn put_postmortem(
     Ok(json(&i.postmortem))
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Options of publishing a postmortem.
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PublishPostmortem)]
 pub struct PublishBody {
     #[serde(default)]
     notify: Option<bool>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/incidents/{id}/postmortem/publish", tag = "incidents", params(("id" = String, Path, description = "incident id")),
+    request_body(content = Option<PublishBody>, description = "`notify: false` tells no subscriber"),
+    responses((status = 200, description = "Published; the status becomes postmortem", body = IncidentOut), WriteErrors),
+)]
 pub async fn post_postmortem_publish(
     state: web::Data<AppState>,
     Editor(actor): Editor,

@@ -1,11 +1,14 @@
 //! `/api/v1/subscribers`: email, webhook, Slack and Discord subscribers, CSV import and
 //! export, test sends; `/api/v1/notices`: the outbox with retries of failed notices.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
+use crate::domain::Notice;
 use crate::domain::{NoticeState, Subscriber, SubscriberKind, parse_csv, to_csv};
 use crate::error::{AppError, AppResult};
 use crate::notify::Settings;
 use crate::state::AppState;
+use crate::store::{ImportReport, Paged};
 use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter, SubscriberPatch};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
@@ -14,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 /// A subscriber as the API shows it; the link token never leaves the server, the
 /// webhook secret only in the answer that created it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Subscriber)]
 pub struct SubscriberOut<'a> {
     id: &'a str,
     kind: SubscriberKind,
@@ -29,6 +33,7 @@ pub struct SubscriberOut<'a> {
     source: &'a str,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// Webhook signing key; only in the answer that created or changed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<&'a str>,
 }
@@ -62,6 +67,10 @@ pub struct SubscriberQuery {
     filter: SubscriberFilter,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/subscribers", tag = "subscribers", params(ListQuery, SubscriberFilter),
+    responses((status = 200, description = "A page of subscribers", body = Paged<SubscriberOut>), ListErrors),
+)]
 pub async fn list_subscribers(
     state: web::Data<AppState>,
     _: Viewer,
@@ -71,12 +80,16 @@ pub async fn list_subscribers(
     let mut list = state.store.run(|s| s.list_subscribers()).await?;
     list.retain(|s| q.filter.matches(s));
     let page = q.list.page(list, |s| &s.id);
-    Ok(json(&serde_json::json!({
-        "data": page.data.iter().map(|s| out(s, false)).collect::<Vec<_>>(),
-        "next_cursor": page.next_cursor,
-    })))
+    Ok(json(&Paged {
+        data: page.data.iter().map(|s| out(s, false)).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/subscribers", tag = "subscribers", request_body = NewSubscriber,
+    responses((status = 201, description = "Added; email is confirmed by mail unless skip_confirmation; the webhook secret is in this answer only", body = SubscriberOut), WriteErrors),
+)]
 pub async fn post_subscriber(
     state: web::Data<AppState>,
     _: Editor,
@@ -89,6 +102,10 @@ pub async fn post_subscriber(
     Ok(created(&out(&done.subscriber, true)))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/subscribers/{id}", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")),
+    responses((status = 200, description = "The subscriber", body = SubscriberOut), ReadErrors),
+)]
 pub async fn get_subscriber(
     state: web::Data<AppState>,
     _: Viewer,
@@ -98,6 +115,10 @@ pub async fn get_subscriber(
     Ok(json(&out(&s, false)))
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/subscribers/{id}", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")), request_body = SubscriberPatch,
+    responses((status = 200, description = "Changed", body = SubscriberOut), WriteErrors),
+)]
 pub async fn patch_subscriber(
     state: web::Data<AppState>,
     _: Editor,
@@ -112,6 +133,10 @@ pub async fn patch_subscriber(
     Ok(json(&out(&s, show_secret)))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/subscribers/{id}", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")),
+    responses((status = 204, description = "Removed"), ReadErrors),
+)]
 pub async fn delete_subscriber(
     state: web::Data<AppState>,
     _: Editor,
@@ -121,15 +146,23 @@ pub async fn delete_subscriber(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// Page id or slug; default page when absent.
     #[serde(default)]
     page: Option<String>,
+    /// `true`: the people on the list already agreed; no confirmation mail.
     #[serde(default)]
     skip_confirmation: Option<bool>,
 }
 
 /// `POST /api/v1/subscribers/import` with a CSV body: all rows or none.
+#[utoipa::path(
+    post, path = "/api/v1/subscribers/import", tag = "subscribers", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "A header row (email or url, kind, component_ids, confirmed) or one address per line"),
+    responses((status = 200, description = "All rows imported (or none, with an error)", body = ImportReport), WriteErrors),
+)]
 pub async fn post_import(
     state: web::Data<AppState>,
     _: Editor,
@@ -149,6 +182,10 @@ pub async fn post_import(
 }
 
 /// `GET /api/v1/subscribers/export`: every subscriber matching the filters, as CSV.
+#[utoipa::path(
+    get, path = "/api/v1/subscribers/export", tag = "subscribers", params(SubscriberFilter),
+    responses((status = 200, description = "Every matching subscriber as CSV", content_type = "text/csv", body = String), ListErrors),
+)]
 pub async fn get_export(
     state: web::Data<AppState>,
     _: Editor,
@@ -178,7 +215,20 @@ pub async fn send_test(state: &AppState, sub: Subscriber) -> AppResult<Result<()
     Ok(crate::notify::outbox::send_test(&sub, &settings).await)
 }
 
+/// What a test send came to.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TestResult {
+    delivered: bool,
+    address: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
 /// `POST /api/v1/subscribers/{id}/test`.
+#[utoipa::path(
+    post, path = "/api/v1/subscribers/{id}/test", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")),
+    responses((status = 200, description = "Whether the test notice was delivered", body = TestResult), WriteErrors),
+)]
 pub async fn post_test(
     state: web::Data<AppState>,
     _: Editor,
@@ -186,10 +236,12 @@ pub async fn post_test(
 ) -> AppResult<HttpResponse> {
     let sub = state.store.run(move |s| s.get_subscriber(&id)).await?;
     let address = sub.address().to_string();
-    Ok(match send_test(&state, sub).await? {
-        Ok(()) => json(&serde_json::json!({"delivered": true, "address": address})),
-        Err(e) => json(&serde_json::json!({"delivered": false, "address": address, "error": e})),
-    })
+    let error = send_test(&state, sub).await?.err();
+    Ok(json(&TestResult {
+        delivered: error.is_none(),
+        address,
+        error,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,6 +253,11 @@ pub struct NoticeQuery {
 }
 
 /// `GET /api/v1/notices?state=failed`: the outbox, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/notices", tag = "subscribers",
+    params(ListQuery, ("state" = Option<NoticeState>, Query, description = "Only notices in this state")),
+    responses((status = 200, description = "The outbox, newest first", body = Paged<Notice>), ListErrors),
+)]
 pub async fn list_notices(
     state: web::Data<AppState>,
     _: Viewer,
@@ -230,12 +287,17 @@ pub async fn list_notices(
     let next = (start + limit < list.len())
         .then(|| data.last().map(|n| n.id.clone()))
         .flatten();
-    Ok(json(
-        &serde_json::json!({"data": data, "next_cursor": next}),
-    ))
+    Ok(json(&Paged {
+        data,
+        next_cursor: next,
+    }))
 }
 
 /// `POST /api/v1/notices/{id}/retry`: a failed notice goes back in the queue.
+#[utoipa::path(
+    post, path = "/api/v1/notices/{id}/retry", tag = "subscribers", params(("id" = String, Path, description = "notice id")),
+    responses((status = 200, description = "Queued again", body = Notice), WriteErrors),
+)]
 pub async fn post_notice_retry(
     state: web::Data<AppState>,
     _: Editor,

@@ -1,12 +1,19 @@
 //! `/api/v1/templates`: named incident update texts with `{{placeholders}}`.
 
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
+use crate::domain::Template;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store::Paged;
 use crate::store::TemplateInput;
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
+#[utoipa::path(
+    get, path = "/api/v1/templates", tag = "templates", params(ListQuery),
+    responses((status = 200, description = "A page of templates", body = Paged<Template>), ListErrors),
+)]
 pub async fn list_templates(
     state: web::Data<AppState>,
     _: Viewer,
@@ -16,6 +23,10 @@ pub async fn list_templates(
     Ok(json(&q.page(list, |t| &t.id)))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/templates", tag = "templates", request_body = TemplateInput,
+    responses((status = 201, description = "Created", body = Template), WriteErrors),
+)]
 pub async fn post_template(
     state: web::Data<AppState>,
     _: Editor,
@@ -29,6 +40,10 @@ pub async fn post_template(
     ))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "template id")),
+    responses((status = 200, description = "The template", body = Template), ReadErrors),
+)]
 pub async fn get_template(
     state: web::Data<AppState>,
     _: Viewer,
@@ -37,6 +52,10 @@ pub async fn get_template(
     Ok(json(&state.store.run(move |s| s.get_template(&id)).await?))
 }
 
+#[utoipa::path(
+    put, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "template id")), request_body = TemplateInput,
+    responses((status = 200, description = "Replaced", body = Template), WriteErrors),
+)]
 pub async fn put_template(
     state: web::Data<AppState>,
     _: Editor,
@@ -51,6 +70,10 @@ pub async fn put_template(
     ))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "template id")),
+    responses((status = 204, description = "Deleted"), ReadErrors),
+)]
 pub async fn delete_template(
     state: web::Data<AppState>,
     _: Editor,
