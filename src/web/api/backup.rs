@@ -6,6 +6,7 @@ use crate::state::AppState;
 use crate::web::auth::Owner;
 use actix_web::{HttpResponse, web};
 
+/// Downloads a consistent copy of the data file (owners only).
 #[utoipa::path(
     get, path = "/api/v1/backup", tag = "backup",
     responses(

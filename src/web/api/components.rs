@@ -20,6 +20,7 @@ pub struct ComponentQuery {
     page: Option<String>,
 }
 
+/// Lists components.
 #[utoipa::path(
     get, path = "/api/v1/components", tag = "components", params(ListQuery, ("page" = Option<String>, Query, description = "Only components on this page (id or slug)")),
     responses((status = 200, description = "A page of components", body = Paged<Component>), ListErrors),
@@ -48,6 +49,7 @@ pub async fn list_components(
     Ok(json(&q.list.page(comps, |c| &c.id)))
 }
 
+/// Creates a component (`page_ids` omitted: the default page).
 #[utoipa::path(
     post, path = "/api/v1/components", tag = "components", request_body = NewComponent,
     responses((status = 201, description = "Created", body = Component), WriteErrors),
@@ -65,6 +67,7 @@ pub async fn post_component(
     Ok(created(&c))
 }
 
+/// Gets a component.
 #[utoipa::path(
     get, path = "/api/v1/components/{id}", tag = "components", params(("id" = String, Path, description = "component id")),
     responses((status = 200, description = "The component", body = Component), ReadErrors),
@@ -77,6 +80,7 @@ pub async fn get_component(
     Ok(json(&state.store.run(move |s| s.get_component(&id)).await?))
 }
 
+/// Changes a component, e.g. its status.
 #[utoipa::path(
     patch, path = "/api/v1/components/{id}", tag = "components", params(("id" = String, Path, description = "component id")), request_body = ComponentPatch,
     responses((status = 200, description = "Changed", body = Component), WriteErrors),
@@ -96,6 +100,7 @@ pub async fn patch_component(
     Ok(json(&c))
 }
 
+/// Deletes a component.
 #[utoipa::path(
     delete, path = "/api/v1/components/{id}", tag = "components", params(("id" = String, Path, description = "component id")),
     responses((status = 204, description = "Deleted"), ReadErrors),

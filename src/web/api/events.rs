@@ -22,6 +22,7 @@ pub struct EventQuery {
     limit: Option<usize>,
 }
 
+/// Lists notification events, oldest first.
 #[utoipa::path(
     get, path = "/api/v1/events", tag = "events", params(EventQuery),
     responses((status = 200, description = "Events after `after`, oldest first", body = Paged<Event>), ListErrors),

@@ -10,6 +10,7 @@ use crate::store::{GroupPatch, NewGroup};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
+/// Lists component groups.
 #[utoipa::path(
     get, path = "/api/v1/groups", tag = "groups", params(ListQuery),
     responses((status = 200, description = "A page of groups", body = Paged<Group>), ListErrors),
@@ -23,6 +24,7 @@ pub async fn list_groups(
     Ok(json(&q.page(groups, |g| &g.id)))
 }
 
+/// Creates a group.
 #[utoipa::path(
     post, path = "/api/v1/groups", tag = "groups", request_body = NewGroup,
     responses((status = 201, description = "Created", body = Group), WriteErrors),
@@ -40,6 +42,7 @@ pub async fn post_group(
     ))
 }
 
+/// Gets a group.
 #[utoipa::path(
     get, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = String, Path, description = "group id")),
     responses((status = 200, description = "The group", body = Group), ReadErrors),
@@ -52,6 +55,7 @@ pub async fn get_group(
     Ok(json(&state.store.run(move |s| s.get_group(&id)).await?))
 }
 
+/// Changes a group.
 #[utoipa::path(
     patch, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = String, Path, description = "group id")), request_body = GroupPatch,
     responses((status = 200, description = "Changed", body = Group), WriteErrors),
@@ -70,6 +74,7 @@ pub async fn patch_group(
     ))
 }
 
+/// Deletes a group.
 #[utoipa::path(
     delete, path = "/api/v1/groups/{id}", tag = "groups", params(("id" = String, Path, description = "group id")),
     responses((status = 204, description = "Deleted"), ReadErrors),

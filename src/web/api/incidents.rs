@@ -145,6 +145,7 @@ pub struct IncidentBody {
     tone: Option<String>,
 }
 
+/// Opens an incident or a draft.
 #[utoipa::path(
     post, path = "/api/v1/incidents", tag = "incidents",
     request_body(
@@ -247,6 +248,7 @@ pub struct IncidentQuery {
     since: Option<String>,
 }
 
+/// Lists incidents, newest first.
 #[utoipa::path(
     get, path = "/api/v1/incidents", tag = "incidents",
     params(
@@ -315,6 +317,7 @@ pub async fn list_incidents(
     }))
 }
 
+/// Gets an incident with its timeline.
 #[utoipa::path(
     get, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     responses((status = 200, description = "The incident", body = IncidentOut), ReadErrors),
@@ -349,6 +352,7 @@ pub struct PatchBody {
     notify: Option<bool>,
 }
 
+/// Changes an incident; a status change posts an update.
 #[utoipa::path(
     patch, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     request_body(content = PatchBody, example = json!({"status": "resolved"})),
@@ -377,6 +381,7 @@ pub async fn patch_incident(
     Ok(json(&out(&i)))
 }
 
+/// Discards a draft.
 #[utoipa::path(
     delete, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     responses((status = 204, description = "Discarded (drafts)"), WriteErrors),
@@ -413,6 +418,7 @@ pub struct UpdateBody {
     template_id: Option<String>,
 }
 
+/// Posts a timeline update.
 #[utoipa::path(
     post, path = "/api/v1/incidents/{id}/updates", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     request_body(content = UpdateBody, example = json!({"status": "identified", "message": "Root cause identified. Fix in progress."})),
@@ -470,6 +476,7 @@ pub struct EditUpdateBody {
     message: String,
 }
 
+/// Fixes the text of an update.
 #[utoipa::path(
     patch, path = "/api/v1/incidents/{id}/updates/{update_id}", tag = "incidents", params(("id" = String, Path, description = "incident id"), ("update_id" = String, Path, description = "update id")),
     request_body = EditUpdateBody,
@@ -490,6 +497,7 @@ pub async fn patch_incident_update(
     Ok(json(&out(&i)))
 }
 
+/// Deletes an update (kept in history).
 #[utoipa::path(
     delete, path = "/api/v1/incidents/{id}/updates/{update_id}", tag = "incidents", params(("id" = String, Path, description = "incident id"), ("update_id" = String, Path, description = "update id")),
     responses((status = 200, description = "Deleted (kept in history)", body = IncidentOut), WriteErrors),
@@ -508,6 +516,7 @@ pub async fn delete_incident_update(
     Ok(json(&out(&i)))
 }
 
+/// Publishes a draft.
 #[utoipa::path(
     post, path = "/api/v1/incidents/{id}/publish", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     responses((status = 200, description = "Published", body = IncidentOut), WriteErrors),
@@ -526,6 +535,7 @@ pub async fn post_publish(
     Ok(json(&out(&i)))
 }
 
+/// Discards a draft.
 #[utoipa::path(
     post, path = "/api/v1/incidents/{id}/discard", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     responses((status = 204, description = "Discarded"), WriteErrors),

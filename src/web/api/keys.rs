@@ -52,6 +52,7 @@ fn key_out<'a>(k: &'a ApiKey, token: Option<&'a str>) -> KeyOut<'a> {
     }
 }
 
+/// Lists API keys.
 #[utoipa::path(
     get, path = "/api/v1/keys", tag = "keys", params(ListQuery),
     responses((status = 200, description = "A page of API keys (owners only)", body = Paged<KeyOut>), ListErrors),
@@ -70,6 +71,7 @@ pub async fn list_keys(
     }))
 }
 
+/// Creates an API key; its token is in this answer only.
 #[utoipa::path(
     post, path = "/api/v1/keys", tag = "keys", request_body = NewKey,
     responses((status = 201, description = "Created; `token` is in this answer only", body = KeyOut), WriteErrors),
@@ -95,6 +97,7 @@ pub async fn post_key(
     Ok(created(&key_out(&key, Some(&token))))
 }
 
+/// Revokes an API key.
 #[utoipa::path(
     delete, path = "/api/v1/keys/{id}", tag = "keys", params(("id" = String, Path, description = "key id")),
     responses((status = 204, description = "Revoked"), ReadErrors),

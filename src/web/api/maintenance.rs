@@ -39,6 +39,7 @@ pub struct MaintenanceBody {
     notify: Option<bool>,
 }
 
+/// Schedules maintenance (`starts_at` defaults to now; `ends_at` or `duration_minutes`).
 #[utoipa::path(
     post, path = "/api/v1/maintenance", tag = "maintenance", request_body(
         content = MaintenanceBody,
@@ -105,6 +106,7 @@ pub struct MaintenanceQuery {
     status: Option<String>,
 }
 
+/// Lists maintenance windows.
 #[utoipa::path(
     get, path = "/api/v1/maintenance", tag = "maintenance",
     params(ListQuery, ("status" = Option<MaintenanceStatus>, Query, description = "Only windows in this status")),
@@ -129,6 +131,7 @@ pub async fn list_maintenance(
     Ok(json(&q.list.page(list, |m| &m.id)))
 }
 
+/// Gets a maintenance window.
 #[utoipa::path(
     get, path = "/api/v1/maintenance/{id}", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
     responses((status = 200, description = "The window", body = Maintenance), ReadErrors),
@@ -164,6 +167,7 @@ pub struct MaintenancePatchBody {
     status: Option<String>,
 }
 
+/// Changes, extends or verifies a window.
 #[utoipa::path(
     patch, path = "/api/v1/maintenance/{id}", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
     request_body = MaintenancePatchBody,
@@ -207,6 +211,7 @@ pub async fn patch_maintenance(
     ))
 }
 
+/// Deletes a window.
 #[utoipa::path(
     delete, path = "/api/v1/maintenance/{id}", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
     responses((status = 204, description = "Deleted"), ReadErrors),
@@ -233,6 +238,7 @@ pub struct TransitionBody {
     message: Option<String>,
 }
 
+/// Starts a window now.
 #[utoipa::path(
     post, path = "/api/v1/maintenance/{id}/start", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
     request_body(content = Option<TransitionBody>, description = "Optional update text"),
@@ -254,6 +260,7 @@ pub async fn post_start(
     ))
 }
 
+/// Completes a window now.
 #[utoipa::path(
     post, path = "/api/v1/maintenance/{id}/complete", tag = "maintenance", params(("id" = String, Path, description = "maintenance id")),
     request_body(content = Option<TransitionBody>, description = "Optional update text"),

@@ -70,6 +70,7 @@ pub fn uptime(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Uptime> 
     })
 }
 
+/// Lists monitors with their live state.
 #[utoipa::path(
     get, path = "/api/v1/monitors", tag = "monitors", params(ListQuery),
     responses((status = 200, description = "A page of monitors with their live state", body = Paged<MonitorOut>), ListErrors),
@@ -95,6 +96,7 @@ pub async fn list_monitors(
     }))
 }
 
+/// Creates a monitor.
 #[utoipa::path(
     post, path = "/api/v1/monitors", tag = "monitors",
     request_body(content = MonitorInput, example = json!({
@@ -115,6 +117,7 @@ pub async fn post_monitor(
     Ok(created(&monitor_out(&state, &m, None)))
 }
 
+/// Gets a monitor, its state and uptime (24 h, 7, 30, 90 days).
 #[utoipa::path(
     get, path = "/api/v1/monitors/{id}", tag = "monitors", params(("id" = String, Path, description = "monitor id")),
     responses((status = 200, description = "The monitor, its state and uptime", body = MonitorOut), ReadErrors),
@@ -136,6 +139,7 @@ pub async fn get_monitor(
     Ok(json(&out))
 }
 
+/// Changes a monitor.
 #[utoipa::path(
     patch, path = "/api/v1/monitors/{id}", tag = "monitors", params(("id" = String, Path, description = "monitor id")), request_body = MonitorInput,
     responses((status = 200, description = "Changed (`paused: true` pauses it)", body = MonitorOut), WriteErrors),
@@ -155,6 +159,7 @@ pub async fn patch_monitor(
     Ok(json(&monitor_out(&state, &m, None)))
 }
 
+/// Deletes a monitor and its results.
 #[utoipa::path(
     delete, path = "/api/v1/monitors/{id}", tag = "monitors", params(("id" = String, Path, description = "monitor id")),
     responses((status = 204, description = "Deleted with its results"), ReadErrors),
@@ -170,6 +175,7 @@ pub async fn delete_monitor(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Runs the check now.
 #[utoipa::path(
     post, path = "/api/v1/monitors/{id}/check", tag = "monitors", params(("id" = String, Path, description = "monitor id")),
     responses((status = 202, description = "The check runs now", body = Queued), ReadErrors),
@@ -246,8 +252,10 @@ fn parse_time(field: &str, v: Option<&str>, default: DateTime<Utc>) -> AppResult
     }
 }
 
+/// Raw results and failure details (default the last 24 hours).
 #[utoipa::path(
-    get, path = "/api/v1/monitors/{id}/results", tag = "monitors", params(("id" = String, Path, description = "monitor id")), params(RangeQuery),
+    get, path = "/api/v1/monitors/{id}/results", tag = "monitors",
+    params(("id" = String, Path, description = "monitor id"), RangeQuery),
     responses((status = 200, description = "Raw results and failure details", body = Results), QueryErrors),
 )]
 pub async fn get_results(
@@ -486,6 +494,7 @@ pub fn sla_range(from: Option<&str>, to: Option<&str>) -> AppResult<(NaiveDate, 
     Ok((from, to))
 }
 
+/// SLA report per component.
 #[utoipa::path(
     get, path = "/api/v1/reports/sla", tag = "monitors", params(SlaQuery),
     responses(

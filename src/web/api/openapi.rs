@@ -363,6 +363,21 @@ mod tests {
                     "{method} {path}: {status}"
                 );
             }
+            let placeholders: BTreeSet<&str> = path
+                .split('/')
+                .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+                .collect();
+            let path_params: BTreeSet<&str> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            assert_eq!(
+                placeholders, path_params,
+                "{method} {path}: path parameters"
+            );
             let public = path == "/api/v1/openapi.json" || path.starts_with("/api/v1/heartbeat/");
             if !public {
                 assert!(responses.contains_key("401"), "{method} {path}: no 401");

@@ -10,6 +10,7 @@ use crate::store::{NewPage, PagePatch};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
+/// Lists pages.
 #[utoipa::path(
     get, path = "/api/v1/pages", tag = "pages", params(ListQuery),
     responses((status = 200, description = "A page of pages", body = Paged<Page>), ListErrors),
@@ -23,6 +24,7 @@ pub async fn list_pages(
     Ok(json(&q.page(pages, |p| &p.id)))
 }
 
+/// Creates a page.
 #[utoipa::path(
     post, path = "/api/v1/pages", tag = "pages", request_body = NewPage,
     responses((status = 201, description = "Created", body = Page), WriteErrors),
@@ -39,6 +41,7 @@ pub async fn post_page(
     Ok(created(&page))
 }
 
+/// Gets a page by id or slug.
 #[utoipa::path(
     get, path = "/api/v1/pages/{id}", tag = "pages", params(("id" = String, Path, description = "page (or slug) id")),
     responses((status = 200, description = "The page (or slug)", body = Page), ReadErrors),
@@ -51,6 +54,7 @@ pub async fn get_page(
     Ok(json(&state.store.run(move |s| s.resolve_page(&id)).await?))
 }
 
+/// Changes a page.
 #[utoipa::path(
     patch, path = "/api/v1/pages/{id}", tag = "pages", params(("id" = String, Path, description = "page (or slug) id")), request_body = PagePatch,
     responses((status = 200, description = "Changed", body = Page), WriteErrors),
@@ -69,6 +73,7 @@ pub async fn patch_page(
     ))
 }
 
+/// Deletes a page.
 #[utoipa::path(
     delete, path = "/api/v1/pages/{id}", tag = "pages", params(("id" = String, Path, description = "page (or slug) id")),
     responses((status = 204, description = "Deleted"), ReadErrors),

@@ -29,6 +29,7 @@ pub struct PostmortemBody {
     action_items: Vec<ActionItem>,
 }
 
+/// Gets the postmortem of an incident.
 #[utoipa::path(
     get, path = "/api/v1/incidents/{id}/postmortem", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     responses((status = 200, description = "The postmortem", body = Postmortem), ReadErrors),
@@ -45,6 +46,7 @@ pub async fn get_postmortem(
     Ok(json(&pm))
 }
 
+/// Saves the postmortem draft of a resolved incident.
 #[utoipa::path(
     put, path = "/api/v1/incidents/{id}/postmortem", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     request_body = PostmortemBody,
@@ -84,6 +86,7 @@ pub struct PublishBody {
     notify: Option<bool>,
 }
 
+/// Publishes the postmortem; the incident status becomes postmortem.
 #[utoipa::path(
     post, path = "/api/v1/incidents/{id}/postmortem/publish", tag = "incidents", params(("id" = String, Path, description = "incident id")),
     request_body(content = Option<PublishBody>, description = "`notify: false` tells no subscriber"),

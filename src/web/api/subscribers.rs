@@ -67,6 +67,7 @@ pub struct SubscriberQuery {
     filter: SubscriberFilter,
 }
 
+/// Lists subscribers.
 #[utoipa::path(
     get, path = "/api/v1/subscribers", tag = "subscribers", params(ListQuery, SubscriberFilter),
     responses((status = 200, description = "A page of subscribers", body = Paged<SubscriberOut>), ListErrors),
@@ -86,6 +87,7 @@ pub async fn list_subscribers(
     }))
 }
 
+/// Adds a subscriber.
 #[utoipa::path(
     post, path = "/api/v1/subscribers", tag = "subscribers", request_body = NewSubscriber,
     responses((status = 201, description = "Added; email is confirmed by mail unless skip_confirmation; the webhook secret is in this answer only", body = SubscriberOut), WriteErrors),
@@ -102,6 +104,7 @@ pub async fn post_subscriber(
     Ok(created(&out(&done.subscriber, true)))
 }
 
+/// Gets a subscriber.
 #[utoipa::path(
     get, path = "/api/v1/subscribers/{id}", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")),
     responses((status = 200, description = "The subscriber", body = SubscriberOut), ReadErrors),
@@ -115,6 +118,7 @@ pub async fn get_subscriber(
     Ok(json(&out(&s, false)))
 }
 
+/// Changes components, URL, secret or confirmation.
 #[utoipa::path(
     patch, path = "/api/v1/subscribers/{id}", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")), request_body = SubscriberPatch,
     responses((status = 200, description = "Changed", body = SubscriberOut), WriteErrors),
@@ -133,6 +137,7 @@ pub async fn patch_subscriber(
     Ok(json(&out(&s, show_secret)))
 }
 
+/// Removes a subscriber.
 #[utoipa::path(
     delete, path = "/api/v1/subscribers/{id}", tag = "subscribers", params(("id" = String, Path, description = "subscriber id")),
     responses((status = 204, description = "Removed"), ReadErrors),

@@ -10,6 +10,7 @@ use crate::store::TemplateInput;
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 
+/// Lists update templates.
 #[utoipa::path(
     get, path = "/api/v1/templates", tag = "templates", params(ListQuery),
     responses((status = 200, description = "A page of templates", body = Paged<Template>), ListErrors),
@@ -23,6 +24,7 @@ pub async fn list_templates(
     Ok(json(&q.page(list, |t| &t.id)))
 }
 
+/// Creates a template.
 #[utoipa::path(
     post, path = "/api/v1/templates", tag = "templates", request_body = TemplateInput,
     responses((status = 201, description = "Created", body = Template), WriteErrors),
@@ -40,6 +42,7 @@ pub async fn post_template(
     ))
 }
 
+/// Gets a template.
 #[utoipa::path(
     get, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "template id")),
     responses((status = 200, description = "The template", body = Template), ReadErrors),
@@ -52,6 +55,7 @@ pub async fn get_template(
     Ok(json(&state.store.run(move |s| s.get_template(&id)).await?))
 }
 
+/// Replaces a template.
 #[utoipa::path(
     put, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "template id")), request_body = TemplateInput,
     responses((status = 200, description = "Replaced", body = Template), WriteErrors),
@@ -70,6 +74,7 @@ pub async fn put_template(
     ))
 }
 
+/// Deletes a template.
 #[utoipa::path(
     delete, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "template id")),
     responses((status = 204, description = "Deleted"), ReadErrors),
