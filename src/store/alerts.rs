@@ -143,13 +143,7 @@ fn set_component(
 ) -> AppResult<()> {
     let c: Component = get(&txn.open_table(tables::COMPONENTS)?, id)?
         .ok_or_else(|| AppError::NotFound(format!("component {id}")))?;
-    let ctx = Change {
-        actor,
-        now,
-        page_id: c.page_ids.first().cloned().unwrap_or_default(),
-        incident_id: None,
-        maintenance_id: None,
-    };
+    let ctx = Change::of_component(actor, &c, now);
     set_status(txn, &ctx, c, status)?;
     Ok(())
 }

@@ -228,13 +228,7 @@ impl Store {
             }
             c.updated_at = now;
             txn.open_table(tables::COMPONENTS)?.insert(id, &c)?;
-            let ctx = Change {
-                actor,
-                now,
-                page_id: c.page_ids.first().cloned().unwrap_or_default(),
-                incident_id: None,
-                maintenance_id: None,
-            };
+            let ctx = Change::of_component(actor, &c, now);
             set_status(txn, &ctx, c.clone(), new_status)?;
             c.status = new_status;
             Ok(c)

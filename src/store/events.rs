@@ -18,6 +18,41 @@ pub(super) struct Change<'a> {
     pub maintenance_id: Option<String>,
 }
 
+impl<'a> Change<'a> {
+    /// A change to an incident, filed under its page.
+    pub fn of_incident(actor: &'a str, i: &Incident, now: DateTime<Utc>) -> Change<'a> {
+        Change {
+            actor,
+            now,
+            page_id: i.page_id.clone(),
+            incident_id: Some(i.id.clone()),
+            maintenance_id: None,
+        }
+    }
+
+    /// A change to a maintenance window, filed under its page.
+    pub fn of_maintenance(actor: &'a str, m: &Maintenance, now: DateTime<Utc>) -> Change<'a> {
+        Change {
+            actor,
+            now,
+            page_id: m.page_id.clone(),
+            incident_id: None,
+            maintenance_id: Some(m.id.clone()),
+        }
+    }
+
+    /// A change to a component itself (by hand or by a monitor), filed under its first page.
+    pub fn of_component(actor: &'a str, c: &Component, now: DateTime<Utc>) -> Change<'a> {
+        Change {
+            actor,
+            now,
+            page_id: c.page_ids.first().cloned().unwrap_or_default(),
+            incident_id: None,
+            maintenance_id: None,
+        }
+    }
+}
+
 pub(super) fn emit(
     txn: &WriteTransaction,
     ctx: &Change,

@@ -110,16 +110,6 @@ pub(super) fn load_incident(txn: &WriteTransaction, id: &str) -> AppResult<Incid
     get(&txn.open_table(tables::INCIDENTS)?, id)?.ok_or_else(|| not_found("incident", id))
 }
 
-pub(super) fn ctx_for<'a>(actor: &'a str, i: &Incident, now: DateTime<Utc>) -> Change<'a> {
-    Change {
-        actor,
-        now,
-        page_id: i.page_id.clone(),
-        incident_id: Some(i.id.clone()),
-        maintenance_id: None,
-    }
-}
-
 /// Writes the incident, recomputes component statuses and records the changes on the
 /// newest update.
 fn apply(
@@ -200,7 +190,7 @@ pub(super) fn create_incident_in(
         }],
     };
     i.set_status(status, now);
-    let ctx = ctx_for(actor, &i, now);
+    let ctx = Change::of_incident(actor, &i, now);
     if state == IncidentState::Published {
         let ids = i.component_ids();
         apply(txn, &ctx, &mut i, &ids)?;
@@ -228,7 +218,7 @@ pub(super) fn add_update_in(
 ) -> AppResult<Incident> {
     let message = message_text(&input.message, "message")?;
     let mut i = load_incident(txn, id)?;
-    let ctx = ctx_for(actor, &i, now);
+    let ctx = Change::of_incident(actor, &i, now);
     let status = input
         .status
         .unwrap_or(if i.status == IncidentStatus::Postmortem {
@@ -339,7 +329,7 @@ impl Store {
                     "this incident is already published".into(),
                 ));
             }
-            let ctx = ctx_for(actor, &i, self.now());
+            let ctx = Change::of_incident(actor, &i, self.now());
             i.state = IncidentState::Published;
             i.published_at = Some(ctx.now);
             i.updated_at = ctx.now;

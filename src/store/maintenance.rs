@@ -78,13 +78,7 @@ impl Store {
             };
             txn.open_table(tables::MAINTENANCE)?
                 .insert(m.id.as_str(), &m)?;
-            let ctx = Change {
-                actor,
-                now,
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
+            let ctx = Change::of_maintenance(actor, &m, now);
             emit(
                 txn,
                 &ctx,
@@ -190,13 +184,7 @@ impl Store {
             table = txn.open_table(tables::MAINTENANCE)?;
             table.insert(id, &m)?;
             drop(table);
-            let ctx = Change {
-                actor,
-                now,
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
+            let ctx = Change::of_maintenance(actor, &m, now);
             let changes = recompute(txn, &ctx, &m.component_ids)?;
             if let Some(u) = m.updates.last_mut() {
                 u.component_changes = changes;
@@ -304,13 +292,7 @@ impl Store {
             }
             m.updated_at = now;
             txn.open_table(tables::MAINTENANCE)?.insert(id, &m)?;
-            let ctx = Change {
-                actor,
-                now,
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
+            let ctx = Change::of_maintenance(actor, &m, now);
             recompute(txn, &ctx, &touched)?;
             Ok(m)
         })
@@ -321,13 +303,7 @@ impl Store {
             let m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
                 .ok_or_else(|| not_found("maintenance", id))?;
             txn.open_table(tables::MAINTENANCE)?.remove(id)?;
-            let ctx = Change {
-                actor,
-                now: self.now(),
-                page_id: m.page_id.clone(),
-                incident_id: None,
-                maintenance_id: Some(m.id.clone()),
-            };
+            let ctx = Change::of_maintenance(actor, &m, self.now());
             recompute(txn, &ctx, &m.component_ids)?;
             Ok(())
         })

@@ -1,8 +1,9 @@
 //! Postmortems of resolved incidents: saved as drafts, then published (with a notice).
 
 use super::Store;
+use super::events::Change;
 use super::events::emit;
-use super::incidents::{ctx_for, load_incident, put_incident};
+use super::incidents::{load_incident, put_incident};
 use super::inputs::message_text;
 use crate::domain::{HistoryEntry, Incident, IncidentState, IncidentStatus, Postmortem};
 use crate::error::{AppError, AppResult};
@@ -55,7 +56,7 @@ impl Store {
     pub fn publish_postmortem(&self, id: &str, notify: bool, actor: &str) -> AppResult<Incident> {
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
-            let ctx = ctx_for(actor, &i, self.now());
+            let ctx = Change::of_incident(actor, &i, self.now());
             let Some(pm) = i.postmortem.as_mut() else {
                 return Err(AppError::Conflict(
                     "write the postmortem before publishing it".into(),
