@@ -145,7 +145,7 @@ pub fn main(cli: Cli) -> i32 {
     }
 }
 
-fn read_password(from_stdin: bool) -> AppResult<(String, bool)> {
+fn read_password(from_stdin: bool, email: &str) -> AppResult<(String, bool)> {
     if !from_stdin {
         return Ok((secret::random_token()[..20].to_string(), true));
     }
@@ -155,7 +155,7 @@ fn read_password(from_stdin: bool) -> AppResult<(String, bool)> {
         .read_line(&mut line)
         .map_err(|e| AppError::invalid("password", format!("cannot read stdin: {e}")))?;
     let pw = line.trim_end_matches(['\n', '\r']).to_string();
-    validate::password(&pw).map_err(|m| AppError::invalid("password", m))?;
+    validate::password(&pw, email).map_err(|m| AppError::invalid("password", m))?;
     Ok((pw, false))
 }
 
@@ -170,7 +170,7 @@ fn user(config: &Config, command: UserCommand) -> AppResult<()> {
             let role: Role = role
                 .parse()
                 .map_err(|m: String| AppError::invalid("role", m))?;
-            let (pw, generated) = read_password(password_stdin)?;
+            let (pw, generated) = read_password(password_stdin, &email)?;
             let u = store.create_user(&email, secret::hash_password(&pw)?, role, false)?;
             println!("added {} ({})", u.email, u.role);
             if generated {
@@ -193,7 +193,7 @@ fn user(config: &Config, command: UserCommand) -> AppResult<()> {
             let u = store
                 .user_by_email(&email)?
                 .ok_or_else(|| AppError::invalid("email", format!("no user with email {email}")))?;
-            let (pw, generated) = read_password(password_stdin)?;
+            let (pw, generated) = read_password(password_stdin, &u.email)?;
             store.set_user_password(&u.id, secret::hash_password(&pw)?)?;
             println!(
                 "password of {} reset; their sessions were signed out",
@@ -283,8 +283,11 @@ fn backup(config: &Config, file: &PathBuf) -> AppResult<()> {
             .limit(u64::MAX)
             .read_to_vec()
             .map_err(|e| AppError::Internal(format!("reading backup: {e}")))?;
-        std::fs::write(file, &bytes)
-            .map_err(|e| AppError::Storage(format!("writing {}: {e}", file.display())))?;
+        crate::store::create_private(file).and_then(|mut f| {
+            f.write_all(&bytes)
+                .and_then(|_| f.sync_all())
+                .map_err(|e| AppError::Storage(format!("writing {}: {e}", file.display())))
+        })?;
         println!(
             "backup written to {} ({} bytes, via {url})",
             file.display(),
@@ -305,6 +308,7 @@ fn restore(config: &Config, file: &std::path::Path, force: bool) -> AppResult<()
         ));
     }
     let target = &config.data;
+    let mut held = None;
     if target.exists() {
         if !force {
             return Err(AppError::invalid(
@@ -315,17 +319,28 @@ fn restore(config: &Config, file: &std::path::Path, force: bool) -> AppResult<()
                 ),
             ));
         }
-        // Opening takes the lock, so a running server makes this fail instead of corrupting it.
-        drop(Store::open(target)?);
+        // Holding the lock until the swap keeps a server from starting on the old file.
+        held = Some(Store::open(target)?);
     }
-    // Opening the backup checks its schema and upgrades it if it is older.
-    let source = Store::open(file)?;
     let staging = target.with_extension("restore-tmp");
     let _ = std::fs::remove_file(&staging);
-    source.backup_to(&staging)?;
+    crate::store::checked_copy(file, &staging)?;
+    let mut kept = None;
+    if target.exists() {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let old = target.with_file_name(format!("{name}.before-restore-{stamp}"));
+        std::fs::rename(target, &old)
+            .map_err(|e| AppError::Storage(format!("moving {} aside: {e}", target.display())))?;
+        kept = Some(old);
+    }
     std::fs::rename(&staging, target)
         .map_err(|e| AppError::Storage(format!("moving into {}: {e}", target.display())))?;
+    drop(held);
     println!("restored {} into {}", file.display(), target.display());
+    if let Some(old) = kept {
+        println!("the replaced data file was kept as {}", old.display());
+    }
     Ok(())
 }
 

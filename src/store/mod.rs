@@ -14,6 +14,7 @@ mod monitors;
 mod outbox;
 mod pages;
 mod postmortems;
+mod restore;
 mod subscribers;
 pub mod tables;
 mod templates;
@@ -27,6 +28,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use monitors::{AlertPolicy, MonitorInput, ResultRow, StoredResult, validate_target};
 pub use outbox::{Batch, BatchCtx, Delivery, OutboxCounts};
 pub use pages::{NewPage, PagePatch};
+pub use restore::checked_copy;
 pub use subscribers::{
     ImportReport, NewSubscriber, SubscribeSource, Subscribed, SubscriberFilter, SubscriberPatch,
 };
@@ -171,6 +173,7 @@ impl Store {
                 format!("{} already exists; choose a new file name", dest.display()),
             ));
         }
+        create_private(dest)?;
         let src = self.read()?;
         let target = Database::create(dest)
             .map_err(|e| AppError::Storage(format!("cannot create {}: {e}", dest.display())))?;
@@ -205,6 +208,17 @@ impl Store {
         out.commit()?;
         Ok(())
     }
+}
+
+/// Creates an empty file only its owner may read: backups hold password hashes and tokens.
+pub fn create_private(path: &Path) -> AppResult<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(|e| AppError::Storage(format!("cannot create {}: {e}", path.display())))
 }
 
 /// Copies one table row by row (backups; every table is listed in `backup_to`).
