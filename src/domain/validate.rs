@@ -73,34 +73,63 @@ pub fn time_zone(value: &str) -> Result<String, String> {
         })
 }
 
-/// An email address: one `@`, a dotted domain, no spaces; lowercased.
+/// Characters of an RFC 5322 `atext` besides letters and digits.
+const ATEXT_SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~";
+
+/// An email address by the RFC 5322 `addr-spec` grammar, restricted to what mail
+/// headers carry safely: a dot-atom local part (no quoted strings, comments or
+/// angle brackets) and a DNS host name with a dot; lowercased.
 pub fn email(value: &str) -> Result<String, String> {
     let v = value.trim().to_lowercase();
-    let bad = || Err(format!("{v:?} is not an email address"));
-    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad();
+    let bad = |why: &str| Err(format!("{v:?} is not an email address: {why}"));
+    if v.len() > 254 {
+        return bad("longer than 254 characters");
     }
-    match v.split_once('@') {
-        Some((local, domain))
-            if !local.is_empty()
-                && !domain.contains('@')
-                && hostname(domain).is_ok()
-                && domain.contains('.') =>
-        {
-            Ok(v)
-        }
-        _ => bad(),
+    let Some((local, domain)) = v.rsplit_once('@') else {
+        return bad("it has no @");
+    };
+    let atext = |c: char| c.is_ascii_alphanumeric() || ATEXT_SPECIALS.contains(c);
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext));
+    if !local_ok {
+        return bad(
+            "the part before @ may hold letters, digits, dots (not leading, trailing or doubled) and ! # $ % & ' * + - / = ? ^ _ ` { | } ~",
+        );
     }
+    if hostname(domain).is_err() || !domain.contains('.') {
+        return bad("the part after @ must be a domain such as example.com");
+    }
+    Ok(v)
 }
 
-/// A password for a new account.
-pub fn password(value: &str) -> Result<(), String> {
+/// Common passwords of 10 or more characters, lowercased (shorter ones fail the length
+/// rule anyway): Django's list (BSD-3-Clause, (c) Django Software Foundation).
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// What the password forms say about the rule.
+pub const PASSWORD_RULE: &str = "10+ characters, not a common password and not your email address";
+
+/// A password for the account with this email: 10..=1024 characters, not in the list of
+/// common passwords, and not the email address itself.
+pub fn password(value: &str, email: &str) -> Result<(), String> {
     let n = value.chars().count();
     if n < 10 {
         return Err("must be at least 10 characters".into());
     }
     if n > 1024 {
         return Err("must be at most 1024 characters".into());
+    }
+    let lower = value.trim().to_lowercase();
+    if COMMON_PASSWORDS.lines().any(|l| l == lower) {
+        return Err("is one of the most common passwords; choose a less guessable one (several unrelated words work well)".into());
+    }
+    let email = email.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or("");
+    if !email.is_empty() && (lower == email || lower == local) {
+        return Err("must not be your email address".into());
     }
     Ok(())
 }
@@ -169,8 +198,36 @@ mod tests {
     #[test]
     fn email_table() {
         assert_eq!(email(" Ops@Example.COM ").unwrap(), "ops@example.com");
-        for bad in ["", "no-at", "a@b", "a@@b.c", "a b@c.d", "@c.d", "a@-x.com"] {
+        for bad in [
+            "",
+            "no-at",
+            "a@b",
+            "a@@b.c",
+            "a b@c.d",
+            "@c.d",
+            "a@-x.com",
+            "<script>@example.org",
+            "\"quoted\"@example.org",
+            "a\"b@example.org",
+            "a..b@example.org",
+            ".a@example.org",
+            "a.@example.org",
+            "a(b)@example.org",
+            "a,b@example.org",
+            "a;b@example.org",
+            "ü@example.org",
+            "a@example.org>, b@example.net",
+        ] {
             assert!(email(bad).is_err(), "{bad:?} accepted");
+        }
+        for good in [
+            "ops+status@example.org",
+            "-2+3+cmd|'/ccalc'!a0@example.org",
+            "first.last@mail.example.org",
+            "o'brien@example.org",
+            "x{y}~z@example.org",
+        ] {
+            assert_eq!(email(good).as_deref(), Ok(good));
         }
     }
 
@@ -187,8 +244,28 @@ mod tests {
 
     #[test]
     fn password_and_host_table() {
-        assert!(password("short").is_err());
-        assert!(password("long enough pw").is_ok());
+        assert!(password("short", "").is_err());
+        assert!(password("violet staple orbit", "a@example.com").is_ok());
+        for common in ["aaaaaaaaaa", "Password123", "qwertyuiop", "1234567890"] {
+            assert!(
+                password(common, "a@example.com")
+                    .unwrap_err()
+                    .contains("common"),
+                "{common:?} accepted"
+            );
+        }
+        for own in [
+            "longaddress@example.com",
+            "LongAddress@Example.com",
+            "longaddress",
+        ] {
+            assert!(
+                password(own, "longaddress@example.com")
+                    .unwrap_err()
+                    .contains("email"),
+                "{own:?} accepted"
+            );
+        }
         assert_eq!(
             hostname("Status.Example.com.").unwrap(),
             "status.example.com"

@@ -58,7 +58,7 @@ pub fn setup(token: &str, csrf_token: &str, form: &FormState) -> Markup {
                 input type="hidden" name="token" value=(token);
                 (csrf(csrf_token))
                 label { "Email" input type="email" name="email" required autocomplete="username" value=(form.v("email")); }
-                label { "Password (10+ characters)" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
+                label { "Password (" (crate::domain::validate::PASSWORD_RULE) ")" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
                 label { "Repeat password" input type="password" name="password_confirm" required minlength="10" autocomplete="new-password"; }
                 button type="submit" { "Create owner account" }
             }
@@ -392,7 +392,7 @@ pub fn users(nav: &Nav, users: &[User], form: &FormState) -> Markup {
                 form #new-user.stack method="post" action="/admin/users" {
                     (csrf(nav.csrf))
                     label { "Email" input type="email" name="email" required value=(form.v("email")); }
-                    label { "Initial password (10+ characters)" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
+                    label { "Initial password (" (crate::domain::validate::PASSWORD_RULE) ")" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
                     label { "Role" select name="role" { @for r in Role::ALL { option value=(r.as_str()) selected[form.v("role") == r.as_str() || (form.v("role").is_empty() && r == Role::Editor)] { (r.as_str()) } } } }
                     button type="submit" { "Add user" }
                 }

@@ -50,7 +50,7 @@ pub async fn post_user(
         .store
         .run(move |s| {
             let role = parse_role(&role)?;
-            validate::password(&password).map_err(|m| AppError::invalid("password", m))?;
+            validate::password(&password, &email).map_err(|m| AppError::invalid("password", m))?;
             s.create_user(&email, secret::hash_password(&password)?, role, false)
         })
         .await;
