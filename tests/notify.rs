@@ -540,6 +540,57 @@ fn incident_text_is_escaped_in_mail() {
     );
 }
 
+/// Issue 11 item 12: headers built from the page title (From name, Subject, List-Id) are
+/// encoded, so quotes, angle brackets and UTF-8 neither break nor forge a header.
+#[test]
+fn mail_headers_from_user_text_are_encoded() {
+    let (_dir, sink, s, key) = setup(&[]);
+    let title = "Acme \"Ops\" <Status> · Zürich";
+    let (st, pages) = s.get("/api/v1/pages", &key);
+    assert_eq!(st, StatusCode::OK, "{pages}");
+    let page = pages["data"][0]["id"].as_str().unwrap().to_string();
+    let (st, p) = s.send(
+        Method::PATCH,
+        &format!("/api/v1/pages/{page}"),
+        &key,
+        &json!({"title": title}),
+    );
+    assert_eq!(st, StatusCode::OK, "{p}");
+    subscriber(
+        &s,
+        &key,
+        json!({"email": "reader@example.com", "skip_confirmation": true}),
+    );
+    incident(&s, &key, "Login fails", "We are on it.", &[]);
+    let m = sink.wait_mail("reader@example.com", "Login fails");
+    let raw = m["raw"].as_str().unwrap();
+    let head = &raw[..raw.find("\r\n\r\n").unwrap_or(raw.len())];
+    assert!(head.is_ascii(), "raw headers carry 8-bit text:\n{head}");
+    let list_id = header(&m, "List-Id");
+    assert!(
+        list_id.starts_with(title) && list_id.ends_with('>'),
+        "List-Id decodes to the title: {list_id:?}\n{head}"
+    );
+    let raw_list_id = head
+        .split("\r\n")
+        .skip_while(|l| !l.starts_with("List-Id:"))
+        .take_while(|l| l.starts_with("List-Id:") || l.starts_with([' ', '\t']))
+        .collect::<String>();
+    assert_eq!(
+        raw_list_id.matches('<').count(),
+        1,
+        "only the list label is in angle brackets: {raw_list_id}"
+    );
+    assert!(!raw_list_id.contains('"'), "{raw_list_id}");
+    assert!(subj(&m).contains(title), "{}", subj(&m));
+    let from = header(&m, "From");
+    assert!(
+        from.contains("Zürich") && from.ends_with("<status@example.com>"),
+        "{from}"
+    );
+    assert_eq!(m["mail_from"], "status@example.com");
+}
+
 #[test]
 fn permanent_failures_show_in_admin_and_can_be_retried() {
     let (_dir, data) = temp_data();

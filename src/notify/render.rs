@@ -11,6 +11,8 @@ use crate::domain::{
 };
 use crate::store::{BatchCtx, Delivery};
 use crate::views::incident::status_label;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use mail_send::mail_builder::MessageBuilder;
@@ -358,7 +360,7 @@ pub fn event_mail(d: &Delivery, ctx: &BatchCtx, s: &Settings) -> Option<Mail> {
         message_id,
         in_reply_to,
         unsubscribe: Some(s.unsubscribe_url(&sub.token)),
-        list_id: Some(format!("{} <{slug}.{}>", m.page_title, s.host)),
+        list_id: Some(list_id(&m.page_title, &format!("{slug}.{}", s.host))),
     })
 }
 
@@ -446,6 +448,30 @@ pub fn test_mail(to: &str, s: &Settings) -> Mail {
     }
 }
 
+/// `List-Id: phrase <label>` (RFC 2919). The phrase comes from a page title, so it is
+/// written as RFC 2047 encoded words: quotes, angle brackets, line breaks and UTF-8
+/// stay inside; the label is a slug and a host name, which need no encoding.
+pub fn list_id(title: &str, label: &str) -> String {
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in title.chars().filter(|c| !c.is_control()) {
+        // 45 bytes make 60 base64 characters: each word stays within 75 (RFC 2047).
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(std::mem::take(&mut chunk));
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() {
+        words.push(chunk);
+    }
+    let mut out: Vec<String> = words
+        .iter()
+        .map(|w| format!("=?utf-8?b?{}?=", STANDARD.encode(w)))
+        .collect();
+    out.push(format!("<{label}>"));
+    out.join(" ")
+}
+
 /// Encodes a mail: multipart/alternative text + HTML with every header.
 pub fn encode(mail: &Mail, notice_id: &str, s: &Settings) -> OutMail {
     let mut b = MessageBuilder::new()
@@ -470,7 +496,7 @@ pub fn encode(mail: &Mail, notice_id: &str, s: &Settings) -> OutMail {
             );
     }
     if let Some(l) = &mail.list_id {
-        b = b.header("List-Id", Raw::new(l.replace(['\r', '\n'], " ")));
+        b = b.header("List-Id", Raw::new(l.as_str()));
     }
     OutMail {
         id: notice_id.to_string(),
@@ -651,5 +677,21 @@ mod tests {
         let (d, mut ctx) = fixture("incident.updated");
         ctx.incidents.clear();
         assert!(event_mail(&d, &ctx, &s).is_none());
+    }
+
+    #[test]
+    fn list_id_phrase_is_encoded_words() {
+        let long = "Ünïcödé \"quoted\" <angle> title\r\nBcc: x@example.com ".repeat(3);
+        let l = list_id(&long, "default.status.example.com");
+        assert!(l.is_ascii() && !l.contains(['"', '\r', '\n']), "{l}");
+        assert!(l.ends_with(" <default.status.example.com>"), "{l}");
+        assert_eq!(l.matches('<').count(), 1, "{l}");
+        let mut decoded = String::new();
+        for w in l.split(' ').filter(|w| w.starts_with("=?")) {
+            assert!(w.len() <= 75, "{w}");
+            let b64 = w.trim_start_matches("=?utf-8?b?").trim_end_matches("?=");
+            decoded.push_str(&String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap());
+        }
+        assert_eq!(decoded, long.replace(['\r', '\n'], ""));
     }
 }
