@@ -5,6 +5,7 @@ pub mod csv_io;
 pub mod incident;
 pub mod model;
 pub mod monitor;
+pub mod monitor_secrets;
 pub mod status;
 pub mod statuspage;
 pub mod subscriber;

@@ -133,13 +133,14 @@ fn apply_input(m: &mut Monitor, input: MonitorInput, txn: &WriteTransaction) -> 
         m.target = t;
     }
     m.target = validate_target(m.kind, &m.target).map_err(|e| invalid("target", e))?;
-    if let Some(c) = input.check {
+    if let Some(mut c) = input.check {
         if !(c.is_object() || c.is_null()) {
             return Err(invalid(
                 "check",
                 "must be an object of settings for the kind",
             ));
         }
+        crate::domain::monitor_secrets::keep_secrets(&mut c, &m.check);
         m.check = c;
     }
     match (input.interval_seconds, input.cron) {

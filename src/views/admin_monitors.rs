@@ -3,6 +3,7 @@
 
 use super::admin::FormState;
 use super::layout::{self, Nav, flash};
+use crate::domain::monitor_secrets::masked_check;
 use crate::domain::{
     CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, Role,
 };
@@ -55,7 +56,7 @@ fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormStat
             if m.check.is_null() {
                 String::new()
             } else {
-                serde_json::to_string_pretty(&m.check).unwrap_or_default()
+                serde_json::to_string_pretty(&masked_check(&m.check)).unwrap_or_default()
             }
         })
         .unwrap_or_default();
@@ -117,7 +118,7 @@ fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormStat
         label { "Incident severity"
             select name="severity" { @for i in Impact::ALL { option value=(i.as_str()) selected[severity == i.as_str()] { (i.as_str()) } } }
         }
-        label { "Check settings (JSON: method, headers, expected_status, keyword, keyword_absent, json_path, json_equals, max_response_ms, follow_redirects, verify_tls, record_type, expected, warn_days…)"
+        label { "Check settings (JSON: method, headers, expected_status, keyword, keyword_absent, json_path, json_equals, max_response_ms, follow_redirects, verify_tls, record_type, expected, warn_days…; saved secrets show as ******** and are kept, null removes one)"
             textarea name="check" rows="4" spellcheck="false" { (v("check", check)) }
         }
     }

@@ -1,6 +1,7 @@
 //! Monitors in the admin UI, and the SLA report.
 
 use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
@@ -186,6 +187,7 @@ async fn detail(
     let hb = m
         .heartbeat_token
         .as_ref()
+        .filter(|_| actor.can(Role::Editor))
         .map(|t| format!("{}/api/v1/heartbeat/{t}", state.config.public_url));
     let nav = NavData::new(actor, "/admin/monitors");
     Ok(html(

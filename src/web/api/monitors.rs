@@ -2,22 +2,25 @@
 
 use super::openapi::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
-use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState, validate};
+use crate::domain::monitor_secrets::masked_check;
+use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState, Role, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::Paged;
 use crate::store::{MonitorInput, Store};
-use crate::web::auth::{Editor, Viewer};
+use crate::web::auth::{Actor, Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// A monitor as the API shows it: settings, live state and the heartbeat URL.
+/// A monitor as the API shows it: settings with secrets masked, live state, and the
+/// heartbeat URL (itself a secret) for editors and owners only.
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Monitor)]
-pub struct MonitorOut<'a> {
+pub struct MonitorOut {
     #[serde(flatten)]
-    pub monitor: &'a Monitor,
+    #[schema(value_type = Monitor)]
+    pub monitor: serde_json::Value,
     pub state: MonitorState,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat_url: Option<String>,
@@ -26,17 +29,24 @@ pub struct MonitorOut<'a> {
     pub uptime: Option<Uptime>,
 }
 
-pub fn monitor_out<'a>(
+pub fn monitor_out(
     state: &AppState,
-    m: &'a Monitor,
+    m: &Monitor,
     st: Option<MonitorState>,
-) -> MonitorOut<'a> {
+    actor: &Actor,
+) -> MonitorOut {
+    let mut monitor = serde_json::to_value(m).unwrap_or_default();
+    if let Some(o) = monitor.as_object_mut() {
+        o.remove("heartbeat_token");
+        o.insert("check".into(), masked_check(&m.check));
+    }
     MonitorOut {
-        monitor: m,
+        monitor,
         state: st.unwrap_or_default(),
         heartbeat_url: m
             .heartbeat_token
             .as_ref()
+            .filter(|_| actor.can(Role::Editor))
             .map(|t| format!("{}/api/v1/heartbeat/{t}", state.config.public_url)),
         uptime: None,
     }
@@ -77,7 +87,7 @@ pub fn uptime(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Uptime> 
 )]
 pub async fn list_monitors(
     state: web::Data<AppState>,
-    _: Viewer,
+    Viewer(actor): Viewer,
     q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let (list, states) = state
@@ -88,7 +98,7 @@ pub async fn list_monitors(
     let data: Vec<MonitorOut> = page
         .data
         .iter()
-        .map(|m| monitor_out(&state, m, states.get(&m.id).cloned()))
+        .map(|m| monitor_out(&state, m, states.get(&m.id).cloned(), &actor))
         .collect();
     Ok(json(&Paged {
         data,
@@ -114,7 +124,7 @@ pub async fn post_monitor(
     let m = state.store.run(move |s| s.create_monitor(input)).await?;
     state.prober.monitor_changed(&m.id);
     tracing::info!(by = %actor.name(), monitor = %m.name, "monitor created");
-    Ok(created(&monitor_out(&state, &m, None)))
+    Ok(created(&monitor_out(&state, &m, None, &actor)))
 }
 
 /// Gets a monitor, its state and uptime (24 h, 7, 30, 90 days).
@@ -124,7 +134,7 @@ pub async fn post_monitor(
 )]
 pub async fn get_monitor(
     state: web::Data<AppState>,
-    _: Viewer,
+    Viewer(actor): Viewer,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let (m, st) = state
@@ -134,7 +144,7 @@ pub async fn get_monitor(
     let now = Utc::now();
     let id = m.id.clone();
     let up = state.store.run(move |s| uptime(s, &id, now)).await?;
-    let mut out = monitor_out(&state, &m, st.get(&m.id).cloned());
+    let mut out = monitor_out(&state, &m, st.get(&m.id).cloned(), &actor);
     out.uptime = Some(up);
     Ok(json(&out))
 }
@@ -146,7 +156,7 @@ pub async fn get_monitor(
 )]
 pub async fn patch_monitor(
     state: web::Data<AppState>,
-    _: Editor,
+    Editor(actor): Editor,
     id: web::Path<String>,
     body: web::Json<MonitorInput>,
 ) -> AppResult<HttpResponse> {
@@ -156,7 +166,7 @@ pub async fn patch_monitor(
         .run(move |s| s.update_monitor(&id, input))
         .await?;
     state.prober.monitor_changed(&m.id);
-    Ok(json(&monitor_out(&state, &m, None)))
+    Ok(json(&monitor_out(&state, &m, None, &actor)))
 }
 
 /// Deletes a monitor and its results.
