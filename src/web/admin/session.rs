@@ -129,7 +129,7 @@ pub async fn post_setup(
     if let Err(m) = validate::email(&f.email) {
         return Ok(rerender(format!("email: {m}")));
     }
-    if let Err(m) = validate::password(&f.password) {
+    if let Err(m) = validate::password(&f.password, &f.email) {
         return Ok(rerender(format!("password: {m}")));
     }
     if f.password != f.password_confirm {
@@ -176,7 +176,9 @@ pub async fn post_login(
     let (csrf, _) = csrf_cookie(&req, &state);
     let vals = values(&form.pairs);
     let ip = crate::web::auth::client_ip(&req, &state.config.trusted_proxies);
-    if state.limiters.check(ip, &form.data.email).is_err() {
+    // One spelling of the account for the limit and the lookup alike.
+    let email = form.data.email.trim().to_lowercase();
+    if state.limiters.check(ip, &email).is_err() {
         return Ok(html(
             StatusCode::TOO_MANY_REQUESTS,
             views::login(
@@ -188,17 +190,19 @@ pub async fn post_login(
             ),
         ));
     }
-    let LoginForm { email, password } = form.data;
+    let password = form.data.password;
     let user = state
         .store
         .run(move |s| {
             let user = s.user_by_email(&email)?;
-            // Verify against a dummy hash when the user is unknown so timing does not tell.
+            // Verify against a dummy hash when the user is unknown so timing does not tell;
+            // the check runs on both paths before its result is looked at.
             let hash = user
                 .as_ref()
-                .map(|u| u.password_hash.clone())
-                .unwrap_or_else(|| DUMMY_HASH.to_string());
-            Ok(user.filter(|_| secret::verify_password(&hash, &password)))
+                .map(|u| u.password_hash.as_str())
+                .unwrap_or(DUMMY_HASH);
+            let matches = secret::verify_password(hash, &password);
+            Ok(user.filter(|_| matches))
         })
         .await?;
     match user {
@@ -230,4 +234,21 @@ pub async fn post_logout(
     gone.make_removal();
     let _ = resp.add_cookie(&gone);
     Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dummy_hash_costs_what_a_real_one_does() {
+        let real = secret::hash_password("violet staple orbit").unwrap();
+        let params = |h: &str| h.split('$').nth(3).map(str::to_string);
+        assert_eq!(params(DUMMY_HASH), params(&real), "same argon2 parameters");
+        assert!(
+            argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok(),
+            "the dummy hash parses, so verifying against it runs argon2"
+        );
+        assert!(!secret::verify_password(DUMMY_HASH, "anything"));
+    }
 }
