@@ -76,7 +76,9 @@ pub fn resolve<'a>(req: &HttpRequest, snap: &'a Snapshot, slug: Option<&str>) ->
     match slug {
         Some(slug) => snap.page_by_slug(slug),
         None => {
-            let host = req.connection_info().host().to_string();
+            let state = req.app_data::<web::Data<AppState>>();
+            let trusted = state.map_or(&[][..], |s| s.config.trusted_proxies.as_slice());
+            let host = super::host::request_host(req, trusted);
             snap.page_by_host(&host)
                 .or_else(|| snap.page_by_slug("default"))
         }

@@ -60,13 +60,7 @@ async fn public_page(
     req: &HttpRequest,
     slug: Option<String>,
 ) -> AppResult<Option<PageParts>> {
-    let host = req
-        .connection_info()
-        .host()
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let host = super::host::request_host(req, &state.config.trusted_proxies);
     state
         .store
         .run(move |s| {
