@@ -44,6 +44,8 @@ pub struct Config {
     pub workers: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a whole request (head and body).
+    pub request_timeout_seconds: u32,
     /// Hours a notice that fails for a passing reason keeps being retried.
     pub notify_retry_hours: u32,
     /// Minutes before a scheduled maintenance starts that subscribers are reminded; 0: never.
@@ -112,6 +114,9 @@ pub struct ConfigArgs {
     /// Largest request body in bytes [default: 1048576].
     #[arg(long, global = true, env = "STATUSD_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Seconds a client has to send a whole request, head and body [default: 30].
+    #[arg(long, global = true, env = "STATUSD_REQUEST_TIMEOUT_SECONDS")]
+    pub request_timeout_seconds: Option<u32>,
     /// Hours a failing notice is retried before it is marked failed [default: 24].
     #[arg(long, global = true, env = "STATUSD_NOTIFY_RETRY_HOURS")]
     pub notify_retry_hours: Option<u32>,
@@ -144,6 +149,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     workers: Option<usize>,
     max_body_bytes: Option<usize>,
+    request_timeout_seconds: Option<u32>,
     notify_retry_hours: Option<u32>,
     maintenance_reminder_minutes: Option<u32>,
     notify_concurrency: Option<usize>,
@@ -308,6 +314,11 @@ impl Config {
             log_format: a.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
             workers: a.workers.or(file.workers).unwrap_or(0),
             max_body_bytes,
+            request_timeout_seconds: a
+                .request_timeout_seconds
+                .or(file.request_timeout_seconds)
+                .unwrap_or(30)
+                .clamp(1, 3600),
             notify_retry_hours,
             maintenance_reminder_minutes: a
                 .maintenance_reminder_minutes

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod compat;
 pub mod error;
 pub mod feeds;
+pub mod host;
+pub mod connections;
 pub mod metrics;
 pub mod public;
 pub mod routes;
@@ -99,9 +101,16 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
     let state = web::Data::new(state);
     let cfg = state.config.clone();
     let limit = cfg.max_body_bytes;
+    let lanes = web::Data::new(connections::UploadLanes::default());
+    let workers = if cfg.workers > 0 {
+        cfg.workers
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    };
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(lanes.clone())
             .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
             .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                 AppError::invalid("query", format!("bad query string: {err}")).into()
@@ -117,16 +126,26 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
                     )),
             )
             .wrap(ErrorHandlers::new().default_handler(html_errors))
+            .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .configure(routes::configure)
             .default_service(web::to(not_found))
     })
-    .shutdown_timeout(10);
+    .shutdown_timeout(10)
+    // A request head must arrive within 5 s; an idle connection closes after 5 s.
+    .client_request_timeout(std::time::Duration::from_secs(5))
+    .client_disconnect_timeout(std::time::Duration::from_secs(1))
+    .keep_alive(std::time::Duration::from_secs(5))
+    // Stop accepting before the process runs out of file descriptors.
+    .max_connections(connections::connections_per_worker(workers));
     if cfg.workers > 0 {
         server = server.workers(cfg.workers);
     }
     let server = server.bind(&cfg.listen)?;
+    let trim = tokio::spawn(connections::trim_heap_forever());
     on_bound();
-    server.run().await
+    let served = server.run().await;
+    trim.abort();
+    served
 }
 
 #[cfg(test)]
