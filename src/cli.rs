@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::secret;
 use crate::store::Store;
 use clap::{Parser, Subcommand};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 /// statusd: status pages, incidents and monitoring in one binary.

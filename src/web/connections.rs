@@ -91,7 +91,7 @@ pub async fn upload_limits(
             .await
             .map(ServiceResponse::map_into_left_body);
     };
-    let ip = crate::auth::client_ip(req.request(), &state.config.trusted_proxies);
+    let ip = crate::web::auth::client_ip(req.request(), &state.config.trusted_proxies);
     let Some(lane) = lanes.take(ip) else {
         let resp = refuse(
             StatusCode::TOO_MANY_REQUESTS,
