@@ -250,7 +250,7 @@ fn http_agent() -> ureq::Agent {
         .into()
 }
 
-fn backup(config: &Config, file: &PathBuf) -> AppResult<()> {
+fn backup(config: &Config, file: &std::path::Path) -> AppResult<()> {
     if file.exists() {
         return Err(AppError::invalid(
             "FILE",

@@ -139,7 +139,7 @@ pub fn connections_per_worker(workers: usize) -> usize {
                 lim.rlim_cur = raised.rlim_cur;
             }
         }
-        lim.rlim_cur as u64
+        lim.rlim_cur
     };
     let usable = nofile.saturating_sub(RESERVE).max(64);
     (usable / workers.max(1) as u64).max(16) as usize
