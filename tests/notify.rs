@@ -546,10 +546,10 @@ fn incident_text_is_escaped_in_mail() {
 fn mail_headers_from_user_text_are_encoded() {
     let (_dir, sink, s, key) = setup(&[]);
     let title = "Acme \"Ops\" <Status> · Zürich";
-    let (st, pages) = s.get("/api/v1/pages", &key);
+    let (st, pages) = s.api_get("/api/v1/pages", &key);
     assert_eq!(st, StatusCode::OK, "{pages}");
     let page = pages["data"][0]["id"].as_str().unwrap().to_string();
-    let (st, p) = s.send(
+    let (st, p) = s.api_send(
         Method::PATCH,
         &format!("/api/v1/pages/{page}"),
         &key,

@@ -526,7 +526,10 @@ fn sign_in_limit_holds_for_email_variants() {
     let (_dir, data) = temp_data();
     // Each attempt comes from its own address (through a trusted proxy), so only the
     // per-account limit (10 a minute) can refuse it.
-    let server = Server::start_with_env(&data, &[("STATUSD_TRUSTED_PROXIES", "127.0.0.1/32".to_string())]);
+    let server = Server::start_with_env(
+        &data,
+        &[("STATUSD_TRUSTED_PROXIES", "127.0.0.1/32".to_string())],
+    );
     server.setup_owner(OWNER, OWNER_PW);
     let variants = [
         " owner@example.com",
@@ -624,7 +627,10 @@ fn forwarded_host_is_believed_only_from_trusted_proxies() {
     server.stop();
     drop(server);
 
-    let behind_proxy = Server::start_with_env(&data, &[("STATUSD_TRUSTED_PROXIES", "127.0.0.1/32".to_string())]);
+    let behind_proxy = Server::start_with_env(
+        &data,
+        &[("STATUSD_TRUSTED_PROXIES", "127.0.0.1/32".to_string())],
+    );
     assert!(get_with(&behind_proxy, "X-Forwarded-Host", "status.acme.test").contains(brand));
     assert!(get_with(&behind_proxy, "Forwarded", "host=status.acme.test").contains(brand));
     drop(dir);
@@ -638,7 +644,10 @@ fn trickled_bodies_are_cut_off_and_healthz_keeps_answering() {
     use std::net::TcpStream;
     const CLIENTS: usize = 200;
     let (_dir, data) = temp_data();
-    let server = Server::start_with_env(&data, &[("STATUSD_REQUEST_TIMEOUT_SECONDS", "4".to_string())]);
+    let server = Server::start_with_env(
+        &data,
+        &[("STATUSD_REQUEST_TIMEOUT_SECONDS", "4".to_string())],
+    );
     let head = format!(
         "POST /admin/login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n",
         server.listen
