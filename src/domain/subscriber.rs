@@ -159,6 +159,15 @@ pub enum NoticePurpose {
     AlreadySubscribed,
 }
 
+/// Counts of notices by state, for the admin and metrics.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct OutboxCounts {
+    pub pending: usize,
+    pub sent: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+}
+
 /// Where a notice is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

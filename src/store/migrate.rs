@@ -136,7 +136,7 @@ fn v4_notify(txn: &WriteTransaction) -> AppResult<()> {
 /// Compact check history: raw results from 5 to 4 bytes, and the JSON rollups moved to
 /// packed records (hourly buckets grouped per monitor-day), about a tenth of the size.
 fn v5_compact_results(txn: &WriteTransaction) -> AppResult<()> {
-    use super::monitors::{encode_bucket, encode_hours, repack_v4_results};
+    use super::history_codec::{encode_bucket, encode_hours, repack_v4_results};
     use crate::domain::{Bucket, at, day_start};
     {
         let mut raw = txn.open_table(tables::RESULTS)?;

@@ -6,7 +6,7 @@
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{
     Component, Event, Incident, Maintenance, MaintenanceStatus, Notice, NoticePurpose, NoticeState,
-    Outcome, Page, Subscriber, settle, wants,
+    OutboxCounts, Outcome, Page, Subscriber, settle, wants,
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
@@ -40,15 +40,6 @@ pub struct Delivery {
 pub struct Batch {
     pub ctx: Arc<BatchCtx>,
     pub items: Vec<Delivery>,
-}
-
-/// Counts of notices by state, for the admin and metrics.
-#[derive(Debug, Default, Clone, serde::Serialize)]
-pub struct OutboxCounts {
-    pub pending: usize,
-    pub sent: usize,
-    pub failed: usize,
-    pub cancelled: usize,
 }
 
 fn due_ms(t: DateTime<Utc>) -> i64 {

@@ -61,7 +61,7 @@ pub const HOURLY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::
 /// Schema 3–4 only: (monitor id, UTC day start) → JSON rollup bucket; now `DAILY_PACKED`.
 pub const DAILY: TableDefinition<(&str, i64), Json<Bucket>> = TableDefinition::new("daily");
 /// key: (monitor id, UTC day start) → that day's hourly rollup buckets, packed as
-/// (hour of day u8, varint bucket) pairs (see `store::monitors::encode_hours`); kept
+/// (hour of day u8, varint bucket) pairs (see `store::history_codec::encode_hours`); kept
 /// 90 days. One record per monitor-day keeps the file small (~12 bytes per hour).
 pub const HOURLY_DAYS: TableDefinition<(&str, i64), &[u8]> = TableDefinition::new("hourly_days");
 /// key: (monitor id, UTC day start) → that day's rollup bucket as varints; kept for years.

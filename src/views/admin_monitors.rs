@@ -282,7 +282,7 @@ pub fn monitor(
 }
 
 /// The SLA report form and table.
-pub fn sla(nav: &Nav, rows: &[crate::web::api::monitors::SlaRow], from: &str, to: &str) -> Markup {
+pub fn sla(nav: &Nav, rows: &[crate::domain::SlaRow], from: &str, to: &str) -> Markup {
     layout::admin(
         "SLA report",
         nav,

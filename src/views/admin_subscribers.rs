@@ -3,8 +3,9 @@
 
 use super::admin::FormState;
 use super::layout::{self, Nav, flash};
-use crate::domain::{Component, Notice, NoticeState, Page, Role, Subscriber, SubscriberKind};
-use crate::store::OutboxCounts;
+use crate::domain::{
+    Component, Notice, NoticeState, OutboxCounts, Page, Role, Subscriber, SubscriberKind,
+};
 use maud::{Markup, html};
 
 fn csrf(token: &str) -> Markup {

@@ -1,6 +1,6 @@
 //! Overview and components: list, create, edit, quick status, reorder, delete.
 
-use super::{NavData, form_status, html, is_form_error, see_other, values};
+use super::{NavData, form_error, html, see_other};
 use crate::domain::overall_status;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -103,16 +103,12 @@ pub async fn post_component(
             tracing::info!(by = %actor.name(), component = %c.name, "component created");
             Ok(see_other("/admin/components"))
         }
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -187,17 +183,12 @@ pub async fn post_component_edit(
     };
     match result {
         Ok(_) => Ok(see_other("/admin/components")),
-        Err(e) if is_form_error(&e) => {
-            edit(
-                &state,
-                &actor,
-                id,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                edit(&state, &actor, id, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -235,15 +226,18 @@ pub async fn post_component_status(
             tracing::info!(by = %actor.name(), component = %c.name, status = %c.status, "component status set");
             Ok(see_other(back))
         }
-        Err(e) if is_form_error(&e) => {
-            let fs = FormState::error(e.to_string(), values(&form.pairs));
-            if back == "/admin" {
-                overview(&state, &actor, fs, form_status(&e)).await
-            } else {
-                list(&state, &actor, fs, form_status(&e)).await
-            }
+        Err(e) if back == "/admin" => {
+            form_error(e, &form.pairs, |form, status| {
+                overview(&state, &actor, form, status)
+            })
+            .await
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
+            .await
+        }
     }
 }
 

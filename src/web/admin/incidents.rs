@@ -1,7 +1,7 @@
 //! Incidents in the admin UI: list with drafts to review, create, update, edit and
 //! delete updates, publish/discard drafts, postmortems.
 
-use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use super::{NavData, NoFields, form_error, html, see_other};
 use crate::domain::{
     ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem, render_template,
 };
@@ -181,16 +181,12 @@ pub async fn post_incident(
     };
     match result {
         Ok(i) => Ok(see_other(&format!("/admin/incidents/{}", i.id))),
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -243,17 +239,13 @@ async fn after(
 ) -> AppResult<HttpResponse> {
     match result {
         Ok(()) => Ok(see_other(&format!("/admin/incidents/{id}"))),
-        Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound(_)) => {
-            detail(
-                state,
-                actor,
-                id,
-                FormState::error(e.to_string(), values(pairs)),
-                form_status(&e),
-            )
+        Err(e @ AppError::NotFound(_)) => Err(e),
+        Err(e) => {
+            form_error(e, pairs, |form, status| {
+                detail(state, actor, id, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 

@@ -1,6 +1,6 @@
 //! API keys: owners create (token shown once) and revoke; everyone sees the list.
 
-use super::{NavData, form_status, html, is_form_error, see_other, values};
+use super::{NavData, form_error, html, see_other};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::secret;
@@ -63,17 +63,12 @@ pub async fn post_key(
             )
             .await
         }
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                None,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, None, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 

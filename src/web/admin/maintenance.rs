@@ -1,6 +1,6 @@
 //! Scheduled maintenance in the admin UI.
 
-use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use super::{NavData, NoFields, form_error, html, see_other};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -93,32 +93,19 @@ pub async fn post_maintenance(
     };
     match result {
         Ok(_) => Ok(see_other("/admin/maintenance")),
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
 async fn after(state: &AppState, actor: &Actor, result: AppResult<()>) -> AppResult<HttpResponse> {
     match result {
         Ok(()) => Ok(see_other("/admin/maintenance")),
-        Err(e) if is_form_error(&e) => {
-            list(
-                state,
-                actor,
-                FormState::error(e.to_string(), Default::default()),
-                form_status(&e),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => form_error(e, &[], |form, status| list(state, actor, form, status)).await,
     }
 }
 

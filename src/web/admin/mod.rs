@@ -11,15 +11,17 @@ pub mod subscribers;
 pub mod templates;
 pub mod users;
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::views::admin::FormState;
 use crate::views::layout::Nav;
 use crate::web::auth::Actor;
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use maud::Markup;
 use std::collections::HashMap;
 
 /// An HTML answer with a status.
-pub(crate) fn html(status: actix_web::http::StatusCode, markup: Markup) -> HttpResponse {
+pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
@@ -27,7 +29,7 @@ pub(crate) fn html(status: actix_web::http::StatusCode, markup: Markup) -> HttpR
 }
 
 pub(crate) fn ok(markup: Markup) -> HttpResponse {
-    html(actix_web::http::StatusCode::OK, markup)
+    html(StatusCode::OK, markup)
 }
 
 /// A redirect after a successful post.
@@ -64,8 +66,26 @@ impl NavData {
     }
 }
 
+/// Answers a failed post: a validation error shows the form again through `again`, with
+/// the message and the values sent; any other error becomes an error page.
+pub(crate) async fn form_error<F, Fut>(
+    e: AppError,
+    pairs: &[(String, String)],
+    again: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce(FormState, StatusCode) -> Fut,
+    Fut: Future<Output = AppResult<HttpResponse>>,
+{
+    if !is_form_error(&e) {
+        return Err(e);
+    }
+    let status = form_status(&e);
+    again(FormState::error(e.to_string(), values(pairs)), status).await
+}
+
 /// Whether a failed post should re-render its form (validation) or fail as an error page.
-pub(crate) fn is_form_error(e: &AppError) -> bool {
+fn is_form_error(e: &AppError) -> bool {
     matches!(
         e,
         AppError::Invalid { .. }
@@ -76,7 +96,7 @@ pub(crate) fn is_form_error(e: &AppError) -> bool {
 }
 
 /// The status a re-rendered form carries.
-pub(crate) fn form_status(e: &AppError) -> actix_web::http::StatusCode {
+fn form_status(e: &AppError) -> StatusCode {
     actix_web::ResponseError::status_code(e)
 }
 

@@ -1,13 +1,12 @@
 //! Monitors in the admin UI, and the SLA report.
 
-use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
-use crate::domain::Role;
+use super::{NavData, NoFields, form_error, html, see_other};
+use crate::domain::{Role, sla_range};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
 use crate::views::admin::FormState;
 use crate::views::admin_monitors::{self as views, MonitorRow};
-use crate::web::api::monitors::{sla_range, sla_report, uptime};
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{Duration, Utc};
@@ -27,7 +26,7 @@ async fn list(
             let monitors = s.list_monitors()?;
             let uptimes: Vec<Option<f64>> = monitors
                 .iter()
-                .map(|m| uptime(s, &m.id, now).map(|u| u.h24))
+                .map(|m| s.uptime(&m.id, now).map(|u| u.h24))
                 .collect::<AppResult<_>>()?;
             Ok((monitors, s.monitor_states()?, s.list_components()?, uptimes))
         })
@@ -141,16 +140,12 @@ pub async fn post_monitor(
             state.prober.monitor_changed(&m.id);
             Ok(see_other(&format!("/admin/monitors/{}", m.id)))
         }
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -168,7 +163,7 @@ async fn detail(
         .run(move |s| {
             let m = s.get_monitor(&id)?;
             let st = s.monitor_states()?.remove(&id);
-            let up = uptime(s, &id, now)?;
+            let up = s.uptime(&id, now)?;
             Ok((
                 m,
                 st,
@@ -243,17 +238,13 @@ pub async fn post_monitor_edit(
             state.prober.monitor_changed(&id);
             Ok(see_other(&format!("/admin/monitors/{id}")))
         }
-        Err(e) if is_form_error(&e) && !matches!(e, AppError::NotFound(_)) => {
-            detail(
-                &state,
-                &actor,
-                id,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e @ AppError::NotFound(_)) => Err(e),
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                detail(&state, &actor, id, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -316,10 +307,10 @@ pub async fn get_sla(
     Viewer(actor): Viewer,
     q: web::Query<SlaForm>,
 ) -> AppResult<HttpResponse> {
-    let (from, to) = sla_range(q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = sla_range(q.from.as_deref(), q.to.as_deref(), Utc::now().date_naive())?;
     let rows = state
         .store
-        .run(move |s| sla_report(s, None, from, to))
+        .run(move |s| s.sla_report(None, from, to))
         .await?;
     let nav = NavData::new(&actor, "/admin/monitors");
     Ok(html(

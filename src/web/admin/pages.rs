@@ -1,6 +1,6 @@
 //! Pages and their component groups.
 
-use super::{NavData, form_status, html, is_form_error, see_other, values};
+use super::{NavData, form_error, html, see_other};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{GroupPatch, NewGroup, NewPage, PagePatch};
@@ -65,16 +65,12 @@ pub async fn post_page(
     };
     match state.store.run(move |s| s.create_page(input)).await {
         Ok(p) => Ok(see_other(&format!("/admin/pages/{}", p.id))),
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -151,17 +147,12 @@ pub async fn post_page_edit(
             )
             .await
         }
-        Err(e) if is_form_error(&e) => {
-            edit(
-                &state,
-                &actor,
-                id,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                edit(&state, &actor, id, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -225,17 +216,13 @@ pub async fn post_group(
     };
     match state.store.run(move |s| s.create_group(input)).await {
         Ok(g) => Ok(see_other(&format!("/admin/pages/{}", g.page_id))),
-        Err(e) if is_form_error(&e) && !page_id.is_empty() => {
-            edit(
-                &state,
-                &actor,
-                page_id,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) if page_id.is_empty() => Err(e),
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                edit(&state, &actor, page_id, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -262,17 +249,12 @@ pub async fn post_group_edit(
     };
     match result {
         Ok(g) => Ok(see_other(&format!("/admin/pages/{}", g.page_id))),
-        Err(e) if is_form_error(&e) => {
-            edit(
-                &state,
-                &actor,
-                group.page_id,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                edit(&state, &actor, group.page_id, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 

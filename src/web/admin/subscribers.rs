@@ -1,7 +1,7 @@
 //! Subscribers and the outbox in the admin UI: list, search, counts per component,
 //! add, remove, import and export CSV, test sends; failed notices with retry.
 
-use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use super::{NavData, NoFields, form_error, html, see_other};
 use crate::domain::{NoticeState, parse_csv, sort_components};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -128,19 +128,13 @@ pub async fn post_subscriber(
             )
             .await
         }
-        Err(e) if is_form_error(&e) => {
-            let form = FormState::error(e.to_string(), values(&form.pairs));
-            list(
-                &state,
-                &actor,
-                &ListQuery::default(),
-                None,
-                form,
-                form_status(&e),
-            )
+        Err(e) => {
+            let q = ListQuery::default();
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, &q, None, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -189,19 +183,13 @@ pub async fn post_import(
             )
             .await
         }
-        Err(e) if is_form_error(&e) => {
-            let form = FormState::error(e.to_string(), values(&form.pairs));
-            list(
-                &state,
-                &actor,
-                &ListQuery::default(),
-                None,
-                form,
-                form_status(&e),
-            )
+        Err(e) => {
+            let q = ListQuery::default();
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, &q, None, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -349,14 +337,6 @@ pub async fn post_retry(
 ) -> AppResult<HttpResponse> {
     match state.store.run(move |s| s.retry_notices(Some(&id))).await {
         Ok(_) => outbox_page(&state, &actor, FormState::notice("Queued again.")).await,
-        Err(e) if is_form_error(&e) => {
-            outbox_page(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), Default::default()),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => form_error(e, &[], |form, _| outbox_page(&state, &actor, form)).await,
     }
 }

@@ -1,6 +1,6 @@
 //! Incident update templates in the admin UI.
 
-use super::{NavData, NoFields, form_status, html, is_form_error, see_other, values};
+use super::{NavData, NoFields, form_error, html, see_other};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::TemplateInput;
@@ -52,16 +52,12 @@ async fn save(
         .await
     {
         Ok(_) => Ok(see_other("/admin/templates")),
-        Err(e) if is_form_error(&e) => {
-            list(
-                state,
-                actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(state, actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 

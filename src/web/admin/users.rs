@@ -1,6 +1,6 @@
 //! Users: owners add, re-role and remove people; everyone can see the list.
 
-use super::{NavData, form_status, html, is_form_error, see_other, values};
+use super::{NavData, form_error, html, see_other};
 use crate::domain::{Role, validate};
 use crate::error::{AppError, AppResult};
 use crate::secret;
@@ -59,16 +59,12 @@ pub async fn post_user(
             tracing::info!(by = %actor.name(), user = %u.email, role = %u.role, "user added");
             Ok(see_other("/admin/users"))
         }
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), values(&form.pairs)),
-                form_status(&e),
-            )
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                list(&state, &actor, form, status)
+            })
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -90,16 +86,7 @@ pub async fn post_user_role(
         .await
     {
         Ok(_) => Ok(see_other("/admin/users")),
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), Default::default()),
-                form_status(&e),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => form_error(e, &[], |form, status| list(&state, &actor, form, status)).await,
     }
 }
 
@@ -112,15 +99,6 @@ pub async fn post_user_delete(
     let id = id.into_inner();
     match state.store.run(move |s| s.delete_user(&id)).await {
         Ok(()) => Ok(see_other("/admin/users")),
-        Err(e) if is_form_error(&e) => {
-            list(
-                &state,
-                &actor,
-                FormState::error(e.to_string(), Default::default()),
-                form_status(&e),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => form_error(e, &[], |form, status| list(&state, &actor, form, status)).await,
     }
 }

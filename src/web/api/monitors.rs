@@ -3,14 +3,14 @@
 use super::openapi::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::monitor_secrets::masked_check;
-use crate::domain::{Bucket, Monitor, MonitorKind, MonitorState, Role, validate};
+use crate::domain::{Monitor, MonitorKind, MonitorState, Role, SlaRow, Uptime, sla_range, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::MonitorInput;
 use crate::store::Paged;
-use crate::store::{MonitorInput, Store};
 use crate::web::auth::{Actor, Editor, Viewer};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A monitor as the API shows it: settings with secrets masked, live state, and the
@@ -50,34 +50,6 @@ pub fn monitor_out(
             .map(|t| format!("{}/api/v1/heartbeat/{t}", state.config.public_url)),
         uptime: None,
     }
-}
-
-/// Uptime in percent over the last 24 h, 7, 30 and 90 days, from hourly rollups.
-#[derive(Serialize, Default, Clone, Copy, utoipa::ToSchema)]
-pub struct Uptime {
-    pub h24: Option<f64>,
-    pub d7: Option<f64>,
-    pub d30: Option<f64>,
-    pub d90: Option<f64>,
-}
-
-pub fn uptime(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Uptime> {
-    let hours = store.hourly_buckets(id, now - Duration::days(90), now + Duration::hours(1))?;
-    let window = |d: Duration| {
-        let mut b = Bucket::default();
-        for (t, h) in &hours {
-            if *t >= now - d - Duration::hours(1) {
-                b.merge(h);
-            }
-        }
-        b.uptime()
-    };
-    Ok(Uptime {
-        h24: window(Duration::hours(24)),
-        d7: window(Duration::days(7)),
-        d30: window(Duration::days(30)),
-        d90: window(Duration::days(90)),
-    })
 }
 
 /// Lists monitors with their live state.
@@ -143,7 +115,7 @@ pub async fn get_monitor(
         .await?;
     let now = Utc::now();
     let id = m.id.clone();
-    let up = state.store.run(move |s| uptime(s, &id, now)).await?;
+    let up = state.store.run(move |s| s.uptime(&id, now)).await?;
     let mut out = monitor_out(&state, &m, st.get(&m.id).cloned(), &actor);
     out.uptime = Some(up);
     Ok(json(&out))
@@ -344,87 +316,6 @@ pub struct HeartbeatAck {
     monitor: String,
 }
 
-/// One component's service level over a date range.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SlaRow {
-    pub component_id: String,
-    pub component: String,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub uptime_percent: Option<f64>,
-    pub downtime_minutes: f64,
-    pub checks: u64,
-    pub incidents: Vec<String>,
-}
-
-/// Builds the SLA report of every component (or one) for [from, to] (whole UTC days).
-pub fn sla_report(
-    s: &Store,
-    component: Option<&str>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> AppResult<Vec<SlaRow>> {
-    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let end = to
-        .succ_opt()
-        .unwrap_or(to)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
-    let monitors = s.list_monitors()?;
-    let incidents = s.list_incidents(&crate::store::IncidentFilter {
-        state: Some(crate::domain::IncidentState::Published),
-        ..Default::default()
-    })?;
-    let mut rows = Vec::new();
-    for c in s.list_components()? {
-        if component.is_some_and(|id| id != c.id) {
-            continue;
-        }
-        // Each failed check stands for one period of its monitor; with several monitors
-        // on a component the worst one counts. Capped at the range's length.
-        let range_minutes = (end - start).num_minutes() as f64;
-        let mut total = Bucket::default();
-        let mut downtime: f64 = 0.0;
-        for m in monitors
-            .iter()
-            .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
-        {
-            let mut b = Bucket::default();
-            for day in s
-                .daily_buckets(std::slice::from_ref(&m.id), start, end)?
-                .values()
-            {
-                b.merge(day);
-            }
-            let period_minutes = m.schedule().period_ms(start) as f64 / 60_000.0;
-            let failed = b.count.saturating_sub(b.up) as f64;
-            downtime = downtime.max((failed * period_minutes).min(range_minutes));
-            total.merge(&b);
-        }
-        let hit: Vec<String> = incidents
-            .iter()
-            .filter(|i| {
-                i.components.iter().any(|a| a.id == c.id)
-                    && i.started_at < end
-                    && i.resolved_at.is_none_or(|r| r >= start)
-            })
-            .map(|i| i.title.clone())
-            .collect();
-        rows.push(SlaRow {
-            component_id: c.id.clone(),
-            component: c.name.clone(),
-            from,
-            to,
-            uptime_percent: total.uptime(),
-            downtime_minutes: (downtime * 100.0).round() / 100.0,
-            checks: total.count as u64,
-            incidents: hit,
-        });
-    }
-    Ok(rows)
-}
-
 /// The report as CSV (one row per component), formula-safe for spreadsheets.
 pub fn sla_csv(rows: &[SlaRow]) -> String {
     crate::domain::csv_io::write_safe(
@@ -477,33 +368,6 @@ pub struct SlaReport {
     data: Vec<SlaRow>,
 }
 
-/// Parses the report range: default the last 30 days.
-pub fn sla_range(from: Option<&str>, to: Option<&str>) -> AppResult<(NaiveDate, NaiveDate)> {
-    let today = Utc::now().date_naive();
-    let d = |field: &str, v: Option<&str>, def: NaiveDate| match v
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => Ok(def),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid(field, format!("{v:?} is not a date like 2026-11-01")))
-            .and_then(|d| validate::day(d).map_err(|m| AppError::invalid(field, m))),
-    };
-    let to = d("to", to, today)?;
-    let month_before = to.checked_sub_days(Days::new(29)).unwrap_or(to);
-    let from = d("from", from, month_before)?;
-    if from > to {
-        return Err(AppError::invalid("from", "must not be after to"));
-    }
-    if (to - from).num_days() > 3660 {
-        return Err(AppError::invalid(
-            "from",
-            "the range is limited to 10 years",
-        ));
-    }
-    Ok((from, to))
-}
-
 /// SLA report per component.
 #[utoipa::path(
     get, path = "/api/v1/reports/sla", tag = "monitors", params(SlaQuery),
@@ -520,7 +384,7 @@ pub async fn get_sla(
     _: Viewer,
     q: web::Query<SlaQuery>,
 ) -> AppResult<HttpResponse> {
-    let (from, to) = sla_range(q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = sla_range(q.from.as_deref(), q.to.as_deref(), Utc::now().date_naive())?;
     let comp = q.component.clone();
     let rows = state
         .store
@@ -528,7 +392,7 @@ pub async fn get_sla(
             if let Some(c) = &comp {
                 s.get_component(c)?;
             }
-            sla_report(s, comp.as_deref(), from, to)
+            s.sla_report(comp.as_deref(), from, to)
         })
         .await?;
     match q.format.as_deref() {
@@ -568,21 +432,6 @@ mod tests {
         assert_eq!(
             csv.lines().nth(1).unwrap(),
             "c1,\"API \"\"v2\"\", EU\",2026-11-01,2026-11-01,99.5000,7.2,1440,'=Down; Slow"
-        );
-    }
-
-    #[test]
-    fn sla_range_table() {
-        assert!(sla_range(Some("2026-11-01"), Some("2026-11-30")).is_ok());
-        assert_eq!(
-            sla_range(Some("2026-12-01"), Some("2026-11-30"))
-                .unwrap_err()
-                .field(),
-            Some("from")
-        );
-        assert_eq!(
-            sla_range(Some("yesterday"), None).unwrap_err().field(),
-            Some("from")
         );
     }
 }
