@@ -386,6 +386,32 @@ pub fn render_template(body: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// An incident template filled for one incident: `{{component}}`/`{{components}}` (names,
+/// comma-separated), `{{status}}`, `{{start}}`, `{{title}}` and `{{now}}`.
+pub fn fill_incident_template(
+    body: &str,
+    title: &str,
+    status: &str,
+    component_names: &[String],
+    started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
+    let names = component_names.join(", ");
+    let start = started.format("%Y-%m-%d %H:%M UTC").to_string();
+    let now = now.format("%Y-%m-%d %H:%M UTC").to_string();
+    render_template(
+        body,
+        &[
+            ("component", &names),
+            ("components", &names),
+            ("status", status),
+            ("start", &start),
+            ("title", title),
+            ("now", &now),
+        ],
+    )
+}
+
 /// One row of the durable `events` table: something subscribers may be told about.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {

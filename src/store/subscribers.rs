@@ -477,6 +477,13 @@ impl Store {
         all(&self.read()?.open_table(tables::SUBSCRIBERS)?)
     }
 
+    /// The subscribers a filter matches (the export of the admin and the API).
+    pub fn find_subscribers(&self, filter: &SubscriberFilter) -> AppResult<Vec<Subscriber>> {
+        let mut list = self.list_subscribers()?;
+        list.retain(|s| filter.matches(s));
+        Ok(list)
+    }
+
     pub fn patch_subscriber(&self, id: &str, patch: SubscriberPatch) -> AppResult<Subscriber> {
         let now = self.now();
         self.write_quiet(|txn| {

@@ -2,8 +2,9 @@
 
 use super::inputs::{message_text, not_found};
 use super::{Store, all, get, new_id, tables};
-use crate::domain::{IncidentStatus, Template, validate};
+use crate::domain::{IncidentStatus, Template, fill_incident_template, validate};
 use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 /// A template as written by an editor.
@@ -78,5 +79,36 @@ impl Store {
             Some(_) => Ok(()),
             None => Err(not_found("template", id)),
         })
+    }
+
+    /// The text of template `template_id` filled for an incident; an unknown template is
+    /// an `UnknownIds` error on `template_id`.
+    pub fn template_text(
+        &self,
+        template_id: &str,
+        title: &str,
+        status: &str,
+        component_ids: &[String],
+        started: DateTime<Utc>,
+    ) -> AppResult<String> {
+        let t = self
+            .get_template(template_id)
+            .map_err(|_| AppError::UnknownIds {
+                field: "template_id".into(),
+                message: format!("unknown template id: {template_id}"),
+            })?;
+        let names: Vec<String> = component_ids
+            .iter()
+            .filter_map(|id| self.get_component(id).ok())
+            .map(|c| c.name)
+            .collect();
+        Ok(fill_incident_template(
+            &t.body,
+            title,
+            status,
+            &names,
+            started,
+            self.now(),
+        ))
     }
 }

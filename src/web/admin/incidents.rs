@@ -2,14 +2,12 @@
 //! delete updates, publish/discard drafts, postmortems.
 
 use super::{NavData, NoFields, form_error, html, see_other};
-use crate::domain::{
-    ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem, render_template,
-};
+use crate::domain::{ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate, Store};
+use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 use crate::views::admin::FormState;
-use crate::views::admin_incidents as views;
+use crate::views::admin::incidents as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::Utc;
@@ -62,35 +60,6 @@ fn picked(form: &CsrfForm<impl Sized>) -> AppResult<Vec<AffectedInput>> {
         out.push(AffectedInput { id, status });
     }
     Ok(out)
-}
-
-fn template_message(
-    s: &Store,
-    template_id: &str,
-    title: &str,
-    status: &str,
-    ids: &[String],
-    start: chrono::DateTime<Utc>,
-) -> AppResult<String> {
-    let t = s.get_template(template_id)?;
-    let names: Vec<String> = ids
-        .iter()
-        .filter_map(|id| s.get_component(id).ok())
-        .map(|c| c.name)
-        .collect();
-    let start = start.format("%Y-%m-%d %H:%M UTC").to_string();
-    let now = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    Ok(render_template(
-        &t.body,
-        &[
-            ("component", &names.join(", ")),
-            ("components", &names.join(", ")),
-            ("status", status),
-            ("start", &start),
-            ("title", title),
-            ("now", &now),
-        ],
-    ))
 }
 
 #[derive(Deserialize)]
@@ -150,8 +119,7 @@ pub async fn post_incident(
                 .run(move |s| {
                     let ids: Vec<String> = components.iter().map(|c| c.id.clone()).collect();
                     let message = if message.trim().is_empty() && !template_id.is_empty() {
-                        template_message(
-                            s,
+                        s.template_text(
                             &template_id,
                             &title,
                             status.unwrap_or_default().as_str(),
@@ -328,14 +296,7 @@ pub async fn post_incident_update(
             let message = if message.trim().is_empty() && !template_id.is_empty() {
                 let i = s.get_incident(&target)?;
                 let ids: Vec<String> = components.iter().map(|c| c.id.clone()).collect();
-                template_message(
-                    s,
-                    &template_id,
-                    &i.title,
-                    status.as_str(),
-                    &ids,
-                    i.started_at,
-                )?
+                s.template_text(&template_id, &i.title, status.as_str(), &ids, i.started_at)?
             } else {
                 message
             };

@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MaintenancePatch, NewMaintenance};
 use crate::views::admin::FormState;
-use crate::views::admin_incidents as views;
+use crate::views::admin::maintenance as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};

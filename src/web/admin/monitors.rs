@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
 use crate::views::admin::FormState;
-use crate::views::admin_monitors::{self as views, MonitorRow};
+use crate::views::admin::monitors::{self as views, MonitorRow};
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{Duration, Utc};

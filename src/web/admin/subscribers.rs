@@ -2,13 +2,16 @@
 //! add, remove, import and export CSV, test sends; failed notices with retry.
 
 use super::{NavData, NoFields, form_error, html, see_other};
-use crate::domain::{NoticeState, parse_csv, sort_components};
+use crate::domain::{NoticeState, parse_csv, sort_components, to_csv};
 use crate::error::{AppError, AppResult};
+use crate::notify::Settings;
+use crate::notify::outbox::send_test;
 use crate::state::AppState;
 use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter};
 use crate::views::admin::FormState;
-use crate::views::admin_subscribers as views;
+use crate::views::admin::subscribers as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::web::csv_download;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 
@@ -203,9 +206,11 @@ pub async fn get_export(
         kind: Some(q.kind.clone()),
         ..Default::default()
     };
-    let mut subs = state.store.run(|s| s.list_subscribers()).await?;
-    subs.retain(|s| filter.matches(s));
-    Ok(crate::web::api::subscribers::csv_response(&subs))
+    let subs = state
+        .store
+        .run(move |s| s.find_subscribers(&filter))
+        .await?;
+    Ok(csv_download("subscribers.csv", to_csv(&subs)))
 }
 
 pub async fn post_delete(
@@ -228,7 +233,8 @@ pub async fn post_test(
 ) -> AppResult<HttpResponse> {
     let sub = state.store.run(move |s| s.get_subscriber(&id)).await?;
     let address = sub.address().to_string();
-    let form = match crate::web::api::subscribers::send_test(&state, sub).await? {
+    let settings = Settings::from_config(&state.config)?;
+    let form = match send_test(&sub, &settings).await {
         Ok(()) => FormState::notice(format!("Test sent to {address}.")),
         Err(e) => FormState::error(format!("Test to {address} failed: {e}"), Default::default()),
     };

@@ -5,7 +5,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::TemplateInput;
 use crate::views::admin::FormState;
-use crate::views::admin_incidents as views;
+use crate::views::admin::templates as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;

@@ -4,13 +4,11 @@
 
 use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
-use crate::domain::{
-    ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, render_template,
-};
+use crate::domain::{ComponentStatus, Impact, Incident, IncidentState, IncidentStatus};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::Paged;
-use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate, Store};
+use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 use crate::web::auth::{Editor, Viewer};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -68,41 +66,6 @@ fn components_of(
         }
     }
     Ok(Some(out))
-}
-
-/// Fills a template's placeholders for an incident.
-fn template_text(
-    store: &Store,
-    template_id: &str,
-    title: &str,
-    status: &str,
-    component_ids: &[String],
-    started: DateTime<Utc>,
-) -> AppResult<String> {
-    let t = store
-        .get_template(template_id)
-        .map_err(|_| AppError::UnknownIds {
-            field: "template_id".into(),
-            message: format!("unknown template id: {template_id}"),
-        })?;
-    let names: Vec<String> = component_ids
-        .iter()
-        .filter_map(|id| store.get_component(id).ok())
-        .map(|c| c.name)
-        .collect();
-    let start = started.format("%Y-%m-%d %H:%M UTC").to_string();
-    let now = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    Ok(render_template(
-        &t.body,
-        &[
-            ("component", &names.join(", ")),
-            ("components", &names.join(", ")),
-            ("status", status),
-            ("start", &start),
-            ("title", title),
-            ("now", &now),
-        ],
-    ))
 }
 
 /// A new incident, as people, deploy pipelines and monitoring webhooks send it.
@@ -202,8 +165,7 @@ pub async fn post_incident(
             let ids: Vec<String> = components.iter().map(|c| c.id.clone()).collect();
             let st = status.unwrap_or_default();
             let message = match &b.template_id {
-                Some(t) => template_text(
-                    s,
+                Some(t) => s.template_text(
                     t,
                     &b.title,
                     st.as_str(),
@@ -441,14 +403,7 @@ pub async fn post_incident_update(
                 Some(t) => {
                     let i = s.get_incident(&id)?;
                     let st = status.unwrap_or(i.status);
-                    template_text(
-                        s,
-                        t,
-                        &i.title,
-                        st.as_str(),
-                        &i.component_ids(),
-                        i.started_at,
-                    )?
+                    s.template_text(t, &i.title, st.as_str(), &i.component_ids(), i.started_at)?
                 }
                 None => b.message.clone().unwrap_or_default(),
             };

@@ -7,10 +7,12 @@ use crate::domain::Notice;
 use crate::domain::{NoticeState, Subscriber, SubscriberKind, parse_csv, to_csv};
 use crate::error::{AppError, AppResult};
 use crate::notify::Settings;
+use crate::notify::outbox::send_test;
 use crate::state::AppState;
 use crate::store::{ImportReport, Paged};
 use crate::store::{NewSubscriber, SubscribeSource, SubscriberFilter, SubscriberPatch};
 use crate::web::auth::{Editor, Viewer};
+use crate::web::csv_download;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -197,27 +199,8 @@ pub async fn get_export(
     q: web::Query<SubscriberFilter>,
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
-    let mut list = state.store.run(|s| s.list_subscribers()).await?;
-    list.retain(|s| q.matches(s));
-    Ok(csv_response(&list))
-}
-
-/// A CSV download of subscribers.
-pub fn csv_response(list: &[Subscriber]) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"subscribers.csv\"",
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(to_csv(list))
-}
-
-/// Sends a test to one subscriber now; `Err` carries what went wrong.
-pub async fn send_test(state: &AppState, sub: Subscriber) -> AppResult<Result<(), String>> {
-    let settings = Settings::from_config(&state.config)?;
-    Ok(crate::notify::outbox::send_test(&sub, &settings).await)
+    let list = state.store.run(move |s| s.find_subscribers(&q)).await?;
+    Ok(csv_download("subscribers.csv", to_csv(&list)))
 }
 
 /// What a test send came to.
@@ -241,7 +224,8 @@ pub async fn post_test(
 ) -> AppResult<HttpResponse> {
     let sub = state.store.run(move |s| s.get_subscriber(&id)).await?;
     let address = sub.address().to_string();
-    let error = send_test(&state, sub).await?.err();
+    let settings = Settings::from_config(&state.config)?;
+    let error = send_test(&sub, &settings).await.err();
     Ok(json(&TestResult {
         delivered: error.is_none(),
         address,

@@ -1,12 +1,11 @@
-//! Admin screens for monitors: list with live state, detail with a response-time chart,
-//! and the SLA report.
+//! Monitors, their detail with the latency chart, and the SLA report.
 
-use super::admin::FormState;
-use super::layout::{self, Nav, flash};
+use super::{FormState, csrf, editor};
 use crate::domain::monitor_secrets::masked_check;
 use crate::domain::{
-    CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, Role,
+    CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, SlaRow,
 };
+use crate::views::layout::{self, Nav, flash};
 use chrono::{DateTime, Utc};
 use maud::{Markup, PreEscaped, html};
 
@@ -15,14 +14,6 @@ pub struct MonitorRow<'a> {
     pub monitor: &'a Monitor,
     pub state: Option<&'a MonitorState>,
     pub uptime_24h: Option<f64>,
-}
-
-fn csrf(token: &str) -> Markup {
-    html! { input type="hidden" name="csrf" value=(token); }
-}
-
-fn editor(nav: &Nav) -> bool {
-    nav.role != Role::Viewer.as_str()
 }
 
 fn state_badge(m: &Monitor, s: Option<&MonitorState>) -> Markup {
@@ -282,7 +273,7 @@ pub fn monitor(
 }
 
 /// The SLA report form and table.
-pub fn sla(nav: &Nav, rows: &[crate::domain::SlaRow], from: &str, to: &str) -> Markup {
+pub fn sla(nav: &Nav, rows: &[SlaRow], from: &str, to: &str) -> Markup {
     layout::admin(
         "SLA report",
         nav,

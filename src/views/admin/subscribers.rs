@@ -1,20 +1,11 @@
-//! Admin screens for subscribers (list, search, counts per component, add, import,
-//! export, test sends) and the outbox (failed notices with retry).
+//! Subscribers and the outbox of notices.
 
-use super::admin::FormState;
-use super::layout::{self, Nav, flash};
+use super::{FormState, csrf, when};
 use crate::domain::{
     Component, Notice, NoticeState, OutboxCounts, Page, Role, Subscriber, SubscriberKind,
 };
+use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
-
-fn csrf(token: &str) -> Markup {
-    html! { input type="hidden" name="csrf" value=(token); }
-}
-
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 /// Confirmed subscribers per component: those who chose it plus whole-page subscribers
 /// of every page it is on.

@@ -1,0 +1,118 @@
+//! Status pages and their groups.
+
+use super::{FormState, csrf};
+use crate::domain::{Group, Page, Role};
+use crate::views::layout::{self, Nav, flash};
+use maud::{Markup, html};
+
+/// Page list with create form.
+pub fn pages(nav: &Nav, pages: &[Page], form: &FormState) -> Markup {
+    let editor = nav.role != Role::Viewer.as_str();
+    layout::admin(
+        "Pages",
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            table.list {
+                thead { tr { th { "Title" } th { "Address" } th { "Audience" } th { "Time zone" } th {} } }
+                tbody {
+                    @for p in pages {
+                        tr data-page=(p.slug) {
+                            td { (p.title) }
+                            td { @if p.slug == "default" { a href="/" { "/" } } @else { a href={"/p/" (p.slug)} { "/p/" (p.slug) } } }
+                            td { (p.audience.as_str()) }
+                            td { (p.time_zone) }
+                            td { a href={"/admin/pages/" (p.id)} { @if editor { "Edit" } @else { "View" } } }
+                        }
+                    }
+                }
+            }
+            @if editor {
+                h2 { "New page" }
+                form #new-page.stack method="post" action="/admin/pages" {
+                    (csrf(nav.csrf))
+                    label { "Slug (address /p/slug)" input name="slug" required pattern="[a-z0-9-]{1,64}" value=(form.v("slug")); }
+                    label { "Title" input name="title" required maxlength="100" value=(form.v("title")); }
+                    label { "Time zone" input name="time_zone" value=(if form.v("time_zone").is_empty() { "UTC" } else { form.v("time_zone") }); }
+                    label { "Audience"
+                        select name="audience" {
+                            option value="public" { "Public" }
+                            option value="internal" selected[form.v("audience") == "internal"] { "Internal (team only)" }
+                            option value="customer" selected[form.v("audience") == "customer"] { "Customer (allowlisted email domains)" }
+                        }
+                    }
+                    button type="submit" { "Create page" }
+                }
+            }
+        },
+    )
+}
+
+/// Edit one page and its groups.
+pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Markup {
+    let editor = nav.role != Role::Viewer.as_str();
+    layout::admin(
+        &format!("Page: {}", p.title),
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            form.stack method="post" action={"/admin/pages/" (p.id)} {
+                (csrf(nav.csrf))
+                label { "Slug" input name="slug" required value=(p.slug) readonly[p.slug == "default"]; }
+                label { "Title" input name="title" required maxlength="100" value=(p.title); }
+                label { "Time zone" input name="time_zone" value=(p.time_zone); }
+                label { "Audience"
+                    select name="audience" {
+                        @for a in crate::domain::Audience::ALL { option value=(a.as_str()) selected[a == p.audience] { (a.as_str()) } }
+                    }
+                }
+                label { "Custom host (optional)" input name="custom_host" value=(p.custom_host.as_deref().unwrap_or("")); }
+                label { "Allowed email domains (customer pages; comma-separated)" input name="allowed_domains" value=(p.allowed_domains.join(", ")); }
+                @if editor { button type="submit" { "Save page" } }
+            }
+            h2 { "Groups" }
+            table.list {
+                thead { tr { th { "Name" } th { "Position" } th { "Collapsed" } @if editor { th {} } } }
+                tbody {
+                    @for g in groups {
+                        tr data-group=(g.name) {
+                            @if editor {
+                                td colspan="3" {
+                                    form.inline method="post" action={"/admin/groups/" (g.id)} {
+                                        (csrf(nav.csrf))
+                                        input name="name" value=(g.name) aria-label="Group name" required;
+                                        input type="number" name="position" value=(g.position) aria-label="Position";
+                                        label.check { input type="checkbox" name="collapsed" value="true" checked[g.collapsed]; "collapsed" }
+                                        button type="submit" { "Save group" }
+                                    }
+                                }
+                                td {
+                                    form.inline method="post" action={"/admin/groups/" (g.id) "/delete"} {
+                                        (csrf(nav.csrf))
+                                        button.danger type="submit" { "Delete" }
+                                    }
+                                }
+                            } @else {
+                                td { (g.name) } td { (g.position) } td { (g.collapsed) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if editor {
+                form #new-group.inline method="post" action="/admin/groups" {
+                    (csrf(nav.csrf))
+                    input type="hidden" name="page_id" value=(p.id);
+                    input name="name" placeholder="New group name" required maxlength="100" aria-label="New group name";
+                    button type="submit" { "Add group" }
+                }
+                @if p.slug != "default" {
+                    form.danger method="post" action={"/admin/pages/" (p.id) "/delete"} {
+                        (csrf(nav.csrf))
+                        button.danger type="submit" { "Delete page" }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,41 @@
+//! Incident update templates.
+
+use super::{FormState, csrf, editor};
+use crate::domain::Template;
+use crate::views::layout::{self, Nav, flash};
+use maud::{Markup, html};
+
+/// Templates list and form.
+pub fn templates(nav: &Nav, list: &[Template], form: &FormState) -> Markup {
+    layout::admin(
+        "Templates",
+        nav,
+        html! {
+            (flash(form.error.as_deref(), form.notice.as_deref()))
+            p { "Placeholders: " code { "{{component}}" } ", " code { "{{status}}" } ", " code { "{{start}}" } ", " code { "{{title}}" } ", " code { "{{now}}" } }
+            @for t in list {
+                details.template data-template=(t.name) {
+                    summary { (t.name) }
+                    @if editor(nav) {
+                        form.stack method="post" action={"/admin/templates/" (t.id)} {
+                            (csrf(nav.csrf))
+                            label { "Name" input name="name" value=(t.name) required; }
+                            label { "Body" textarea name="body" rows="3" required { (t.body) } }
+                            button type="submit" { "Save template" }
+                        }
+                        form.inline method="post" action={"/admin/templates/" (t.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Delete" } }
+                    } @else { pre { (t.body) } }
+                }
+            }
+            @if editor(nav) {
+                h2 { "New template" }
+                form #new-template.stack method="post" action="/admin/templates" {
+                    (csrf(nav.csrf))
+                    label { "Name" input name="name" required maxlength="100" value=(form.values.get("name").map(String::as_str).unwrap_or("")); }
+                    label { "Body" textarea name="body" rows="3" required { (form.values.get("body").map(String::as_str).unwrap_or("")) } }
+                    button type="submit" { "Create template" }
+                }
+            }
+        },
+    )
+}
