@@ -2,6 +2,7 @@
 //! text + HTML branded with the page's title, a stable Message-ID, threading headers
 //! per incident, and RFC 8058 one-click unsubscribe headers. Incident text is Markdown
 //! rendered through `views::markdown` (sanitized); everything else is escaped by maud.
+//! Over 500 lines: every notice kind keeps its text and HTML side by side, then the tests.
 
 use super::Settings;
 use super::smtp::OutMail;
