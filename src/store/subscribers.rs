@@ -1,5 +1,7 @@
 //! Subscribers: sign-up (double opt-in for email), confirmation, preferences, removal,
 //! imports. A sign-up and its confirmation mail are written in one transaction.
+//! One file over 500 lines: sign-ups, imports and token actions share the page, component
+//! and mail-queue helpers above, and every write here is one of those transactions.
 
 use super::outbox::queue_notice;
 use super::{Store, all, get, new_id, tables};
