@@ -1,7 +1,7 @@
 //! Incidents: create, publish, discard, timeline updates and edits. Every change that
 //! moves component statuses recomputes them (see `events`) in the same transaction.
-//! Over 500 lines: create, update, publish and edit share the in-transaction helpers that
-//! maintenance, postmortems and alerts also call.
+//! Just over 500 lines: create, update, publish and edit share the in-transaction helpers
+//! that postmortems and alerts also call.
 
 use super::events::{Change, emit, recompute};
 use super::inputs::{check_components, message_text, not_found, resolve_page_in, title_text};
