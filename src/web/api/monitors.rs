@@ -3,7 +3,9 @@
 use super::openapi::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::monitor_secrets::masked_check;
-use crate::domain::{Monitor, MonitorKind, MonitorState, Role, SlaRow, Uptime, sla_range, validate};
+use crate::domain::{
+    Monitor, MonitorKind, MonitorState, Role, SlaRow, Uptime, sla_range, validate,
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
