@@ -111,12 +111,20 @@ fn a_window_missed_entirely_is_completed_without_holding_components() {
 #[test]
 fn the_store_dates_everything_by_its_clock() {
     use statusd::domain::IncidentStatus;
-    use statusd::store::{NewIncident, NewUpdate, TestClock};
+    use statusd::store::{MonitorInput, NewIncident, NewUpdate, TestClock};
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     let t0 = Utc.with_ymd_and_hms(2031, 3, 1, 9, 0, 0).unwrap();
     let clock = Arc::new(TestClock::new(t0));
     let store = Store::open_with_clock(&dir.path().join("s.redb"), clock.clone()).unwrap();
+    let page = store
+        .page_by_slug("default")
+        .unwrap()
+        .expect("the default page");
+    assert_eq!(
+        page.created_at, t0,
+        "the first migration dates the default page"
+    );
     let api = store
         .create_component(NewComponent {
             name: "API".into(),
@@ -180,4 +188,15 @@ fn the_store_dates_everything_by_its_clock() {
         i.updates.last().map(|u| u.created_at),
         Some(t0 + Duration::minutes(162))
     );
+    let monitor = || MonitorInput {
+        name: Some("api".into()),
+        kind: Some("tcp".into()),
+        target: Some("127.0.0.1:9".into()),
+        ..Default::default()
+    };
+    let m = store.create_monitor(monitor()).unwrap();
+    assert_eq!((m.created_at, m.updated_at), (clock.now(), clock.now()));
+    clock.advance(Duration::minutes(5));
+    let m = store.update_monitor(&m.id, monitor()).unwrap();
+    assert_eq!(m.updated_at, t0 + Duration::minutes(167));
 }

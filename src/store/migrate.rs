@@ -3,13 +3,14 @@
 
 use super::{Store, tables};
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 /// The schema this binary writes.
 pub const SCHEMA_VERSION: u64 = 5;
 
-type Step = fn(&WriteTransaction) -> AppResult<()>;
+/// A step gets the store's clock reading for the records it writes.
+type Step = fn(&WriteTransaction, DateTime<Utc>) -> AppResult<()>;
 
 /// Steps by target version: `STEPS[i]` upgrades to version `i + 1`.
 const STEPS: [Step; SCHEMA_VERSION as usize] = [
@@ -32,7 +33,7 @@ pub(super) fn run(store: &Store) -> AppResult<()> {
     for (i, step) in STEPS.iter().enumerate().skip(current as usize) {
         let version = i as u64 + 1;
         store.write(|txn| {
-            step(txn)?;
+            step(txn, store.now())?;
             let mut meta = txn.open_table(tables::META)?;
             meta.insert("schema_version", version.to_string().as_str())?;
             Ok(())
@@ -61,7 +62,7 @@ fn read_version(store: &Store) -> AppResult<u64> {
 }
 
 /// Creates every table and the default public page shown at `/`.
-fn v1_initial(txn: &WriteTransaction) -> AppResult<()> {
+fn v1_initial(txn: &WriteTransaction, now: DateTime<Utc>) -> AppResult<()> {
     txn.open_table(tables::META)?;
     txn.open_table(tables::USERS)?;
     txn.open_table(tables::USER_EMAILS)?;
@@ -73,7 +74,6 @@ fn v1_initial(txn: &WriteTransaction) -> AppResult<()> {
     let mut pages = txn.open_table(tables::PAGES)?;
     let mut slugs = txn.open_table(tables::PAGE_SLUGS)?;
     if slugs.get("default")?.is_none() {
-        let now = Utc::now();
         let page = crate::domain::Page {
             id: super::new_id(),
             slug: "default".into(),
@@ -93,7 +93,7 @@ fn v1_initial(txn: &WriteTransaction) -> AppResult<()> {
 }
 
 /// Incidents, maintenance, templates and the events table.
-fn v2_incidents(txn: &WriteTransaction) -> AppResult<()> {
+fn v2_incidents(txn: &WriteTransaction, _: DateTime<Utc>) -> AppResult<()> {
     txn.open_table(tables::INCIDENTS)?;
     txn.open_table(tables::MAINTENANCE)?;
     txn.open_table(tables::TEMPLATES)?;
@@ -102,7 +102,7 @@ fn v2_incidents(txn: &WriteTransaction) -> AppResult<()> {
 }
 
 /// Monitors, their state, raw results, failures, rollups and heartbeat tokens.
-fn v3_monitors(txn: &WriteTransaction) -> AppResult<()> {
+fn v3_monitors(txn: &WriteTransaction, _: DateTime<Utc>) -> AppResult<()> {
     txn.open_table(tables::MONITORS)?;
     txn.open_table(tables::MONITOR_STATE)?;
     txn.open_table(tables::RESULTS)?;
@@ -115,7 +115,7 @@ fn v3_monitors(txn: &WriteTransaction) -> AppResult<()> {
 
 /// Subscribers and the outbox. The fan-out starts after the newest existing event, so an
 /// upgraded file does not announce its past.
-fn v4_notify(txn: &WriteTransaction) -> AppResult<()> {
+fn v4_notify(txn: &WriteTransaction, _: DateTime<Utc>) -> AppResult<()> {
     txn.open_table(tables::SUBSCRIBERS)?;
     txn.open_table(tables::SUBSCRIBER_KEYS)?;
     txn.open_table(tables::SUBSCRIBER_TOKENS)?;
@@ -135,7 +135,7 @@ fn v4_notify(txn: &WriteTransaction) -> AppResult<()> {
 
 /// Compact check history: raw results from 5 to 4 bytes, and the JSON rollups moved to
 /// packed records (hourly buckets grouped per monitor-day), about a tenth of the size.
-fn v5_compact_results(txn: &WriteTransaction) -> AppResult<()> {
+fn v5_compact_results(txn: &WriteTransaction, _: DateTime<Utc>) -> AppResult<()> {
     use super::history_codec::{encode_bucket, encode_hours, repack_v4_results};
     use crate::domain::{Bucket, at, day_start};
     {

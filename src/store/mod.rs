@@ -159,10 +159,8 @@ impl Store {
     pub fn check_writable(&self) -> AppResult<()> {
         let mut txn = self.inner.db.begin_write()?;
         txn.set_durability(Durability::Immediate)?;
-        txn.open_table(tables::META)?.insert(
-            "last_health_check",
-            chrono::Utc::now().to_rfc3339().as_str(),
-        )?;
+        txn.open_table(tables::META)?
+            .insert("last_health_check", self.now().to_rfc3339().as_str())?;
         txn.commit()?;
         Ok(())
     }

@@ -6,7 +6,6 @@ use crate::domain::{
     validate,
 };
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
 use redb::{ReadableTable, WriteTransaction};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -238,7 +237,7 @@ impl Store {
             return Err(invalid("target", "must not be empty"));
         }
         self.write(|txn| {
-            let now = Utc::now();
+            let now = self.now();
             let mut m = Monitor {
                 id: new_id(),
                 name: String::new(),
@@ -285,7 +284,7 @@ impl Store {
                     .insert(token.as_str(), m.id.as_str())?;
                 m.heartbeat_token = Some(token);
             }
-            m.updated_at = Utc::now();
+            m.updated_at = self.now();
             txn.open_table(tables::MONITORS)?.insert(id, &m)?;
             Ok(m)
         })
