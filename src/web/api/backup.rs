@@ -1,6 +1,6 @@
 //! `GET /api/v1/backup` (owners only): a consistent copy of the data file.
 
-use super::openapi::ReadErrors;
+use super::responses::ReadErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::auth::Owner;

@@ -1,6 +1,6 @@
 //! `/api/v1/components`.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Component;
 use crate::error::AppResult;

@@ -2,7 +2,7 @@
 //! for delivery workers outside statusd.
 
 use super::json;
-use super::openapi::ListErrors;
+use super::responses::ListErrors;
 use crate::domain::Event;
 use crate::error::AppResult;
 use crate::state::AppState;

@@ -1,6 +1,6 @@
 //! `/api/v1/groups`.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Group;
 use crate::error::AppResult;

@@ -2,7 +2,7 @@
 //! payloads of monitoring tools and the product notes verbatim (`severity` or `impact`,
 //! `component_ids` or `affected_component_ids`, `status_page_id` or `page`).
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
 use crate::domain::{ComponentStatus, Impact, Incident, IncidentState, IncidentStatus};
 use crate::error::{AppError, AppResult};

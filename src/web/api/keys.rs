@@ -1,6 +1,6 @@
 //! `/api/v1/keys` (owners only). A created key's token is in the 201 answer only.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::{ApiKey, Role};
 use crate::error::{AppError, AppResult};

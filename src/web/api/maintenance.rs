@@ -1,7 +1,7 @@
 //! `/api/v1/maintenance`: scheduled maintenance. A deploy pipeline can open a window
 //! for "now, 15 minutes" (`{"title": "Deploy", "duration_minutes": 15}`) and complete it.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
 use crate::domain::{Maintenance, MaintenanceStatus, validate};
 use crate::error::{AppError, AppResult};

@@ -11,6 +11,7 @@ pub mod monitors;
 pub mod openapi;
 pub mod pages;
 pub mod postmortems;
+pub mod responses;
 pub mod subscribers;
 pub mod templates;
 

@@ -1,6 +1,6 @@
 //! `/api/v1/monitors`, heartbeats, and the SLA report.
 
-use super::openapi::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::monitor_secrets::masked_check;
 use crate::domain::{

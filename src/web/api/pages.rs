@@ -1,6 +1,6 @@
 //! `/api/v1/pages`.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Page;
 use crate::error::AppResult;

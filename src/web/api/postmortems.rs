@@ -2,7 +2,7 @@
 
 use super::incidents::{IncidentOut, out};
 use super::json;
-use super::openapi::{ReadErrors, WriteErrors};
+use super::responses::{ReadErrors, WriteErrors};
 use crate::domain::{ActionItem, Postmortem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -1,7 +1,7 @@
 //! `/api/v1/subscribers`: email, webhook, Slack and Discord subscribers, CSV import and
 //! export, test sends; `/api/v1/notices`: the outbox with retries of failed notices.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Notice;
 use crate::domain::{NoticeState, Subscriber, SubscriberKind, parse_csv, to_csv};

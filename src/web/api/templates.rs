@@ -1,6 +1,6 @@
 //! `/api/v1/templates`: named incident update texts with `{{placeholders}}`.
 
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Template;
 use crate::error::AppResult;
