@@ -243,6 +243,13 @@ impl Incident {
         self.state == IncidentState::Published && self.status.is_open()
     }
 
+    /// Whether it touched the component at some time in [start, end).
+    pub fn touched(&self, component_id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        self.components.iter().any(|a| a.id == component_id)
+            && self.started_at < end
+            && self.resolved_at.is_none_or(|r| r >= start)
+    }
+
     pub fn component_ids(&self) -> Vec<String> {
         self.components.iter().map(|c| c.id.clone()).collect()
     }

@@ -83,11 +83,7 @@ pub fn sla_row(
     }
     let hit = incidents
         .iter()
-        .filter(|i| {
-            i.components.iter().any(|a| a.id == c.id)
-                && i.started_at < end
-                && i.resolved_at.is_none_or(|r| r >= start)
-        })
+        .filter(|i| i.touched(&c.id, start, end))
         .map(|i| i.title.clone())
         .collect();
     SlaRow {
