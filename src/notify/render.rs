@@ -3,6 +3,8 @@
 //! per incident, and RFC 8058 one-click unsubscribe headers. Incident text is Markdown
 //! rendered through `views::markdown` (sanitized); everything else is escaped by maud.
 //! Over 500 lines: every notice kind keeps its text and HTML side by side, then the tests.
+//! Just over 500 lines of code: the mail, Slack and Discord renderings of each event kind
+//! share their helpers here; the rest is table tests.
 
 use super::Settings;
 use super::smtp::OutMail;

@@ -1,6 +1,8 @@
 //! HTTP(S) checks on ureq: status ranges, keyword present or absent, a JSON value at a
 //! path, response time. One global timeout bounds connect, redirects and body; the
 //! body is read only for content checks and never past [`BODY_LIMIT`].
+//! Over 500 lines of code: one HTTP check is one pipeline (request, redirects, TLS, body cap,
+//! keyword and JSON assertions); the assertions are the seam to split along next.
 
 use super::{ProbeOutcome, io_error, timeout_error};
 use base64::Engine;

@@ -1,6 +1,8 @@
 //! `/api/v1/incidents`: incidents, their updates and drafts (postmortems: `postmortems`). Accepts the
 //! payloads of monitoring tools and the product notes verbatim (`severity` or `impact`,
 //! `component_ids` or `affected_component_ids`, `status_page_id` or `page`).
+//! Just over 500 lines: the Statuspage-compatible request shapes (aliases, seeds 001/003)
+//! sit beside the handlers that accept them.
 
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
