@@ -1,5 +1,6 @@
-//! Per-IP and per-key attempt limits: sign-in and setup (per account), and the public
-//! subscribe form (per email address). No web framework, so the shared state holds them.
+//! Per-IP and per-key attempt limits: sign-in and setup (per account), the public
+//! subscribe form (per email address), mailed links (per address they go to) and token
+//! acceptance (invites, resets). No web framework, so the shared state holds them.
 
 use crate::error::{AppError, AppResult};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -37,6 +38,20 @@ impl Limiters {
     pub fn subscribe() -> Self {
         let per_hour = |n| Quota::per_hour(NonZeroU32::new(n).expect("nonzero"));
         Limiters::new(per_hour(30), per_hour(3))
+    }
+
+    /// Requests that mail a link (customer sign-in links, password resets): 30 an hour
+    /// per client, 5 an hour per address the link would go to.
+    pub fn links() -> Self {
+        let per_hour = |n| Quota::per_hour(NonZeroU32::new(n).expect("nonzero"));
+        Limiters::new(per_hour(30), per_hour(5))
+    }
+
+    /// Redeeming a mailed token (invite acceptance, password reset, sign-in link):
+    /// 20 a minute per client, 10 a minute per token.
+    pub fn accept() -> Self {
+        let per_minute = |n| Quota::per_minute(NonZeroU32::new(n).expect("nonzero"));
+        Limiters::new(per_minute(20), per_minute(10))
     }
 
     /// Counts one attempt; an error when over the limit for this client or key (keys
@@ -77,5 +92,19 @@ mod tests {
             l.check(ip, "b@example.com").is_ok(),
             "another address still works"
         );
+    }
+
+    #[test]
+    fn links_are_limited_per_address_and_per_client() {
+        let l = Limiters::links();
+        let ip: IpAddr = "192.0.2.8".parse().unwrap();
+        let ok = (0..8).filter(|_| l.check(ip, "c@acme.com").is_ok()).count();
+        assert_eq!(ok, 5, "five links an hour to one address");
+        let others = (0..40)
+            .filter(|i| l.check(ip, &format!("u{i}@acme.com")).is_ok())
+            .count();
+        assert_eq!(others, 25, "thirty requests an hour from one client in all");
+        let elsewhere: IpAddr = "192.0.2.9".parse().unwrap();
+        assert!(l.check(elsewhere, "d@acme.com").is_ok());
     }
 }

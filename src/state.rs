@@ -17,6 +17,10 @@ pub struct AppState {
     pub limiters: Limiters,
     /// Per-client and per-address limits of the public subscribe form.
     pub subscribe_limits: Limiters,
+    /// Requests that mail a link: per client and per address the link goes to.
+    pub link_limits: Limiters,
+    /// Redeeming mailed tokens (invites, resets): per client and per token.
+    pub accept_limits: Limiters,
     pub page_cache: PageCache,
     /// Tells the running prober that a monitor changed or should be checked now.
     pub prober: Arc<ProberHandle>,
@@ -33,6 +37,8 @@ impl AppState {
             setup_token_hash: Mutex::new(None),
             limiters: Limiters::sign_in(),
             subscribe_limits: Limiters::subscribe(),
+            link_limits: Limiters::links(),
+            accept_limits: Limiters::accept(),
             page_cache: Default::default(),
             started_at: std::time::Instant::now(),
         }

@@ -79,7 +79,8 @@ impl Store {
         })
     }
 
-    /// Changes a user's role; the last owner cannot be demoted.
+    /// Changes a user's role; the last owner cannot be demoted. A change ends the user's
+    /// sessions, so no cookie issued under the old role lives on.
     pub fn set_user_role(&self, id: &str, role: Role) -> AppResult<User> {
         self.write(|txn| {
             let mut users = txn.open_table(tables::USERS)?;
@@ -90,8 +91,12 @@ impl Store {
                     "this is the last owner; make someone else owner first".into(),
                 ));
             }
+            if u.role == role {
+                return Ok(u);
+            }
             u.role = role;
             users.insert(id, &u)?;
+            drop_sessions_of(txn, id)?;
             Ok(u)
         })
     }

@@ -258,6 +258,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     }
 }
 
+/// Counts one attempt of this client (see `client_ip`) and `key` against `limits`
+/// (e.g. `&state.link_limits` keyed by the address a link goes to); `RateLimited` (429)
+/// when over.
+pub fn check_limit(
+    req: &HttpRequest,
+    state: &AppState,
+    limits: &crate::limits::Limiters,
+    key: &str,
+) -> AppResult<()> {
+    limits.check(client_ip(req, &state.config.trusted_proxies), key)
+}
+
 /// The client address: the peer, or the forwarded client when the peer is a trusted proxy.
 pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> IpAddr {
     let peer = req

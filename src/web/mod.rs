@@ -8,6 +8,7 @@ pub mod compat;
 pub mod connections;
 pub mod error;
 pub mod feeds;
+pub mod headers;
 pub mod host;
 pub mod metrics;
 pub mod public;
@@ -17,7 +18,6 @@ pub mod subscribe;
 use crate::error::AppError;
 use crate::state::AppState;
 use actix_web::dev::ServiceResponse;
-use actix_web::middleware::DefaultHeaders;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, error::JsonPayloadError, web};
 use error::ErrorMessage;
@@ -128,17 +128,10 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
                 AppError::invalid("query", format!("bad query string: {err}")).into()
             }))
             .app_data(web::PayloadConfig::default().limit(limit))
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "same-origin"))
-                    .add((
-                        "Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'",
-                    )),
-            )
             .wrap(ErrorHandlers::new().default_handler(html_errors))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
+            // Outermost, so error pages and refusals carry the headers too.
+            .wrap(actix_web::middleware::from_fn(headers::security_headers))
             .configure(routes::configure)
             .default_service(web::to(not_found))
     })

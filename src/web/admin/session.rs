@@ -45,12 +45,24 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .finish()
 }
 
-async fn start_session(state: &AppState, user_id: String) -> AppResult<HttpResponse> {
+/// Signs a user in with a fresh session id; the session the browser had before (if any)
+/// ends, so an id planted or seen before sign-in is worth nothing after it.
+pub(crate) async fn start_session(
+    req: &HttpRequest,
+    state: &AppState,
+    user_id: String,
+) -> AppResult<HttpResponse> {
     let (cookie_value, session) = secret::new_session(&user_id);
     let hash = secret::sha256_hex(&cookie_value);
+    let previous = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| secret::sha256_hex(c.value()));
     state
         .store
         .run(move |s| {
+            if let Some(old) = previous {
+                s.delete_session(&old)?;
+            }
             s.create_session(&hash, &session)?;
             s.record_login(&user_id)
         })
@@ -148,7 +160,7 @@ pub async fn post_setup(
         .lock()
         .unwrap_or_else(|e| e.into_inner()) = None;
     tracing::info!(email = %user.email, "owner account created");
-    start_session(&state, user.id).await
+    start_session(&req, &state, user.id).await
 }
 
 pub async fn get_login(
@@ -209,7 +221,7 @@ pub async fn post_login(
     match user {
         Some(u) => {
             tracing::info!(user = %u.email, "signed in");
-            start_session(&state, u.id).await
+            start_session(&req, &state, u.id).await
         }
         None => Ok(html(
             StatusCode::UNAUTHORIZED,
