@@ -49,7 +49,10 @@ fn sign_in_with(server: &Server, session: Option<&str>) -> String {
         None => {
             let page = http.get(server.url("/admin/login")).send().unwrap();
             let cookie = set_cookie(&page, "statusd_csrf");
-            (format!("statusd_csrf={cookie}"), csrf_of(&page.text().unwrap()))
+            (
+                format!("statusd_csrf={cookie}"),
+                csrf_of(&page.text().unwrap()),
+            )
         }
         Some(s) => {
             let cookies = format!("statusd_session={s}");
@@ -64,7 +67,11 @@ fn sign_in_with(server: &Server, session: Option<&str>) -> String {
     let resp = http
         .post(server.url("/admin/login"))
         .header(COOKIE, cookies)
-        .form(&[("csrf", csrf.as_str()), ("email", OWNER), ("password", OWNER_PW)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", OWNER),
+            ("password", OWNER_PW),
+        ])
         .send()
         .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER, "sign-in");
@@ -112,13 +119,20 @@ fn every_html_response_carries_the_security_headers() {
         assert!(csp.contains("default-src 'self'"), "{what}: CSP {csp:?}");
         assert!(csp.contains("script-src 'self'"), "{what}: CSP {csp:?}");
         assert!(!csp.contains("unsafe-inline"), "{what}: CSP {csp:?}");
-        assert!(csp.contains("frame-ancestors 'none'"), "{what}: CSP {csp:?}");
+        assert!(
+            csp.contains("frame-ancestors 'none'"),
+            "{what}: CSP {csp:?}"
+        );
         assert_eq!(header(resp, "x-content-type-options"), "nosniff", "{what}");
         assert_eq!(header(resp, "x-frame-options"), "DENY", "{what}");
         let referrer = header(resp, "referrer-policy");
         assert!(
-            ["same-origin", "strict-origin-when-cross-origin", "no-referrer"]
-                .contains(&referrer.as_str()),
+            [
+                "same-origin",
+                "strict-origin-when-cross-origin",
+                "no-referrer"
+            ]
+            .contains(&referrer.as_str()),
             "{what}: Referrer-Policy {referrer:?}"
         );
         assert_eq!(
@@ -168,7 +182,10 @@ fn limits_believe_forwarded_addresses_only_from_trusted_proxies() {
     let mut direct = Server::start(&data);
     // 30 sign-ups an hour per client: a forged X-Forwarded-For does not make new clients.
     let refused = sign_ups_refused(&direct, 34);
-    assert_eq!(refused, 4, "the peer address counts when it is not a trusted proxy");
+    assert_eq!(
+        refused, 4,
+        "the peer address counts when it is not a trusted proxy"
+    );
     direct.stop();
     drop(direct);
 

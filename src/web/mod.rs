@@ -123,7 +123,11 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
         App::new()
             .app_data(state.clone())
             .app_data(lanes.clone())
-            .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(limit)
+                    .error_handler(json_error),
+            )
             .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                 AppError::invalid("query", format!("bad query string: {err}")).into()
             }))
