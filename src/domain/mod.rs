@@ -10,6 +10,7 @@ pub mod sla;
 pub mod status;
 pub mod statuspage;
 pub mod subscriber;
+pub mod timeline;
 pub mod validate;
 pub mod visibility;
 

@@ -2,12 +2,17 @@
 //! component statuses that every incident and maintenance change runs.
 
 use super::{Store, all, get, new_id, tables};
+use crate::domain::timeline::{StatusChange, Timeline};
 use crate::domain::{
     Component, ComponentChange, ComponentStatus, Event, Incident, Maintenance, held_status,
 };
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
-use redb::WriteTransaction;
+use redb::{ReadableTable, WriteTransaction};
+use std::collections::HashMap;
+
+/// The event kind of a published change of a component's status.
+pub const STATUS_CHANGED: &str = "component.status_changed";
 
 /// Context of one change, for events.
 pub(super) struct Change<'a> {
@@ -140,7 +145,7 @@ pub(super) fn set_status(
     insert_event(
         txn,
         ctx,
-        "component.status_changed",
+        STATUS_CHANGED,
         None,
         vec![c.id],
         true,
@@ -165,5 +170,34 @@ impl Store {
             out.push(row?.1.value());
         }
         Ok(out)
+    }
+
+    /// Every component's published status timeline, by component id, from the
+    /// `component.status_changed` events (only published changes write them).
+    pub fn status_timelines(&self) -> AppResult<HashMap<String, Timeline>> {
+        let txn = self.read()?;
+        let components: Vec<Component> = all(&txn.open_table(tables::COMPONENTS)?)?;
+        let mut changes: HashMap<String, Vec<StatusChange>> = HashMap::new();
+        for row in txn.open_table(tables::EVENTS)?.iter()? {
+            let ev = row?.1.value();
+            if let Some(c) = ev.change.filter(|_| ev.kind == STATUS_CHANGED) {
+                changes.entry(c.id).or_default().push(StatusChange {
+                    at: ev.at,
+                    old: c.old_status,
+                    new: c.new_status,
+                });
+            }
+        }
+        Ok(components
+            .into_iter()
+            .map(|c| {
+                let tl = Timeline::new(
+                    c.created_at,
+                    c.status,
+                    changes.remove(&c.id).unwrap_or_default(),
+                );
+                (c.id, tl)
+            })
+            .collect())
     }
 }
