@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no async, no redb, no actix.
 
 pub mod alert;
+pub mod attention;
 pub mod csv_io;
 pub mod incident;
 pub mod model;

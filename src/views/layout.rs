@@ -21,30 +21,47 @@ pub fn public(title: &str, body: Markup) -> Markup {
     }
 }
 
-/// A navigation entry of the admin shell.
+/// What the admin shell needs to know about the request.
 pub struct Nav<'a> {
     pub active: &'a str,
     pub who: &'a str,
     pub role: &'a str,
     pub csrf: &'a str,
+    /// The message the last action left ("Incident published."), shown once.
+    pub flash: Option<&'a str>,
 }
 
-const ADMIN_LINKS: [(&str, &str); 11] = [
+/// Daily work: always in the top bar.
+const PRIMARY_LINKS: [(&str, &str); 6] = [
     ("/admin", "Overview"),
     ("/admin/incidents", "Incidents"),
     ("/admin/monitors", "Monitors"),
     ("/admin/maintenance", "Maintenance"),
     ("/admin/components", "Components"),
-    ("/admin/pages", "Pages"),
     ("/admin/subscribers", "Subscribers"),
+];
+
+/// Set-up and occasional screens: grouped under "More" so the bar fits one row.
+const MORE_LINKS: [(&str, &str); 7] = [
+    ("/admin/pages", "Pages & groups"),
+    ("/admin/templates", "Templates"),
+    ("/admin/outbox", "Notices"),
+    ("/admin/reports/sla", "SLA report"),
     ("/admin/users", "Users"),
     ("/admin/keys", "API keys"),
-    ("/admin/templates", "Templates"),
     ("/", "Public page"),
 ];
 
-/// The admin shell with navigation and the sign-out button.
+fn nav_link(href: &str, label: &str, active: &str) -> Markup {
+    let current = href == active;
+    html! {
+        a href=(href) class=[current.then_some("active")] aria-current=[current.then_some("page")] { (label) }
+    }
+}
+
+/// The admin shell: skip link, navigation, sign-out, the flash message, then the page.
 pub fn admin(title: &str, nav: &Nav, body: Markup) -> Markup {
+    let more_active = MORE_LINKS.iter().any(|(h, _)| *h == nav.active);
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -58,11 +75,16 @@ pub fn admin(title: &str, nav: &Nav, body: Markup) -> Markup {
                 link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
             }
             body.admin {
+                a.skip href="#main" { "Skip to content" }
                 header.topbar {
                     a.brand href="/admin" { "statusd" }
-                    nav {
-                        @for (href, label) in ADMIN_LINKS {
-                            a href=(href) class=[(href == nav.active).then_some("active")] { (label) }
+                    nav.mainnav aria-label="Admin" {
+                        @for (href, label) in PRIMARY_LINKS { (nav_link(href, label, nav.active)) }
+                        details.more {
+                            summary class=[more_active.then_some("active")] { "More" }
+                            div.menu {
+                                @for (href, label) in MORE_LINKS { (nav_link(href, label, nav.active)) }
+                            }
                         }
                     }
                     form.signout method="post" action="/admin/logout" {
@@ -71,7 +93,11 @@ pub fn admin(title: &str, nav: &Nav, body: Markup) -> Markup {
                         button.link type="submit" { "Sign out" }
                     }
                 }
-                main.wrap { h1 { (title) } (body) }
+                main.wrap #main tabindex="-1" {
+                    h1 { (title) }
+                    @if let Some(f) = nav.flash { p.flash.notice role="status" { (f) } }
+                    (body)
+                }
             }
         }
     }
@@ -89,6 +115,7 @@ pub fn bare(title: &str, body: Markup) -> Markup {
                 meta name="robots" content="noindex";
                 title { (title) " · statusd" }
                 link rel="stylesheet" href=(assets::url("style.css"));
+                link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
             }
             body.admin.bare { main.card { h1 { (title) } (body) } }
         }

@@ -14,6 +14,8 @@ use std::net::IpAddr;
 pub const SESSION_COOKIE: &str = "statusd_session";
 /// Name of the pre-session CSRF cookie used by the sign-in and setup forms.
 pub const CSRF_COOKIE: &str = "statusd_csrf";
+/// Name of the one-shot cookie carrying the message shown after a redirect.
+pub const FLASH_COOKIE: &str = "statusd_flash";
 
 /// How the actor proved who they are.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct Actor {
     pub role: Role,
     /// The session's CSRF token (browser sessions only).
     pub csrf: Option<String>,
+    /// The message the last redirect left for this browser ("Component created.").
+    pub flash: Option<String>,
 }
 
 impl Actor {
@@ -92,6 +96,7 @@ async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
             },
             role: key.role,
             csrf: None,
+            flash: None,
         }
     } else {
         let cookie = req.cookie(SESSION_COOKIE).ok_or_else(missing)?;
@@ -118,6 +123,11 @@ async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
             },
             role: user.role,
             csrf: Some(session.csrf),
+            flash: req.cookie(FLASH_COOKIE).map(|c| {
+                percent_encoding::percent_decode_str(c.value())
+                    .decode_utf8_lossy()
+                    .into_owned()
+            }),
         }
     };
     req.extensions_mut().insert(actor.clone());

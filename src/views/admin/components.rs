@@ -5,7 +5,7 @@ use crate::domain::{Component, Group, Page, Role};
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
 
-fn group_name<'a>(groups: &'a [Group], id: Option<&str>) -> &'a str {
+pub(super) fn group_name<'a>(groups: &'a [Group], id: Option<&str>) -> &'a str {
     id.and_then(|id| groups.iter().find(|g| g.id == id))
         .map(|g| g.name.as_str())
         .unwrap_or("—")
@@ -19,7 +19,7 @@ fn page_title<'a>(pages: &'a [Page], id: &'a str) -> &'a str {
         .unwrap_or(id)
 }
 
-fn status_form(nav: &Nav, c: &Component, back: &str) -> Markup {
+pub(super) fn status_form(nav: &Nav, c: &Component, back: &str) -> Markup {
     html! {
         form.inline method="post" action={"/admin/components/" (c.id) "/status"} {
             (csrf(nav.csrf))
@@ -28,43 +28,6 @@ fn status_form(nav: &Nav, c: &Component, back: &str) -> Markup {
             button type="submit" { "Save status" }
         }
     }
-}
-
-/// The overview: overall status and quick status changes.
-pub fn overview(
-    nav: &Nav,
-    overall: &str,
-    components: &[Component],
-    groups: &[Group],
-    form: &FormState,
-) -> Markup {
-    let editor = nav.role != Role::Viewer.as_str();
-    layout::admin(
-        "Overview",
-        nav,
-        html! {
-            (flash(form.error.as_deref(), form.notice.as_deref()))
-            p.lead { "Default page: " strong { (overall) } }
-            @if components.is_empty() {
-                p { "No components yet. " a href="/admin/components" { "Add the services your users depend on." } }
-            }
-            table.list {
-                thead { tr { th { "Component" } th { "Group" } th { "Status" } } }
-                tbody {
-                    @for c in components {
-                        tr data-component=(c.name) {
-                            td { (c.name) }
-                            td { (group_name(groups, c.group_id.as_deref())) }
-                            td {
-                                @if editor { (status_form(nav, c, "/admin")) }
-                                @else { span class={"status " (c.status.as_str())} { (c.status.label()) } }
-                            }
-                        }
-                    }
-                }
-            }
-        },
-    )
 }
 
 /// Component list with create form, quick status, reorder and edit links.

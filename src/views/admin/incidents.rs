@@ -53,7 +53,7 @@ fn incident_row(nav: &Nav, i: &Incident, components: &[Component]) -> Markup {
     html! {
         tr data-incident=(i.title) {
             td { a href={"/admin/incidents/" (i.id)} { (i.title) } }
-            td { span class={"impact " (i.impact.as_str())} { (i.impact.as_str()) } }
+            td { span class={"impact impact-" (i.impact.as_str())} { (i.impact.as_str()) } }
             td { (i.status.label()) }
             td { @for (n, c) in i.components.iter().enumerate() { @if n > 0 { ", " } (component_name(components, &c.id)) } }
             td { (when(i.started_at)) }

@@ -45,7 +45,7 @@ pub fn maintenance(
                                             form.inline method="post" action={"/admin/maintenance/" (m.id) "/complete"} { (csrf(nav.csrf)) button type="submit" { "Complete now" } }
                                             form.inline method="post" action={"/admin/maintenance/" (m.id) "/extend"} {
                                                 (csrf(nav.csrf))
-                                                input type="number" name="minutes" value="30" min="1" max="10080" aria-label="Minutes" style="width:5em";
+                                                label.inline-field { "Extend by" input type="number" name="minutes" value="30" min="1" max="10080"; "minutes" }
                                                 button type="submit" { "Extend" }
                                             }
                                         }

@@ -7,6 +7,7 @@ pub mod incidents;
 pub mod keys;
 pub mod maintenance;
 pub mod monitors;
+pub mod overview;
 pub mod pages;
 pub mod session;
 pub mod subscribers;

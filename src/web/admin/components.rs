@@ -1,12 +1,14 @@
 //! Overview and components: list, create, edit, quick status, reorder, delete.
 
-use super::{NavData, form_error, html, see_other};
+use super::{NavData, done, form_error, html};
+use crate::domain::attention::needs_attention;
 use crate::domain::overall_status;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::{ComponentPatch, NewComponent};
+use crate::store::{ComponentPatch, IncidentFilter, NewComponent};
 use crate::views::admin::FormState;
 use crate::views::admin::components as views;
+use crate::views::admin::overview as overview_views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
@@ -17,27 +19,42 @@ async fn overview(
     form: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (components, groups, default_page) = state
+    let (data, now) = state
         .store
         .run(|s| {
             Ok((
-                s.list_components()?,
-                s.list_groups()?,
-                s.page_by_slug("default")?,
+                overview_views::OverviewData {
+                    components: s.list_components()?,
+                    groups: s.list_groups()?,
+                    incidents: s.list_incidents(&IncidentFilter::default())?,
+                    monitors: s.list_monitors()?,
+                    states: s.monitor_states()?,
+                    maintenance: s.list_maintenance()?,
+                    failed_notices: s.outbox_counts()?.failed,
+                    default_page: s.page_by_slug("default")?.map(|p| p.id).unwrap_or_default(),
+                },
+                s.now(),
             ))
         })
         .await?;
-    let default_id = default_page.map(|p| p.id).unwrap_or_default();
     let overall = overall_status(
-        components
+        data.components
             .iter()
-            .filter(|c| c.page_ids.contains(&default_id))
+            .filter(|c| c.page_ids.contains(&data.default_page))
             .map(|c| c.status),
+    );
+    let attention = needs_attention(
+        &data.incidents,
+        &data.monitors,
+        &data.states,
+        &data.maintenance,
+        data.failed_notices,
+        now,
     );
     let nav = NavData::new(actor, "/admin");
     Ok(html(
         status,
-        views::overview(&nav.nav(), overall.description, &components, &groups, &form),
+        overview_views::overview(&nav.nav(), overall.description, &attention, &data, &form),
     ))
 }
 
@@ -102,7 +119,10 @@ pub async fn post_component(
     match state.store.run(move |s| s.create_component(input)).await {
         Ok(c) => {
             tracing::info!(by = %actor.name(), component = %c.name, "component created");
-            Ok(see_other("/admin/components"))
+            Ok(done(
+                "/admin/components",
+                &format!("Component “{}” created.", c.name),
+            ))
         }
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
@@ -183,7 +203,10 @@ pub async fn post_component_edit(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other("/admin/components")),
+        Ok(c) => Ok(done(
+            "/admin/components",
+            &format!("Component “{}” saved.", c.name),
+        )),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
                 edit(&state, &actor, id, form, status)
@@ -225,7 +248,10 @@ pub async fn post_component_status(
     {
         Ok(c) => {
             tracing::info!(by = %actor.name(), component = %c.name, status = %c.status, "component status set");
-            Ok(see_other(back))
+            Ok(done(
+                back,
+                &format!("{} is now {}.", c.name, c.status.label()),
+            ))
         }
         Err(e) if back == "/admin" => {
             form_error(e, &form.pairs, |form, status| {
@@ -268,7 +294,7 @@ pub async fn post_component_move(
         .store
         .run(move |s| s.move_component(&id, delta))
         .await?;
-    Ok(see_other("/admin/components"))
+    Ok(done("/admin/components", "Order saved."))
 }
 
 pub async fn post_component_delete(
@@ -280,5 +306,5 @@ pub async fn post_component_delete(
     let id = id.into_inner();
     state.store.run(move |s| s.delete_component(&id)).await?;
     tracing::info!(by = %actor.name(), "component deleted");
-    Ok(see_other("/admin/components"))
+    Ok(done("/admin/components", "Component deleted."))
 }

@@ -1,7 +1,7 @@
 //! Incidents in the admin UI: list with drafts to review, create, update, edit and
 //! delete updates, publish/discard drafts, postmortems.
 
-use super::{NavData, NoFields, form_error, html, see_other};
+use super::{NavData, NoFields, done, form_error, html};
 use crate::domain::{ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -148,7 +148,10 @@ pub async fn post_incident(
         Err(e) => Err(e),
     };
     match result {
-        Ok(i) => Ok(see_other(&format!("/admin/incidents/{}", i.id))),
+        Ok(i) => Ok(done(
+            &format!("/admin/incidents/{}", i.id),
+            &format!("Incident “{}” created.", i.title),
+        )),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
                 list(&state, &actor, form, status)
@@ -205,8 +208,20 @@ async fn after(
     result: AppResult<()>,
     pairs: &[(String, String)],
 ) -> AppResult<HttpResponse> {
+    after_with(state, actor, id, result, pairs, "Incident saved.").await
+}
+
+/// `after`, with the message shown once back on the incident.
+async fn after_with(
+    state: &AppState,
+    actor: &Actor,
+    id: String,
+    result: AppResult<()>,
+    pairs: &[(String, String)],
+    message: &str,
+) -> AppResult<HttpResponse> {
     match result {
-        Ok(()) => Ok(see_other(&format!("/admin/incidents/{id}"))),
+        Ok(()) => Ok(done(&format!("/admin/incidents/{id}"), message)),
         Err(e @ AppError::NotFound(_)) => Err(e),
         Err(e) => {
             form_error(e, pairs, |form, status| {
@@ -255,7 +270,7 @@ pub async fn post_incident_edit(
             .map(|_| ())
         })
         .await;
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(&state, &actor, id, result, &form.pairs, "Details saved.").await
 }
 
 #[derive(Deserialize)]
@@ -313,7 +328,7 @@ pub async fn post_incident_update(
             .map(|_| ())
         })
         .await;
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(&state, &actor, id, result, &form.pairs, "Update posted.").await
 }
 
 #[derive(Deserialize)]
@@ -336,7 +351,7 @@ pub async fn post_update_edit(
                 .map(|_| ())
         })
         .await;
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(&state, &actor, id, result, &form.pairs, "Update edited.").await
 }
 
 pub async fn post_update_delete(
@@ -351,7 +366,7 @@ pub async fn post_update_delete(
         .store
         .run(move |s| s.delete_incident_update(&target, &uid, &by).map(|_| ()))
         .await;
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(&state, &actor, id, result, &form.pairs, "Update deleted.").await
 }
 
 pub async fn post_publish(
@@ -369,7 +384,15 @@ pub async fn post_publish(
     if result.is_ok() {
         tracing::info!(by = %actor.name(), incident = %id, "incident published");
     }
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(
+        &state,
+        &actor,
+        id,
+        result,
+        &form.pairs,
+        "Incident published.",
+    )
+    .await
 }
 
 pub async fn post_discard(
@@ -385,7 +408,7 @@ pub async fn post_discard(
         .run(move |s| s.discard_incident(&target, &by))
         .await
     {
-        Ok(()) => Ok(see_other("/admin/incidents")),
+        Ok(()) => Ok(done("/admin/incidents", "Draft discarded.")),
         Err(e) => after(&state, &actor, id, Err(e), &form.pairs).await,
     }
 }
@@ -446,7 +469,7 @@ pub async fn post_postmortem(
         .store
         .run(move |s| s.save_postmortem(&target, pm, &by).map(|_| ()))
         .await;
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(&state, &actor, id, result, &form.pairs, "Postmortem saved.").await
 }
 
 pub async fn post_postmortem_publish(
@@ -461,7 +484,15 @@ pub async fn post_postmortem_publish(
         .store
         .run(move |s| s.publish_postmortem(&target, true, &by).map(|_| ()))
         .await;
-    after(&state, &actor, id, result, &form.pairs).await
+    after_with(
+        &state,
+        &actor,
+        id,
+        result,
+        &form.pairs,
+        "Postmortem published.",
+    )
+    .await
 }
 
 #[cfg(test)]

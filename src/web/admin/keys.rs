@@ -1,6 +1,6 @@
 //! API keys: owners create (token shown once) and revoke; everyone sees the list.
 
-use super::{NavData, form_error, html, see_other};
+use super::{NavData, done, form_error, html};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::secret;
@@ -82,5 +82,8 @@ pub async fn post_key_revoke(
     let id = id.into_inner();
     let k = state.store.run(move |s| s.revoke_key(&id)).await?;
     tracing::info!(by = %actor.name(), key = %k.name, "API key revoked");
-    Ok(see_other("/admin/keys"))
+    Ok(done(
+        "/admin/keys",
+        &format!("API key “{}” revoked.", k.name),
+    ))
 }

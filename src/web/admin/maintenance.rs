@@ -1,6 +1,6 @@
 //! Scheduled maintenance in the admin UI.
 
-use super::{NavData, NoFields, form_error, html, see_other};
+use super::{NavData, NoFields, done, form_error, html};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -92,7 +92,10 @@ pub async fn post_maintenance(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other("/admin/maintenance")),
+        Ok(m) => Ok(done(
+            "/admin/maintenance",
+            &format!("Maintenance “{}” scheduled.", m.title),
+        )),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
                 list(&state, &actor, form, status)
@@ -102,9 +105,14 @@ pub async fn post_maintenance(
     }
 }
 
-async fn after(state: &AppState, actor: &Actor, result: AppResult<()>) -> AppResult<HttpResponse> {
+async fn after(
+    state: &AppState,
+    actor: &Actor,
+    result: AppResult<()>,
+    message: &str,
+) -> AppResult<HttpResponse> {
     match result {
-        Ok(()) => Ok(see_other("/admin/maintenance")),
+        Ok(()) => Ok(done("/admin/maintenance", message)),
         Err(e) => form_error(e, &[], |form, status| list(state, actor, form, status)).await,
     }
 }
@@ -120,7 +128,7 @@ pub async fn post_start(
         .store
         .run(move |s| s.start_maintenance(&id, None, &by).map(|_| ()))
         .await;
-    after(&state, &actor, r).await
+    after(&state, &actor, r, "Maintenance started.").await
 }
 
 pub async fn post_complete(
@@ -134,7 +142,7 @@ pub async fn post_complete(
         .store
         .run(move |s| s.complete_maintenance(&id, None, &by).map(|_| ()))
         .await;
-    after(&state, &actor, r).await
+    after(&state, &actor, r, "Maintenance completed.").await
 }
 
 #[derive(Deserialize)]
@@ -186,7 +194,7 @@ pub async fn post_extend(
                 .await
         }
     };
-    after(&state, &actor, r).await
+    after(&state, &actor, r, "Maintenance extended.").await
 }
 
 pub async fn post_delete(
@@ -200,5 +208,5 @@ pub async fn post_delete(
         .store
         .run(move |s| s.delete_maintenance(&id, &by))
         .await;
-    after(&state, &actor, r).await
+    after(&state, &actor, r, "Maintenance deleted.").await
 }

@@ -15,8 +15,13 @@ use crate::error::{AppError, AppResult};
 use crate::views::admin::FormState;
 use crate::views::layout::Nav;
 use crate::web::auth::Actor;
+use crate::web::auth::FLASH_COOKIE;
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
 use maud::Markup;
 use std::collections::HashMap;
 
@@ -39,12 +44,45 @@ pub(crate) fn see_other(to: &str) -> HttpResponse {
         .finish()
 }
 
+/// A redirect after a successful post that leaves a message for the next page.
+pub(crate) fn done(to: &str, message: &str) -> HttpResponse {
+    let mut resp = see_other(to);
+    let value = percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    let cookie = Cookie::build(FLASH_COOKIE, value)
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::minutes(5))
+        .finish();
+    let _ = resp.add_cookie(&cookie);
+    resp
+}
+
+/// Clears the flash cookie once an admin page has been shown with it.
+pub async fn clear_shown_flash(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let shown = req.method() == Method::GET
+        && req.path().starts_with("/admin")
+        && req.cookie(FLASH_COOKIE).is_some();
+    let mut res = next.call(req).await?;
+    if shown && res.status() == StatusCode::OK {
+        let mut gone = Cookie::build(FLASH_COOKIE, "").path("/admin").finish();
+        gone.make_removal();
+        let _ = res.response_mut().add_cookie(&gone);
+    }
+    Ok(res)
+}
+
 /// Owned navigation data for an actor.
 pub(crate) struct NavData {
     active: &'static str,
     who: String,
     role: &'static str,
     csrf: String,
+    flash: Option<String>,
 }
 
 impl NavData {
@@ -54,6 +92,7 @@ impl NavData {
             who: actor.name(),
             role: actor.role.as_str(),
             csrf: actor.csrf.clone().unwrap_or_default(),
+            flash: actor.flash.clone(),
         }
     }
     pub fn nav(&self) -> Nav<'_> {
@@ -62,6 +101,7 @@ impl NavData {
             who: &self.who,
             role: self.role,
             csrf: &self.csrf,
+            flash: self.flash.as_deref(),
         }
     }
 }

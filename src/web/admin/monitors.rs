@@ -1,6 +1,6 @@
 //! Monitors in the admin UI, and the SLA report.
 
-use super::{NavData, NoFields, form_error, html, see_other};
+use super::{NavData, NoFields, done, form_error, html, see_other};
 use crate::domain::{Role, sla_range};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -138,7 +138,10 @@ pub async fn post_monitor(
     match result {
         Ok(m) => {
             state.prober.monitor_changed(&m.id);
-            Ok(see_other(&format!("/admin/monitors/{}", m.id)))
+            Ok(done(
+                &format!("/admin/monitors/{}", m.id),
+                &format!("Monitor “{}” created.", m.name),
+            ))
         }
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
@@ -234,9 +237,12 @@ pub async fn post_monitor_edit(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => {
+        Ok(m) => {
             state.prober.monitor_changed(&id);
-            Ok(see_other(&format!("/admin/monitors/{id}")))
+            Ok(done(
+                &format!("/admin/monitors/{id}"),
+                &format!("Monitor “{}” saved.", m.name),
+            ))
         }
         Err(e @ AppError::NotFound(_)) => Err(e),
         Err(e) => {
@@ -279,7 +285,11 @@ pub async fn post_pause(
         })
         .await?;
     state.prober.monitor_changed(&m.id);
-    Ok(see_other(&format!("/admin/monitors/{}", m.id)))
+    let what = if m.paused { "paused" } else { "resumed" };
+    Ok(done(
+        &format!("/admin/monitors/{}", m.id),
+        &format!("Monitor “{}” {what}.", m.name),
+    ))
 }
 
 pub async fn post_delete(
@@ -291,7 +301,7 @@ pub async fn post_delete(
     let key = id.clone();
     state.store.run(move |s| s.delete_monitor(&key)).await?;
     state.prober.monitor_changed(&id);
-    Ok(see_other("/admin/monitors"))
+    Ok(done("/admin/monitors", "Monitor deleted."))
 }
 
 #[derive(Deserialize)]

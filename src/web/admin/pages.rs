@@ -1,6 +1,6 @@
 //! Pages and their component groups.
 
-use super::{NavData, form_error, html, see_other};
+use super::{NavData, done, form_error, html};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{GroupPatch, NewGroup, NewPage, PagePatch};
@@ -65,7 +65,10 @@ pub async fn post_page(
         allowed_domains: split_list(&f.allowed_domains),
     };
     match state.store.run(move |s| s.create_page(input)).await {
-        Ok(p) => Ok(see_other(&format!("/admin/pages/{}", p.id))),
+        Ok(p) => Ok(done(
+            &format!("/admin/pages/{}", p.id),
+            &format!("Page “{}” created.", p.title),
+        )),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
                 list(&state, &actor, form, status)
@@ -166,7 +169,7 @@ pub async fn post_page_delete(
     let id = id.into_inner();
     let target = id.clone();
     match state.store.run(move |s| s.delete_page(&target)).await {
-        Ok(()) => Ok(see_other("/admin/pages")),
+        Ok(()) => Ok(done("/admin/pages", "Page deleted.")),
         Err(e @ AppError::Conflict(_)) => {
             edit(
                 &state,
@@ -216,7 +219,10 @@ pub async fn post_group(
         collapsed: false,
     };
     match state.store.run(move |s| s.create_group(input)).await {
-        Ok(g) => Ok(see_other(&format!("/admin/pages/{}", g.page_id))),
+        Ok(g) => Ok(done(
+            &format!("/admin/pages/{}", g.page_id),
+            &format!("Group “{}” created.", g.name),
+        )),
         Err(e) if page_id.is_empty() => Err(e),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
@@ -249,7 +255,10 @@ pub async fn post_group_edit(
         Err(e) => Err(e),
     };
     match result {
-        Ok(g) => Ok(see_other(&format!("/admin/pages/{}", g.page_id))),
+        Ok(g) => Ok(done(
+            &format!("/admin/pages/{}", g.page_id),
+            &format!("Group “{}” saved.", g.name),
+        )),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
                 edit(&state, &actor, group.page_id, form, status)
@@ -274,5 +283,5 @@ pub async fn post_group_delete(
             Ok(g.page_id)
         })
         .await?;
-    Ok(see_other(&format!("/admin/pages/{page_id}")))
+    Ok(done(&format!("/admin/pages/{page_id}"), "Group deleted."))
 }

@@ -1,7 +1,7 @@
 //! Subscribers and the outbox in the admin UI: list, search, counts per component,
 //! add, remove, import and export CSV, test sends; failed notices with retry.
 
-use super::{NavData, NoFields, form_error, html, see_other};
+use super::{NavData, NoFields, done, form_error, html};
 use crate::domain::{NoticeState, parse_csv, sort_components, to_csv};
 use crate::error::{AppError, AppResult};
 use crate::notify::Settings;
@@ -221,7 +221,7 @@ pub async fn post_delete(
 ) -> AppResult<HttpResponse> {
     let s = state.store.run(move |s| s.delete_subscriber(&id)).await?;
     tracing::info!(by = %actor.name(), subscriber = %s.id, "subscriber removed");
-    Ok(see_other("/admin/subscribers"))
+    Ok(done("/admin/subscribers", "Subscriber removed."))
 }
 
 /// "Send test" on one subscriber: the answer says whether it arrived.

@@ -1,6 +1,6 @@
 //! Incident update templates in the admin UI.
 
-use super::{NavData, NoFields, form_error, html, see_other};
+use super::{NavData, NoFields, done, form_error, html};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::TemplateInput;
@@ -51,7 +51,10 @@ async fn save(
         .run(move |s| s.save_template(id.as_deref(), input))
         .await
     {
-        Ok(_) => Ok(see_other("/admin/templates")),
+        Ok(t) => Ok(done(
+            "/admin/templates",
+            &format!("Template “{}” saved.", t.name),
+        )),
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
                 list(state, actor, form, status)
@@ -85,5 +88,5 @@ pub async fn post_template_delete(
     _f: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     state.store.run(move |s| s.delete_template(&id)).await?;
-    Ok(see_other("/admin/templates"))
+    Ok(done("/admin/templates", "Template deleted."))
 }

@@ -1,6 +1,6 @@
 //! Users: owners add, re-role and remove people; everyone can see the list.
 
-use super::{NavData, form_error, html, see_other};
+use super::{NavData, done, form_error, html};
 use crate::domain::{Role, validate};
 use crate::error::{AppError, AppResult};
 use crate::secret;
@@ -58,7 +58,7 @@ pub async fn post_user(
     match result {
         Ok(u) => {
             tracing::info!(by = %actor.name(), user = %u.email, role = %u.role, "user added");
-            Ok(see_other("/admin/users"))
+            Ok(done("/admin/users", &format!("User {} added.", u.email)))
         }
         Err(e) => {
             form_error(e, &form.pairs, |form, status| {
@@ -86,7 +86,10 @@ pub async fn post_user_role(
         .run(move |s| s.set_user_role(&id, parse_role(&role)?))
         .await
     {
-        Ok(_) => Ok(see_other("/admin/users")),
+        Ok(u) => Ok(done(
+            "/admin/users",
+            &format!("{} is now {}.", u.email, u.role),
+        )),
         Err(e) => form_error(e, &[], |form, status| list(&state, &actor, form, status)).await,
     }
 }
@@ -99,7 +102,7 @@ pub async fn post_user_delete(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     match state.store.run(move |s| s.delete_user(&id)).await {
-        Ok(()) => Ok(see_other("/admin/users")),
+        Ok(()) => Ok(done("/admin/users", "User removed.")),
         Err(e) => form_error(e, &[], |form, status| list(&state, &actor, form, status)).await,
     }
 }
