@@ -1,9 +1,10 @@
 //! The read model of the public side: what a visitor sees, loaded from the store once
 //! per generation, and the documents (pages, feeds, v2 JSON) rendered from it.
 
+use crate::domain::timeline::{Timeline, daily, day_bounds};
 use crate::domain::{
-    Component, Group, Incident, IncidentState, Maintenance, MaintenanceStatus, Overall, Page,
-    page_status, visibility,
+    Bucket, Component, Group, Incident, IncidentState, Maintenance, MaintenanceStatus, Overall,
+    Page, page_status, visibility,
 };
 use crate::error::{AppError, AppResult};
 use crate::store::{IncidentFilter, Store};
@@ -26,8 +27,12 @@ pub struct Snapshot {
     pub incidents: Vec<Incident>,
     /// All maintenance windows, soonest start first.
     pub maintenance: Vec<Maintenance>,
-    /// 90 daily uptime bars per component that a monitor drives.
-    pub bars: HashMap<String, Vec<DayBar>>,
+    /// Each component's published status timeline: the source of public bars and uptime.
+    pub timelines: HashMap<String, Timeline>,
+    /// 90-day monitor-measured uptime of the components whose editors show it publicly.
+    pub measured: HashMap<String, Option<f64>>,
+    /// When the snapshot was loaded (the store's clock): bars are tallied up to here.
+    pub now: DateTime<Utc>,
 }
 
 impl Snapshot {
@@ -150,24 +155,35 @@ pub struct PageData<'a> {
 }
 
 impl<'a> PageData<'a> {
-    /// The page's 90-day bars: each component's measured uptime per day, and that day's
-    /// incidents of this page only (the visibility rule chose `self.incidents`).
-    pub fn bars(&self, uptime: &HashMap<String, Vec<DayBar>>) -> HashMap<String, Vec<DayBar>> {
+    /// The page's 90-day bars: each component's published status per day in the page's
+    /// time zone, and that day's incidents of this page only (the visibility rule chose
+    /// `self.incidents`).
+    pub fn bars(&self, snap: &Snapshot) -> HashMap<String, Vec<DayBar>> {
         self.components
             .iter()
-            .filter_map(|c| {
-                let mut bars = uptime.get(&c.id)?.clone();
-                for b in &mut bars {
-                    let start = b.day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-                    let end = start + chrono::Duration::days(1);
-                    b.incidents = self
-                        .incidents
-                        .iter()
-                        .filter(|i| i.touched(&c.id, start, end))
-                        .map(|i| i.title.clone())
-                        .collect();
-                }
-                Some((c.id.clone(), bars))
+            .map(|c| {
+                let timeline = snap
+                    .timelines
+                    .get(&c.id)
+                    .cloned()
+                    .unwrap_or_else(|| Timeline::new(c.created_at, c.status, vec![]));
+                let bars = daily(&timeline, self.tz, snap.now, 90)
+                    .into_iter()
+                    .map(|d| {
+                        let (start, end) = day_bounds(d.day, self.tz);
+                        DayBar {
+                            day: d.day,
+                            tally: d.tally,
+                            incidents: self
+                                .incidents
+                                .iter()
+                                .filter(|i| i.touched(&c.id, start, end))
+                                .map(|i| i.title.clone())
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                (c.id.clone(), bars)
             })
             .collect()
     }
@@ -250,6 +266,7 @@ impl PageCache {
         }
         let snap = store
             .run(move |s| {
+                let now = s.now();
                 Ok(Snapshot {
                     generation,
                     pages: s.list_pages()?,
@@ -260,7 +277,9 @@ impl PageCache {
                         ..Default::default()
                     })?,
                     maintenance: s.list_maintenance()?,
-                    bars: uptime_bars(s, Utc::now())?,
+                    timelines: s.status_timelines()?,
+                    measured: measured_uptime(s, now)?,
+                    now,
                 })
             })
             .await?;
@@ -298,40 +317,30 @@ fn poisoned<T>(_: T) -> AppError {
     AppError::Internal("page cache lock poisoned".into())
 }
 
-/// The last 90 days of each monitored component: uptime from the daily rollups of the
-/// monitors that drive it. Which incidents a day lists depends on the page asking
-/// (`PageData::bars`), so none are filled in here.
-fn uptime_bars(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Vec<DayBar>>> {
+/// The 90-day measured uptime of each component whose editors show it publicly, from
+/// the daily rollups of the monitors that drive it.
+fn measured_uptime(s: &Store, now: DateTime<Utc>) -> AppResult<HashMap<String, Option<f64>>> {
     let monitors = s.list_monitors()?;
-    let today = now.date_naive();
-    let first = today - chrono::Duration::days(89);
-    let from = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let from = now - chrono::Duration::days(90);
     let mut out = HashMap::new();
-    for c in s.list_components()? {
+    for c in s
+        .list_components()?
+        .iter()
+        .filter(|c| c.show_measured_uptime)
+    {
         let ids: Vec<String> = monitors
             .iter()
             .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
             .map(|m| m.id.clone())
             .collect();
-        if ids.is_empty() {
-            continue;
+        let mut total = Bucket::default();
+        for b in s
+            .daily_buckets(&ids, from, now + chrono::Duration::days(1))?
+            .values()
+        {
+            total.merge(b);
         }
-        let days = s.daily_buckets(&ids, from, now + chrono::Duration::days(1))?;
-        let bars = (0..90)
-            .map(|i| {
-                let day = first + chrono::Duration::days(i);
-                let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-                let bucket = days.get(&start.timestamp());
-                DayBar {
-                    day,
-                    uptime: bucket.and_then(|b| b.uptime()),
-                    checks: bucket.map_or(0, |b| b.count as u64),
-                    up: bucket.map_or(0, |b| b.up as u64),
-                    incidents: Vec::new(),
-                }
-            })
-            .collect();
-        out.insert(c.id.clone(), bars);
+        out.insert(c.id.clone(), total.uptime());
     }
     Ok(out)
 }

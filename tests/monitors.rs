@@ -192,7 +192,7 @@ fn http_monitor_opens_and_resolves_an_incident() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "component_id,component,from,to,uptime_percent,downtime_minutes,checks,incidents"
+        "component_id,component,from,to,uptime_percent,downtime_minutes,checks,incidents,partial_outage_minutes,major_outage_minutes,measured_uptime_percent"
     );
     assert!(lines[1].starts_with(&format!("{comp},API,")), "{csv}");
     let bad = env
@@ -208,11 +208,15 @@ fn http_monitor_opens_and_resolves_an_incident() {
     let bad = bad.text().unwrap();
     assert!(bad.contains("from") && bad.contains("yesterday"), "{bad}");
 
-    // The public page shows 90 bars for the monitored component; /metrics tells the state.
-    env.wait(15, "90 day bars on the public page", |e| {
-        let (_, page) = text(e.server.get("/"));
-        (page.matches("class=\"bar ").count() == 90).then_some(())
-    });
+    // The public page shows 90 bars for the component; today's names the published outage.
+    let (_, page) = text(env.server.get("/"));
+    let strip = &page[page.find("<div class=\"bars\"").expect("bars")..];
+    let strip = &strip[..strip.find("</div>").unwrap()];
+    assert_eq!(strip.matches("<i").count(), 90, "{strip}");
+    assert!(
+        strip.contains("Major outage") && strip.contains(incident["title"].as_str().unwrap()),
+        "{strip}"
+    );
     // The uptime page lists the component with partial uptime over every window.
     let (status, uptime) = text(env.server.get("/uptime"));
     assert_eq!(status, StatusCode::OK);
@@ -533,7 +537,7 @@ fn admin_sla_report_lists_components_escaped_and_downloads_csv_with_a_session() 
     assert!(
         csv.lines()
             .nth(1)
-            .is_some_and(|l| l.ends_with(",Billing <API>,2026-11-01,2026-11-23,,0,0,")),
+            .is_some_and(|l| l.ends_with(",Billing <API>,2026-11-01,2026-11-23,,0,0,,0,0,")),
         "{csv}"
     );
 }

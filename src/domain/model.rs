@@ -84,6 +84,10 @@ pub struct Component {
     pub position: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Whether public pages also show the monitor-measured uptime (published figures
+    /// always show); off unless an editor turns it on.
+    #[serde(default)]
+    pub show_measured_uptime: bool,
 }
 
 /// What a user or API key may do. Ordered: each role can do what the ones below it can.
@@ -199,6 +203,7 @@ mod tests {
             position,
             created_at: t,
             updated_at: t,
+            show_measured_uptime: false,
         }
     }
 

@@ -386,17 +386,6 @@ pub fn at(ts: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
 }
 
-/// The color class of a day bar.
-pub fn bar_class(uptime: Option<f64>) -> &'static str {
-    match uptime {
-        None => "nodata",
-        Some(u) if u >= 99.9 => "up",
-        Some(u) if u >= 99.0 => "minor",
-        Some(u) if u >= 95.0 => "major",
-        Some(_) => "down",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Service levels: a monitor's uptime over rolling windows, and the SLA report of a
-//! component over whole UTC days.
+//! component over whole UTC days (from its published status timeline).
 
-use super::{Bucket, Component, Incident, Monitor, validate};
+use super::timeline::Timeline;
+use super::{Bucket, Component, Incident, validate};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -35,16 +36,23 @@ pub fn uptime_windows(hours: &[(DateTime<Utc>, Bucket)], now: DateTime<Utc>) -> 
     }
 }
 
-/// One component's service level over a date range.
+/// One component's service level over a date range: uptime and downtime from its
+/// published status timeline; checks and measured uptime from its monitors.
 #[derive(Serialize, Debug, Clone, PartialEq, utoipa::ToSchema)]
 pub struct SlaRow {
     pub component_id: String,
     pub component: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// Published uptime; `None` when the component did not exist in the range.
     pub uptime_percent: Option<f64>,
+    /// Major outage minutes plus partial outage minutes × 0.3.
     pub downtime_minutes: f64,
+    pub partial_outage_minutes: f64,
+    pub major_outage_minutes: f64,
     pub checks: u64,
+    /// Uptime measured by the component's monitors; `None` without checks.
+    pub measured_uptime_percent: Option<f64>,
     pub incidents: Vec<String>,
 }
 
@@ -60,40 +68,35 @@ pub fn sla_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Ut
     (start, end)
 }
 
-/// A component's SLA row. `monitors` pairs each monitor that drives the component with
-/// its daily buckets merged over the range; `incidents` are the published ones.
+/// A component's SLA row up to `now`. `measured` merges the daily buckets of the monitors
+/// that drive the component over the range; `incidents` are the published ones.
 pub fn sla_row(
     c: &Component,
-    monitors: &[(&Monitor, Bucket)],
+    timeline: &Timeline,
+    measured: Bucket,
     incidents: &[Incident],
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
 ) -> SlaRow {
     let (start, end) = sla_bounds(from, to);
-    // Each failed check stands for one period of its monitor; with several monitors
-    // on a component the worst one counts. Capped at the range's length.
-    let range_minutes = (end - start).num_minutes() as f64;
-    let mut total = Bucket::default();
-    let mut downtime: f64 = 0.0;
-    for (m, b) in monitors {
-        let period_minutes = m.schedule().period_ms(start) as f64 / 60_000.0;
-        let failed = b.count.saturating_sub(b.up) as f64;
-        downtime = downtime.max((failed * period_minutes).min(range_minutes));
-        total.merge(b);
-    }
+    let tally = timeline.tally(start, end.min(now));
     let hit = incidents
         .iter()
         .filter(|i| i.touched(&c.id, start, end))
         .map(|i| i.title.clone())
         .collect();
+    let minutes = |ms: i64| (ms as f64 / 60_000.0 * 100.0).round() / 100.0;
     SlaRow {
         component_id: c.id.clone(),
         component: c.name.clone(),
         from,
         to,
-        uptime_percent: total.uptime(),
-        downtime_minutes: (downtime * 100.0).round() / 100.0,
-        checks: total.count as u64,
+        uptime_percent: tally.uptime(),
+        downtime_minutes: (tally.downtime_minutes() * 100.0).round() / 100.0,
+        partial_outage_minutes: minutes(tally.partial),
+        major_outage_minutes: minutes(tally.major),
+        checks: measured.count as u64,
+        measured_uptime_percent: measured.uptime(),
         incidents: hit,
     }
 }

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 /// Share of a partial outage's time that counts as downtime (Statuspage's weight).
 pub const PARTIAL_OUTAGE_WEIGHT: f64 = 0.3;
 
-/// How much of a second in `status` counts as downtime: major outage fully, partial
+/// How much of the time in `status` counts as downtime: major outage fully, partial
 /// outage by [`PARTIAL_OUTAGE_WEIGHT`], degraded performance and maintenance not at all.
 pub fn downtime_weight(status: ComponentStatus) -> f64 {
     match status {
@@ -88,16 +88,16 @@ impl Timeline {
     pub fn tally(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Tally {
         let mut t = Tally::default();
         for (a, b, s) in self.spans(start, end) {
-            t.add(s, (b - a).num_seconds());
+            t.add(s, (b - a).num_milliseconds());
         }
         t
     }
 }
 
-/// Seconds a component spent in each status over some span it existed in.
+/// Milliseconds a component spent in each status over some span it existed in.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
-    /// Seconds the timeline covers (the component existed).
+    /// Milliseconds the timeline covers (the component existed).
     pub covered: i64,
     pub degraded: i64,
     pub partial: i64,
@@ -106,8 +106,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, status: ComponentStatus, seconds: i64) {
-        self.covered = self.covered.saturating_add(seconds);
+    fn add(&mut self, status: ComponentStatus, ms: i64) {
+        self.covered = self.covered.saturating_add(ms);
         let slot = match status {
             ComponentStatus::Operational => return,
             ComponentStatus::DegradedPerformance => &mut self.degraded,
@@ -115,10 +115,10 @@ impl Tally {
             ComponentStatus::MajorOutage => &mut self.major,
             ComponentStatus::UnderMaintenance => &mut self.maintenance,
         };
-        *slot = slot.saturating_add(seconds);
+        *slot = slot.saturating_add(ms);
     }
 
-    /// Adds another span's seconds.
+    /// Adds another span's time.
     pub fn merge(&mut self, o: &Tally) {
         self.covered = self.covered.saturating_add(o.covered);
         self.degraded = self.degraded.saturating_add(o.degraded);
@@ -131,13 +131,13 @@ impl Tally {
     pub fn downtime_minutes(&self) -> f64 {
         (self.major as f64 * downtime_weight(ComponentStatus::MajorOutage)
             + self.partial as f64 * downtime_weight(ComponentStatus::PartialOutage))
-            / 60.0
+            / 60_000.0
     }
 
     /// Uptime in percent of the covered time; `None` when nothing is covered.
     pub fn uptime(&self) -> Option<f64> {
         (self.covered > 0).then(|| {
-            let down = self.downtime_minutes() * 60.0;
+            let down = self.downtime_minutes() * 60_000.0;
             (100.0 * (1.0 - down / self.covered as f64)).clamp(0.0, 100.0)
         })
     }
@@ -152,7 +152,7 @@ impl Tally {
         ];
         (self.covered > 0).then(|| {
             seen.iter()
-                .find(|(secs, _)| *secs > 0)
+                .find(|(ms, _)| *ms > 0)
                 .map_or(ComponentStatus::Operational, |(_, s)| *s)
         })
     }

@@ -34,7 +34,7 @@ fn weights_are_statuspages() {
 #[test]
 fn tally_table() {
     let created = "2026-11-01T00:00:00Z";
-    // (case, current status, changes, window, want: covered, downtime minutes, uptime, worst)
+    // (case, current status, changes, window, want: covered seconds, downtime minutes, uptime, worst)
     type Case = (
         &'static str,
         ComponentStatus,
@@ -165,7 +165,7 @@ fn tally_table() {
     for (name, current, changes, (a, b), (covered, down, uptime, worst)) in cases {
         let tl = Timeline::new(t(created), current, changes);
         let got = tl.tally(t(a), t(b));
-        assert_eq!(got.covered, covered, "{name}");
+        assert_eq!(got.covered, covered * 1000, "{name}");
         assert!(
             (got.downtime_minutes() - down).abs() < 1e-9,
             "{name}: {got:?}"
@@ -198,14 +198,14 @@ fn days_follow_the_page_time_zone() {
     assert_eq!(
         got,
         vec![
-            (date("2026-11-08"), 86_400, 0),
-            (date("2026-11-09"), 86_400, 0),
+            (date("2026-11-08"), 86_400_000, 0),
+            (date("2026-11-09"), 86_400_000, 0),
             // Today: from Berlin's midnight (23:00 UTC) up to now, 13 hours.
-            (date("2026-11-10"), 13 * 3600, 3600),
+            (date("2026-11-10"), 13 * 3_600_000, 3_600_000),
         ]
     );
     let utc = daily(&tl, chrono_tz::UTC, t("2026-11-10T12:00:00Z"), 2);
-    assert_eq!((utc[0].tally.major, utc[1].tally.major), (1800, 1800));
+    assert_eq!((utc[0].tally.major, utc[1].tally.major), (1_800_000, 1_800_000));
 }
 
 #[test]

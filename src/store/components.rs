@@ -32,6 +32,9 @@ pub struct NewComponent {
     pub status: Option<String>,
     #[serde(default)]
     pub position: Option<i64>,
+    /// Also show the monitor-measured uptime on public pages.
+    #[serde(default)]
+    pub show_measured_uptime: bool,
 }
 
 /// Fields to change on a component; absent means unchanged, `group_id: null` ungroups.
@@ -45,6 +48,7 @@ pub struct ComponentPatch {
     pub page_ids: Option<Vec<String>>,
     pub status: Option<String>,
     pub position: Option<i64>,
+    pub show_measured_uptime: Option<bool>,
 }
 
 /// Fields for a new group.
@@ -180,6 +184,7 @@ impl Store {
                 position,
                 created_at: now,
                 updated_at: now,
+                show_measured_uptime: input.show_measured_uptime,
             };
             comps.insert(c.id.as_str(), &c)?;
             Ok(c)
@@ -225,6 +230,9 @@ impl Store {
             };
             if let Some(p) = patch.position {
                 c.position = p;
+            }
+            if let Some(show) = patch.show_measured_uptime {
+                c.show_measured_uptime = show;
             }
             c.updated_at = now;
             txn.open_table(tables::COMPONENTS)?.insert(id, &c)?;

@@ -215,6 +215,8 @@ impl Store {
         to: NaiveDate,
     ) -> AppResult<Vec<SlaRow>> {
         let (start, end) = sla_bounds(from, to);
+        let now = self.now();
+        let mut timelines = self.status_timelines()?;
         let monitors = self.list_monitors()?;
         let incidents = self.list_incidents(&IncidentFilter {
             state: Some(IncidentState::Published),
@@ -225,21 +227,29 @@ impl Store {
             if component.is_some_and(|id| id != c.id) {
                 continue;
             }
-            let mut measured = Vec::new();
+            let mut measured = Bucket::default();
             for m in monitors
                 .iter()
                 .filter(|m| m.component_id.as_deref() == Some(c.id.as_str()))
             {
-                let mut b = Bucket::default();
                 for day in self
                     .daily_buckets(std::slice::from_ref(&m.id), start, end)?
                     .values()
                 {
-                    b.merge(day);
+                    measured.merge(day);
                 }
-                measured.push((m, b));
             }
-            rows.push(sla_row(&c, &measured, &incidents, from, to));
+            let timeline = timelines.remove(&c.id).unwrap_or_else(|| {
+                crate::domain::timeline::Timeline::new(c.created_at, c.status, vec![])
+            });
+            rows.push(sla_row(
+                &c,
+                &timeline,
+                measured,
+                &incidents,
+                (from, to),
+                now,
+            ));
         }
         Ok(rows)
     }

@@ -2,9 +2,13 @@
 
 use super::incident::{self, Ctx};
 use super::layout;
-use crate::domain::{Component, Group, Incident, Maintenance, Overall, Page, worst};
+use crate::domain::timeline::Tally;
+use crate::domain::{
+    Component, ComponentStatus, Group, Incident, Maintenance, Overall, Page, worst,
+};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
+use std::collections::HashMap;
 
 /// Everything one page shows.
 pub struct PageView<'a> {
@@ -20,28 +24,29 @@ pub struct PageView<'a> {
     pub active_incidents: Vec<&'a Incident>,
     pub active_maintenance: Vec<&'a Maintenance>,
     pub upcoming_maintenance: Vec<&'a Maintenance>,
-    /// 90-day uptime bars by component id (monitored components only).
-    pub bars: &'a std::collections::HashMap<String, Vec<DayBar>>,
+    /// 90-day bars by component id, from each component's published status.
+    pub bars: &'a HashMap<String, Vec<DayBar>>,
+    /// Monitor-measured 90-day uptime of the components that show it publicly.
+    pub measured: &'a HashMap<String, Option<f64>>,
 }
 
-/// One day of a component's uptime history.
+/// One day of a component's published status history.
 #[derive(Debug, Clone)]
 pub struct DayBar {
     pub day: chrono::NaiveDate,
-    pub uptime: Option<f64>,
-    /// Checks that day, and how many of them were up (to weigh longer windows).
-    pub checks: u64,
-    pub up: u64,
+    pub tally: Tally,
+    /// Titles of the page's published incidents that touched the component that day.
     pub incidents: Vec<String>,
 }
 
-/// Uptime over the last `days` bars, weighted by checks; `None` without data.
+/// Uptime over the last `days` bars, weighted by the time each covers; `None` when the
+/// component did not exist yet.
 pub fn window_uptime(bars: &[DayBar], days: usize) -> Option<f64> {
-    let tail = &bars[bars.len().saturating_sub(days)..];
-    let (checks, up) = tail
-        .iter()
-        .fold((0u64, 0u64), |(c, u), b| (c + b.checks, u + b.up));
-    (checks > 0).then(|| up as f64 * 100.0 / checks as f64)
+    let mut t = Tally::default();
+    for b in &bars[bars.len().saturating_sub(days)..] {
+        t.merge(&b.tally);
+    }
+    t.uptime()
 }
 
 fn pct(u: Option<f64>) -> String {
@@ -54,10 +59,11 @@ pub struct UptimeView<'a> {
     pub page: &'a Page,
     pub base: String,
     pub components: Vec<&'a Component>,
-    pub bars: &'a std::collections::HashMap<String, Vec<DayBar>>,
+    pub bars: &'a HashMap<String, Vec<DayBar>>,
+    pub measured: &'a HashMap<String, Option<f64>>,
 }
 
-/// `/uptime`: every monitored component with its uptime over 1, 7, 30 and 90 days and
+/// `/uptime`: every component with its published uptime over 1, 7, 30 and 90 days and
 /// its 90 daily bars.
 pub fn uptime(v: &UptimeView) -> Markup {
     let rows: Vec<(&Component, &Vec<DayBar>)> = v
@@ -72,7 +78,7 @@ pub fn uptime(v: &UptimeView) -> Markup {
                 p.back { a href=(if v.base.is_empty() { "/" } else { v.base.as_str() }) { "← " (v.page.title) } }
                 h1 { "Uptime" }
                 @if rows.is_empty() {
-                    p.empty { "No component on this page is monitored yet." }
+                    p.empty { "No components yet." }
                 } @else {
                     table.uptime-table {
                         thead { tr { th scope="col" { "Component" } th scope="col" { "Today" } th scope="col" { "7 days" } th scope="col" { "30 days" } th scope="col" { "90 days" } } }
@@ -93,30 +99,89 @@ pub fn uptime(v: &UptimeView) -> Markup {
                             li.component data-component=(c.name) {
                                 div.cname { span.name { (c.name) } }
                                 span class={"status " (c.status.as_str())} { (super::layout::dot(c.status.as_str())) (c.status.label()) }
-                                (uptime_bars(b))
+                                (uptime_bars(b, v.measured.get(&c.id).copied()))
                             }
                         }
                     }
                 }
                 footer.pagefoot { (incident::footer_links(&v.base)) span.powered { "Powered by statusd" } }
             }
+            (bars_script())
         },
     )
 }
 
-/// 90 day bars with the overall uptime; each bar's title tells the day, uptime and incidents.
-fn uptime_bars(bars: &[DayBar]) -> Markup {
+/// The bars' progressive enhancement (an external file: the CSP allows no inline script).
+fn bars_script() -> Markup {
+    html! { script src=(crate::assets::url("bars.js")) defer {} }
+}
+
+/// The bar class of a day: its worst published status (none for a good day).
+fn day_class(t: &Tally) -> Option<&'static str> {
+    match t.worst() {
+        None => Some("n"),
+        Some(ComponentStatus::Operational) => None,
+        Some(ComponentStatus::DegradedPerformance) => Some("d"),
+        Some(ComponentStatus::PartialOutage) => Some("p"),
+        Some(ComponentStatus::MajorOutage) => Some("m"),
+        Some(ComponentStatus::UnderMaintenance) => Some("x"),
+    }
+}
+
+/// "1 h 5 min", "45 min", "< 1 min".
+fn duration(ms: i64) -> String {
+    let m = ms.saturating_add(30_000) / 60_000;
+    match (m / 60, m % 60) {
+        (0, 0) => "< 1 min".into(),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// What a day's tooltip says; `None` for a quiet good day (the script names its date).
+fn day_text(b: &DayBar) -> Option<String> {
+    let t = &b.tally;
+    if t.worst().is_none_or(|w| w == ComponentStatus::Operational) && b.incidents.is_empty() {
+        return None;
+    }
+    let mut parts = vec![b.day.format("%-d %b %Y").to_string()];
+    parts.extend(t.uptime().map(|u| format!("{u:.2} % uptime")));
+    for (ms, what) in [
+        (t.major, "Major outage"),
+        (t.partial, "Partial outage"),
+        (t.degraded, "Degraded performance"),
+        (t.maintenance, "Maintenance"),
+    ] {
+        if ms > 0 {
+            parts.push(format!("{what} {}", duration(ms)));
+        }
+    }
+    parts.extend(b.incidents.iter().cloned());
+    Some(parts.join(" · "))
+}
+
+/// 90 day bars with the overall uptime. A day with something to tell is focusable and
+/// carries its text (shown by CSS on hover and focus); quiet days stay bare to keep the
+/// page small, and `bars.js` names their dates.
+fn uptime_bars(bars: &[DayBar], measured: Option<Option<f64>>) -> Markup {
     let overall = window_uptime(bars, 90);
+    let last = bars.last().map(|b| b.day.to_string()).unwrap_or_default();
     html! {
         div.uptime {
-            div.bars role="img" aria-label={"90-day uptime " (overall.map(|u| format!("{u:.2} %")).unwrap_or_else(|| "no data".into()))} {
+            div.bars role="group" data-end=(last) aria-label={"90-day uptime " (pct(overall))} {
                 @for b in bars {
-                    @let class = if b.uptime.is_some_and(|u| u < 99.9) || b.uptime.is_none() { crate::domain::bar_class(b.uptime) } else if !b.incidents.is_empty() { "minor" } else { "up" };
-                    @let text = format!("{}: {}{}", b.day.format("%d %b %Y"), b.uptime.map(|u| format!("{u:.2} % uptime")).unwrap_or_else(|| "no data".into()), if b.incidents.is_empty() { String::new() } else { format!(" · {}", b.incidents.join("; ")) });
-                    i class={"bar " (class)} title=(text) {}
+                    @if let Some(text) = day_text(b) {
+                        i class=[day_class(&b.tally)] tabindex="0" role="img" aria-label=(text) {}
+                    } @else {
+                        i class=[day_class(&b.tally)] {}
+                    }
                 }
             }
             div.legend { span { "90 days ago" } span.pct { (overall.map(|u| format!("{u:.2} % uptime")).unwrap_or_default()) } span { "Today" } }
+            @if let Some(m) = measured {
+                p.measured { "Measured by monitoring: " (pct(m)) " over 90 days" }
+            }
         }
     }
 }
@@ -125,7 +190,11 @@ fn status_class(c: &Component) -> &'static str {
     c.status.as_str()
 }
 
-fn component_row(c: &Component, bars: Option<&Vec<DayBar>>) -> Markup {
+fn component_row(
+    c: &Component,
+    bars: Option<&Vec<DayBar>>,
+    measured: Option<Option<f64>>,
+) -> Markup {
     html! {
         li.component data-component=(c.name) {
             div.cname {
@@ -135,7 +204,7 @@ fn component_row(c: &Component, bars: Option<&Vec<DayBar>>) -> Markup {
                 }
             }
             span class={"status " (status_class(c))} { (super::layout::dot(status_class(c))) (c.status.label()) }
-            @if let Some(b) = bars { (uptime_bars(b)) }
+            @if let Some(b) = bars { (uptime_bars(b, measured)) }
         }
     }
 }
@@ -175,7 +244,7 @@ pub fn page(v: &PageView) -> Markup {
                     }
                 }
                 @if !ungrouped.is_empty() {
-                    ul.components { @for c in &ungrouped { (component_row(c, v.bars.get(&c.id))) } }
+                    ul.components { @for c in &ungrouped { (component_row(c, v.bars.get(&c.id), v.measured.get(&c.id).copied())) } }
                 }
                 @for g in &v.groups {
                     @let members: Vec<&&Component> = v.components.iter().filter(|c| c.group_id.as_deref() == Some(g.id.as_str())).collect();
@@ -185,7 +254,7 @@ pub fn page(v: &PageView) -> Markup {
                             span.name { (g.name) }
                             span class={"status " (gs.as_str())} { (super::layout::dot(gs.as_str())) (gs.label()) }
                         }
-                        ul.components { @for c in &members { (component_row(c, v.bars.get(&c.id))) } }
+                        ul.components { @for c in &members { (component_row(c, v.bars.get(&c.id), v.measured.get(&c.id).copied())) } }
                     }
                 }
                 @if v.components.is_empty() {
@@ -200,6 +269,7 @@ pub fn page(v: &PageView) -> Markup {
                     span.powered { "Powered by statusd" }
                 }
             }
+            (bars_script())
         },
     )
 }

@@ -338,6 +338,7 @@ mod tests {
             position: 1,
             created_at: jan10(),
             updated_at: at(23, 10, 2),
+            show_measured_uptime: false,
         };
         let change = |old, new| ComponentChange {
             id: api.id.clone(),
@@ -423,7 +424,9 @@ mod tests {
             components: vec![api],
             incidents: vec![incident],
             maintenance: vec![maintenance],
-            bars: Default::default(),
+            timelines: Default::default(),
+            measured: Default::default(),
+            now: at(23, 10, 2),
         }
     }
 

@@ -113,7 +113,8 @@ fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
         active_incidents: d.active_incidents(),
         active_maintenance: d.active_maintenance(),
         upcoming_maintenance: d.upcoming_maintenance(),
-        bars: &d.bars(&snap.bars),
+        bars: &d.bars(snap),
+        measured: &snap.measured,
     })
     .into_string();
     Rendered::new(snap.generation, html, "text/html; charset=utf-8")
@@ -340,7 +341,8 @@ async fn serve_uptime(
                 page,
                 base: base_path(page),
                 components: d.components.clone(),
-                bars: &d.bars(&snap.bars),
+                bars: &d.bars(&snap),
+                measured: &snap.measured,
             });
             Ok(Rendered::new(
                 snap.generation,

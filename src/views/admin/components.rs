@@ -119,6 +119,7 @@ pub fn component_edit(
                     }
                 }
                 label { "Position" input type="number" name="position" value=(c.position); }
+                label.check { input type="checkbox" name="show_measured_uptime" value="true" checked[c.show_measured_uptime]; "Show measured uptime on public pages (from monitors; published uptime always shows)" }
                 label { "Status" (status_select("status", c.status)) }
                 button type="submit" { "Save component" }
             }

@@ -284,12 +284,15 @@ pub fn sla(nav: &Nav, rows: &[SlaRow], from: &str, to: &str) -> Markup {
                 button type="submit" { "Show" }
                 " " a href={"/api/v1/reports/sla?format=csv&from=" (from) "&to=" (to)} { "Download CSV (API token or session)" }
             }
+            p.lead { "Uptime and downtime come from each component's published status: a major outage counts fully, a partial outage at 30 %, degraded performance and maintenance not at all. Measured uptime comes from its monitors." }
             table.list {
-                thead { tr { th { "Component" } th { "Uptime" } th { "Downtime (min)" } th { "Checks" } th { "Incidents" } } }
+                thead { tr { th { "Component" } th { "Uptime" } th { "Downtime (min)" } th { "Partial outage (min)" } th { "Major outage (min)" } th { "Measured uptime" } th { "Checks" } th { "Incidents" } } }
                 tbody {
                     @for r in rows {
                         tr data-component=(r.component) {
-                            td { (r.component) } td { (pct(r.uptime_percent)) } td { (r.downtime_minutes) } td { (r.checks) }
+                            td { (r.component) } td { (pct(r.uptime_percent)) } td { (r.downtime_minutes) }
+                            td { (r.partial_outage_minutes) } td { (r.major_outage_minutes) }
+                            td { (pct(r.measured_uptime_percent)) } td { (r.checks) }
                             td { (r.incidents.join("; ")) }
                         }
                     }

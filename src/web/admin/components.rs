@@ -100,6 +100,8 @@ pub struct ComponentForm {
     status: String,
     #[serde(default)]
     position: Option<String>,
+    #[serde(default)]
+    show_measured_uptime: Option<String>,
 }
 
 pub async fn post_component(
@@ -115,6 +117,7 @@ pub async fn post_component(
         page_ids: None,
         status: Some(f.status.clone()).filter(|s| !s.is_empty()),
         position: None,
+        show_measured_uptime: f.show_measured_uptime.is_some(),
     };
     match state.store.run(move |s| s.create_component(input)).await {
         Ok(c) => {
@@ -190,6 +193,7 @@ pub async fn post_component_edit(
         page_ids: Some(form.all("page_ids")),
         status: Some(f.status.clone()),
         position,
+        show_measured_uptime: Some(f.show_measured_uptime.is_some()),
     });
     let target = id.clone();
     let by = actor.name();

@@ -330,6 +330,9 @@ pub fn sla_csv(rows: &[SlaRow]) -> String {
             "downtime_minutes",
             "checks",
             "incidents",
+            "partial_outage_minutes",
+            "major_outage_minutes",
+            "measured_uptime_percent",
         ],
         rows.iter().map(|r| {
             [
@@ -343,6 +346,11 @@ pub fn sla_csv(rows: &[SlaRow]) -> String {
                 r.downtime_minutes.to_string(),
                 r.checks.to_string(),
                 r.incidents.join("; "),
+                r.partial_outage_minutes.to_string(),
+                r.major_outage_minutes.to_string(),
+                r.measured_uptime_percent
+                    .map(|u| format!("{u:.4}"))
+                    .unwrap_or_default(),
             ]
         }),
     )
@@ -427,13 +435,16 @@ mod tests {
             to: d,
             uptime_percent: Some(99.5),
             downtime_minutes: 7.2,
+            partial_outage_minutes: 24.0,
+            major_outage_minutes: 0.0,
             checks: 1440,
+            measured_uptime_percent: None,
             incidents: vec!["=Down".into(), "Slow".into()],
         }];
         let csv = sla_csv(&rows);
         assert_eq!(
             csv.lines().nth(1).unwrap(),
-            "c1,\"API \"\"v2\"\", EU\",2026-11-01,2026-11-01,99.5000,7.2,1440,'=Down; Slow"
+            "c1,\"API \"\"v2\"\", EU\",2026-11-01,2026-11-01,99.5000,7.2,1440,'=Down; Slow,24,0,"
         );
     }
 }
