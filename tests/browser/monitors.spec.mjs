@@ -152,17 +152,22 @@ test('HTTP monitor goes down and up, drives the page, shows bars and chart, paus
       && /^\s*Operational\s*$/.test(await publicRow.locator('span.status').innerText())
       && (await p.locator('section.incidents article', { hasText: INCIDENT }).count()) === 0);
 
-    // 90 daily bars; today's has the checks and names the incident.
-    const bars = publicRow.locator('div.uptime div.bars i.bar');
+    // 90 daily bars from the published status; today's names the outage and the incident.
+    const bars = publicRow.locator('div.uptime div.bars i');
     assert.equal(await bars.count(), 90, 'the public page shows 90 daily bars');
     assert.match(
       await publicRow.locator('div.bars').getAttribute('aria-label'), /^90-day uptime \d+\.\d\d %$/,
     );
     const today = bars.last();
-    assert.doesNotMatch(await today.getAttribute('class'), /nodata/, "today's bar has data");
-    assert.match(await today.getAttribute('class'), /\b(minor|major|down)\b/, "today's failures colour its bar");
-    assert.match(await today.getAttribute('title'), new RegExp(`\\d+\\.\\d\\d % uptime · .*${INCIDENT}`));
-    assert.match(await bars.first().getAttribute('class'), /nodata/, 'days before the monitor have no data');
+    assert.match(await today.getAttribute('class'), /^(d|p|m)$/, "today's published outage colours its bar");
+    assert.match(await today.getAttribute('aria-label'), new RegExp(`\\d+\\.\\d\\d % uptime · .*outage .* · ${INCIDENT}`));
+    // Keyboard: the day is focusable and its text shows as a tooltip.
+    await today.focus();
+    const tip = await today.evaluate((el) => getComputedStyle(el, '::after').content);
+    assert.match(tip, new RegExp(INCIDENT), 'the focused day shows its tooltip');
+    assert.equal(await bars.first().getAttribute('class'), 'n', 'days before the component have no data');
+    // The script names quiet days: the first day says it has no data.
+    assert.match(await bars.first().getAttribute('aria-label'), /no data$/);
     await screenshot(visitor, 'monitors-public-recovered');
 
     await visitor.goto(`${server.baseUrl}${incidentPath}`);
