@@ -4,6 +4,7 @@ pub mod alert;
 pub mod attention;
 pub mod csv_io;
 pub mod incident;
+pub mod incident_update;
 pub mod model;
 pub mod monitor;
 pub mod monitor_secrets;

@@ -6,6 +6,7 @@
 use super::events::{Change, emit, recompute};
 use super::inputs::{check_components, message_text, not_found, resolve_page_in, title_text};
 use super::{Store, all, get, new_id, tables};
+use crate::domain::incident_update::update_status;
 use crate::domain::{
     AffectedComponent, ComponentStatus, HistoryEntry, Impact, Incident, IncidentState,
     IncidentStatus, Update,
@@ -221,13 +222,8 @@ pub(super) fn add_update_in(
     let message = message_text(&input.message, "message")?;
     let mut i = load_incident(txn, id)?;
     let ctx = Change::of_incident(actor, &i, now);
-    let status = input
-        .status
-        .unwrap_or(if i.status == IncidentStatus::Postmortem {
-            IncidentStatus::Resolved
-        } else {
-            i.status
-        });
+    let status = update_status(i.status, input.status, input.components.is_some())
+        .map_err(|(field, m)| AppError::invalid(field, m))?;
     let mut touched = i.component_ids();
     if let Some(comps) = &input.components {
         i.components = affected(txn, comps, i.impact)?;
