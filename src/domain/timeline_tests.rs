@@ -205,7 +205,10 @@ fn days_follow_the_page_time_zone() {
         ]
     );
     let utc = daily(&tl, chrono_tz::UTC, t("2026-11-10T12:00:00Z"), 2);
-    assert_eq!((utc[0].tally.major, utc[1].tally.major), (1_800_000, 1_800_000));
+    assert_eq!(
+        (utc[0].tally.major, utc[1].tally.major),
+        (1_800_000, 1_800_000)
+    );
 }
 
 #[test]
