@@ -9,9 +9,10 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::store::{IncidentFilter, Store};
 use crate::views;
+use crate::views::incident::Item;
 use crate::views::public::DayBar;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -184,6 +185,35 @@ impl<'a> PageData<'a> {
                     })
                     .collect();
                 (c.id.clone(), bars)
+            })
+            .collect()
+    }
+
+    /// The last `n` days in the page's zone, newest first, each with the incidents and
+    /// completed maintenance that began that day (Statuspage's "Past incidents").
+    pub fn past_days(&self, now: DateTime<Utc>, n: i64) -> Vec<(NaiveDate, Vec<Item<'a>>)> {
+        let today = now.with_timezone(&self.tz).date_naive();
+        let items: Vec<Item<'a>> = self
+            .incidents
+            .iter()
+            .map(|i| Item::Incident(i))
+            .chain(
+                self.maintenance
+                    .iter()
+                    .filter(|m| m.status == MaintenanceStatus::Completed)
+                    .map(|m| Item::Maintenance(m)),
+            )
+            .collect();
+        (0..n)
+            .filter_map(|back| today.checked_sub_signed(chrono::Duration::days(back)))
+            .map(|day| {
+                let mut those: Vec<Item<'a>> = items
+                    .iter()
+                    .copied()
+                    .filter(|i| i.at().with_timezone(&self.tz).date_naive() == day)
+                    .collect();
+                those.sort_by_key(|i| std::cmp::Reverse(i.at()));
+                (day, those)
             })
             .collect()
     }

@@ -307,16 +307,25 @@ fn status_page_shows_incidents_maintenance_and_safe_markdown() {
     // Component rows keep their shape.
     assert!(main.contains(r#"<li class="component" data-component="API">"#));
     assert!(main.contains(r#"<span class="status partial_outage">"#));
-    assert!(!html.contains("<script"), "no JavaScript on the page");
+    // No inline JavaScript; the one deferred same-origin script only enhances the bars.
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
+    assert!(
+        html.contains(r#"<script src="/assets/bars."#) && html.contains(r#".js" defer></script>"#),
+        "{html}"
+    );
 
     // Resolving empties the incidents section and brings the banner back.
     env.resolve(&inc);
     let main = env.html("/");
     assert!(main.contains(r#"<div class="banner ok" role="status">All Systems Operational</div>"#));
+    // A resolved incident leaves the active ones and is listed under today's past incidents.
+    let past = main.find("Past incidents").expect("a past incidents section");
     assert!(
-        !main.contains("Elevated API errors"),
-        "resolved incidents leave the page"
+        !main[..past].contains(r#"<section class="incidents""#),
+        "resolved incidents leave the active list"
     );
+    assert!(main[past..].contains("Elevated API errors"), "{main}");
+    assert!(main[past..].contains("No incidents reported."), "quiet days say so");
 
     // The page is cached per generation: same ETag, 304 on revalidation.
     let first = env.server.get("/");

@@ -39,6 +39,16 @@ pub enum Item<'a> {
     Maintenance(&'a Maintenance),
 }
 
+impl Item<'_> {
+    /// When it began: where history files it.
+    pub fn at(self) -> DateTime<Utc> {
+        match self {
+            Item::Incident(i) => i.started_at,
+            Item::Maintenance(m) => m.starts_at,
+        }
+    }
+}
+
 /// `<time>` in the page's zone, with the UTC time in the tooltip. The year is left
 /// out where only recent and upcoming events are shown.
 pub fn time(t: DateTime<Utc>, tz: Tz, with_year: bool) -> Markup {
@@ -275,7 +285,8 @@ pub struct HistoryView<'a> {
     pub older: Option<String>,
 }
 
-fn history_row(item: Item, ctx: &Ctx) -> Markup {
+/// One incident or window in a list of past ones.
+pub fn history_row(item: Item, ctx: &Ctx) -> Markup {
     match item {
         Item::Incident(i) => html! {
             li class={"hitem " (impact_class(i.impact))} {

@@ -28,6 +28,8 @@ pub struct PageView<'a> {
     pub bars: &'a HashMap<String, Vec<DayBar>>,
     /// Monitor-measured 90-day uptime of the components that show it publicly.
     pub measured: &'a HashMap<String, Option<f64>>,
+    /// The last 15 days, newest first, with what began on each.
+    pub past: Vec<(chrono::NaiveDate, Vec<incident::Item<'a>>)>,
 }
 
 /// One day of a component's published status history.
@@ -259,6 +261,20 @@ pub fn page(v: &PageView) -> Markup {
                 }
                 @if v.components.is_empty() {
                     p.empty { "No components yet." }
+                }
+                section.past aria-labelledby="past-h" {
+                    h2 #past-h { "Past incidents" }
+                    @for (day, items) in &v.past {
+                        div.pastday {
+                            h3 { (day.format("%-d %B %Y")) }
+                            @if items.is_empty() {
+                                p.quiet { "No incidents reported." }
+                            } @else {
+                                ul.history { @for item in items { (incident::history_row(*item, &v.ctx)) } }
+                            }
+                        }
+                    }
+                    p.more { a href={(v.base) "/history"} { "Incident history →" } }
                 }
                 @if v.page.audience == crate::domain::Audience::Public {
                     (super::subscribe::subscribe_box(&v.page.slug))

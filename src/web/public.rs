@@ -115,6 +115,7 @@ fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
         upcoming_maintenance: d.upcoming_maintenance(),
         bars: &d.bars(snap),
         measured: &snap.measured,
+        past: d.past_days(snap.now, 15),
     })
     .into_string();
     Rendered::new(snap.generation, html, "text/html; charset=utf-8")
@@ -231,13 +232,6 @@ fn local_start(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// When an item belongs in history: incidents by start, maintenance by scheduled start.
-fn history_time(item: &views::incident::Item) -> DateTime<Utc> {
-    match item {
-        views::incident::Item::Incident(i) => i.started_at,
-        views::incident::Item::Maintenance(m) => m.starts_at,
-    }
-}
-
 async fn serve_history(
     req: &HttpRequest,
     state: &AppState,
@@ -280,9 +274,9 @@ async fn serve_history(
                 .map(|m| views::incident::Item::Maintenance(m)),
         )
         .collect();
-    let older_exists = items.iter().any(|i| history_time(i) < from);
-    items.retain(|i| (from..to).contains(&history_time(i)));
-    items.sort_by_key(|i| std::cmp::Reverse(history_time(i)));
+    let older_exists = items.iter().any(|i| i.at() < from);
+    items.retain(|i| (from..to).contains(&i.at()));
+    items.sort_by_key(|i| std::cmp::Reverse(i.at()));
     let base = base_path(page);
     let link = |m: NaiveDate| format!("{base}/history?month={}", m.format("%Y-%m"));
     let html = views::incident::history(&views::incident::HistoryView {
