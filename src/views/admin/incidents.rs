@@ -9,30 +9,76 @@ use crate::views::markdown;
 use maud::{Markup, html};
 
 /// Checkboxes for affected components, each with an optional status override.
-fn component_picker(
-    components: &[Component],
-    chosen: &[(String, ComponentStatus)],
-    form: &FormState,
-) -> Markup {
+fn component_picker(components: &[Component], form: &FormState) -> Markup {
     html! {
         fieldset.components {
             legend { "Affected components (status defaults to the impact's)" }
             @for c in components {
-                @let current = chosen.iter().find(|(id, _)| id == &c.id);
-                @let picked = current.is_some() || form.values.contains_key(&format!("c_{}", c.id));
+                @let picked = form.values.contains_key(&format!("c_{}", c.id));
                 div.pick {
                     label.check { input type="checkbox" name="component_ids" value=(c.id) checked[picked]; (c.name) }
                     select name={"status_" (c.id)} aria-label={"Status for " (c.name)} {
                         option value="" { "default" }
                         @for s in ComponentStatus::ALL {
                             @if s != ComponentStatus::Operational {
-                                option value=(s.as_str()) selected[current.is_some_and(|(_, cs)| *cs == s)] { (s.label()) }
+                                option value=(s.as_str()) { (s.label()) }
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Component changes for an update: unticked components stay as they are; a ticked one
+/// takes the chosen status, or leaves the incident with "operational".
+fn component_changes(components: &[Component], i: &Incident) -> Markup {
+    html! {
+        fieldset.components {
+            legend { "Change components (unticked ones stay as they are)" }
+            @for c in components {
+                @let now = i.components.iter().find(|a| a.id == c.id).map(|a| a.status);
+                @let preset = now.unwrap_or(i.impact.default_component_status());
+                div.pick {
+                    label.check {
+                        input type="checkbox" name="change" value=(c.id);
+                        (c.name) @if let Some(s) = now { " (now " (s.label()) ")" }
+                    }
+                    select name={"status_" (c.id)} aria-label={"New status for " (c.name)} {
+                        @for s in ComponentStatus::ALL {
+                            @if s != ComponentStatus::Operational {
+                                option value=(s.as_str()) selected[s == preset] { (s.label()) }
+                            }
+                        }
+                        option value="operational" { "Operational (no longer affected)" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What reopening a resolved incident will do, in words.
+fn reopen_effect(i: &Incident, components: &[Component]) -> String {
+    let back: Vec<String> = i
+        .components
+        .iter()
+        .map(|a| {
+            format!(
+                "{} → {}",
+                component_name(components, &a.id),
+                a.status.label()
+            )
+        })
+        .collect();
+    if back.is_empty() {
+        "Reopening shows the incident as open on the public page again.".into()
+    } else {
+        format!(
+            "Reopening shows the incident as open on the public page again and puts its components back: {}.",
+            back.join(", ")
+        )
     }
 }
 
@@ -127,7 +173,7 @@ pub fn incidents(
                     label { "Status"
                         select name="status" { @for s in IncidentStatus::UPDATABLE { option value=(s.as_str()) { (s.label()) } } }
                     }
-                    (component_picker(components, &[], form))
+                    (component_picker(components, form))
                     (template_select(templates))
                     label { "First update (Markdown)" textarea name="message" rows="4" { (form.values.get("message").map(String::as_str).unwrap_or("")) } }
                     label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
@@ -147,11 +193,6 @@ pub fn incident(
     templates: &[Template],
     form: &FormState,
 ) -> Markup {
-    let chosen: Vec<(String, ComponentStatus)> = i
-        .components
-        .iter()
-        .map(|c| (c.id.clone(), c.status))
-        .collect();
     let pm = i.postmortem.clone().unwrap_or_default();
     layout::admin(
         &i.title,
@@ -171,19 +212,47 @@ pub fn incident(
                     form.inline method="post" action={"/admin/incidents/" (i.id) "/discard"} { (csrf(nav.csrf)) button.danger type="submit" { "Discard" } }
                 }
             }
-            @if editor(nav) {
+            @if editor(nav) && i.status.is_open() {
                 h2 { "Post an update" }
                 form #new-update.stack method="post" action={"/admin/incidents/" (i.id) "/updates"} {
                     (csrf(nav.csrf))
                     label { "Status"
                         select name="status" { @for s in IncidentStatus::UPDATABLE { option value=(s.as_str()) selected[s == i.status] { (s.label()) } } }
                     }
-                    (component_picker(components, &chosen, form))
+                    (component_changes(components, i))
                     (template_select(templates))
                     label { "Message (Markdown)" textarea name="message" rows="4" {} }
                     label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
                     button type="submit" { "Post update" }
                 }
+            }
+            @if editor(nav) && !i.status.is_open() {
+                h2 { "Add a note" }
+                form #new-note.stack method="post" action={"/admin/incidents/" (i.id) "/updates"} {
+                    (csrf(nav.csrf))
+                    p { "The incident stays resolved and its components do not change." }
+                    label { "Note (Markdown)" textarea name="message" rows="4" required {} }
+                    label.check { input type="checkbox" name="notify" value="true"; "Notify subscribers" }
+                    button type="submit" { "Add note" }
+                }
+                details #reopen-box {
+                    summary { "Reopen this incident" }
+                    form #reopen.stack method="post" action={"/admin/incidents/" (i.id) "/updates"} {
+                        (csrf(nav.csrf))
+                        p { (reopen_effect(i, components)) }
+                        label { "Reopen as"
+                            select name="status" required {
+                                option value="" { "Choose a status" }
+                                @for s in IncidentStatus::UPDATABLE { @if s.is_open() { option value=(s.as_str()) { (s.label()) } } }
+                            }
+                        }
+                        label { "Message (Markdown)" textarea name="message" rows="3" {} }
+                        label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
+                        button type="submit" { "Reopen incident" }
+                    }
+                }
+            }
+            @if editor(nav) {
                 h2 { "Details" }
                 form.inline method="post" action={"/admin/incidents/" (i.id)} {
                     (csrf(nav.csrf))

@@ -2,7 +2,7 @@
 //! delete updates, publish/discard drafts, postmortems.
 
 use super::{NavData, NoFields, done, form_error, html};
-use crate::domain::{ActionItem, ComponentStatus, Impact, IncidentStatus, Postmortem};
+use crate::domain::{ActionItem, ComponentStatus, Impact, Incident, IncidentStatus, Postmortem};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
@@ -60,6 +60,52 @@ fn picked(form: &CsrfForm<impl Sized>) -> AppResult<Vec<AffectedInput>> {
         out.push(AffectedInput { id, status });
     }
     Ok(out)
+}
+
+/// The component changes ticked on an update form: each id with its new status.
+fn changed(form: &CsrfForm<impl Sized>) -> AppResult<Vec<(String, ComponentStatus)>> {
+    form.all("change")
+        .into_iter()
+        .map(|id| {
+            let status = form
+                .all(&format!("status_{id}"))
+                .into_iter()
+                .find(|s| !s.is_empty())
+                .unwrap_or_default()
+                .parse::<ComponentStatus>()
+                .map_err(|m| AppError::invalid("components", m))?;
+            Ok((id, status))
+        })
+        .collect()
+}
+
+/// The incident's components after `changes` (none ticked: unchanged); "operational"
+/// takes a component off the incident.
+fn apply_changes(
+    i: &Incident,
+    changes: Vec<(String, ComponentStatus)>,
+) -> Option<Vec<AffectedInput>> {
+    if changes.is_empty() {
+        return None;
+    }
+    let mut out: Vec<AffectedInput> = i
+        .components
+        .iter()
+        .map(|a| AffectedInput {
+            id: a.id.clone(),
+            status: Some(a.status),
+        })
+        .collect();
+    for (id, status) in changes {
+        out.retain(|a| a.id != id);
+        if status != ComponentStatus::Operational {
+            out.push(AffectedInput {
+                id,
+                status: Some(status),
+            });
+        }
+    }
+    Some(out)
 }
 
 #[derive(Deserialize)]
@@ -275,6 +321,8 @@ pub async fn post_incident_edit(
 
 #[derive(Deserialize)]
 pub struct UpdateForm {
+    /// Empty for a note: the incident keeps its status.
+    #[serde(default)]
     status: String,
     #[serde(default)]
     message: String,
@@ -300,35 +348,46 @@ pub async fn post_incident_update(
         actor.name(),
         id.clone(),
     );
-    let components = picked(&form);
+    let changes = changed(&form);
     let result = state
         .store
         .run(move |s| {
-            let status = status
-                .parse::<IncidentStatus>()
+            let status = Some(status.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<IncidentStatus>())
+                .transpose()
                 .map_err(|m| AppError::invalid("status", m))?;
-            let components = components?;
+            let i = s.get_incident(&target)?;
+            let components = apply_changes(&i, changes?);
             let message = if message.trim().is_empty() && !template_id.is_empty() {
-                let i = s.get_incident(&target)?;
-                let ids: Vec<String> = components.iter().map(|c| c.id.clone()).collect();
-                s.template_text(&template_id, &i.title, status.as_str(), &ids, i.started_at)?
+                let ids = components.as_ref().map_or_else(
+                    || i.component_ids(),
+                    |cs| cs.iter().map(|c| c.id.clone()).collect(),
+                );
+                let shown = status.unwrap_or(i.status);
+                s.template_text(&template_id, &i.title, shown.as_str(), &ids, i.started_at)?
             } else {
                 message
             };
             s.add_incident_update(
                 &target,
                 NewUpdate {
-                    status: Some(status),
+                    status,
                     message,
                     notify,
-                    components: Some(components),
+                    components,
                 },
                 &by,
             )
             .map(|_| ())
         })
         .await;
-    after_with(&state, &actor, id, result, &form.pairs, "Update posted.").await
+    let flash = if f.status.trim().is_empty() {
+        "Note added."
+    } else {
+        "Update posted."
+    };
+    after_with(&state, &actor, id, result, &form.pairs, flash).await
 }
 
 #[derive(Deserialize)]
