@@ -319,13 +319,18 @@ fn status_page_shows_incidents_maintenance_and_safe_markdown() {
     let main = env.html("/");
     assert!(main.contains(r#"<div class="banner ok" role="status">All Systems Operational</div>"#));
     // A resolved incident leaves the active ones and is listed under today's past incidents.
-    let past = main.find("Past incidents").expect("a past incidents section");
+    let past = main
+        .find("Past incidents")
+        .expect("a past incidents section");
     assert!(
         !main[..past].contains(r#"<section class="incidents""#),
         "resolved incidents leave the active list"
     );
     assert!(main[past..].contains("Elevated API errors"), "{main}");
-    assert!(main[past..].contains("No incidents reported."), "quiet days say so");
+    assert!(
+        main[past..].contains("No incidents reported."),
+        "quiet days say so"
+    );
 
     // The page is cached per generation: same ETag, 304 on revalidation.
     let first = env.server.get("/");
