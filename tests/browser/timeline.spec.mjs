@@ -19,7 +19,7 @@ async function startFailingService() {
 const row = (page, name) => page.locator(`li.component[data-component="${name}"]`);
 const afterText = (loc) => loc.evaluate((el) => getComputedStyle(el, '::after').content);
 
-test('a monitor draft leaves public bars at 100 %; a published outage shows in bars, tooltips and SLA', async ({ browser }) => {
+test('a monitor draft leaves public bars at 100 %; a published outage shows in the bars and their tooltips', async ({ browser }) => {
   const service = await startFailingService();
   try {
     const server = await startStatusd();
