@@ -1,6 +1,10 @@
 //! Configuration: one struct, filled from flags > `STATUSD_*` env > TOML file > defaults.
 //! Secrets may also come from `*_FILE` (a path whose contents are the secret).
 
+mod oidc;
+
+pub use oidc::OidcConfig;
+
 use crate::error::{AppError, AppResult};
 use clap::Args;
 use ipnet::IpNet;
@@ -54,6 +58,10 @@ pub struct Config {
     pub notify_concurrency: usize,
     /// Probes that may run at the same time.
     pub probe_concurrency: usize,
+    /// OpenID Connect single sign-on, when an issuer is configured.
+    pub oidc: Option<OidcConfig>,
+    /// Passwords work for owners only; everyone else signs in with SSO.
+    pub sso_only: bool,
 }
 
 /// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
@@ -129,6 +137,45 @@ pub struct ConfigArgs {
     /// Probes that may run at the same time [default: 256].
     #[arg(long, global = true, env = "STATUSD_PROBE_CONCURRENCY")]
     pub probe_concurrency: Option<usize>,
+    /// OpenID Connect issuer URL for single sign-on.
+    #[arg(long, global = true, env = "STATUSD_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// Client id statusd has at the identity provider.
+    #[arg(long, global = true, env = "STATUSD_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Client secret at the identity provider.
+    #[arg(
+        long,
+        global = true,
+        env = "STATUSD_OIDC_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// File holding the OIDC client secret.
+    #[arg(long, global = true, env = "STATUSD_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// Comma-separated domain=role pairs for new SSO users, e.g. acme.com=editor.
+    #[arg(
+        long,
+        global = true,
+        env = "STATUSD_OIDC_ROLE_DOMAINS",
+        value_delimiter = ','
+    )]
+    pub oidc_role_domains: Option<Vec<String>>,
+    /// ID token claim listing the user's groups, e.g. groups.
+    #[arg(long, global = true, env = "STATUSD_OIDC_GROUPS_CLAIM")]
+    pub oidc_groups_claim: Option<String>,
+    /// Comma-separated group=role pairs for new SSO users, e.g. sre=owner.
+    #[arg(
+        long,
+        global = true,
+        env = "STATUSD_OIDC_ROLE_GROUPS",
+        value_delimiter = ','
+    )]
+    pub oidc_role_groups: Option<Vec<String>>,
+    /// Passwords for owners only; everyone else signs in with SSO [default: false].
+    #[arg(long, global = true, env = "STATUSD_SSO_ONLY")]
+    pub sso_only: Option<bool>,
 }
 
 /// The TOML file. Unknown keys are an error naming the key.
@@ -154,6 +201,14 @@ struct FileConfig {
     maintenance_reminder_minutes: Option<u32>,
     notify_concurrency: Option<usize>,
     probe_concurrency: Option<usize>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<String>,
+    oidc_client_secret_file: Option<PathBuf>,
+    oidc_role_domains: Option<std::collections::BTreeMap<String, String>>,
+    oidc_groups_claim: Option<String>,
+    oidc_role_groups: Option<std::collections::BTreeMap<String, String>>,
+    sso_only: Option<bool>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -298,6 +353,33 @@ impl Config {
                 "must be between 1 and 4096",
             ));
         }
+        let from_secret_args = a.oidc_client_secret.is_some() || a.oidc_client_secret_file.is_some();
+        let oidc = oidc::load(oidc::OidcInput {
+            issuer: a.oidc_issuer.or(file.oidc_issuer),
+            client_id: a.oidc_client_id.or(file.oidc_client_id),
+            client_secret: if from_secret_args { a.oidc_client_secret } else { file.oidc_client_secret },
+            client_secret_file: if from_secret_args {
+                a.oidc_client_secret_file
+            } else {
+                file.oidc_client_secret_file
+            },
+            role_domains: match a.oidc_role_domains {
+                Some(v) => Some(oidc::pairs("oidc_role_domains", v)?),
+                None => file.oidc_role_domains,
+            },
+            groups_claim: a.oidc_groups_claim.or(file.oidc_groups_claim),
+            role_groups: match a.oidc_role_groups {
+                Some(v) => Some(oidc::pairs("oidc_role_groups", v)?),
+                None => file.oidc_role_groups,
+            },
+        })?;
+        let sso_only = a.sso_only.or(file.sso_only).unwrap_or(false);
+        if sso_only && oidc.is_none() {
+            return Err(AppError::invalid(
+                "sso_only",
+                "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
+            ));
+        }
         Ok(Config {
             listen,
             data: a
@@ -326,6 +408,8 @@ impl Config {
                 .unwrap_or(60),
             notify_concurrency,
             probe_concurrency,
+            oidc,
+            sso_only,
         })
     }
 

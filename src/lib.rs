@@ -11,6 +11,7 @@ pub mod notify;
 pub mod probe;
 pub mod secret;
 pub mod snapshot;
+pub mod sso;
 pub mod state;
 pub mod store;
 pub mod views;

@@ -22,6 +22,10 @@ pub struct AppState {
     /// Redeeming mailed tokens (invites, resets): per client and per token.
     pub accept_limits: Limiters,
     pub page_cache: PageCache,
+    /// OpenID Connect sign-in, when configured.
+    pub sso: Option<Arc<crate::sso::Sso>>,
+    /// OIDC sign-ins started and not yet finished.
+    pub sso_flows: crate::sso::Flows,
     /// Tells the running prober that a monitor changed or should be checked now.
     pub prober: Arc<ProberHandle>,
     pub started_at: std::time::Instant,
@@ -30,7 +34,13 @@ pub struct AppState {
 impl AppState {
     /// `prober` is the handle whose inbox the `serve` wiring gave to the prober loop.
     pub fn new(store: Store, config: Config, prober: Arc<ProberHandle>) -> AppState {
+        let sso = config
+            .oidc
+            .clone()
+            .map(|o| Arc::new(crate::sso::Sso::new(o, &config.public_url)));
         AppState {
+            sso,
+            sso_flows: Default::default(),
             prober,
             store,
             config: Arc::new(config),

@@ -9,6 +9,7 @@ pub mod model;
 pub mod monitor;
 pub mod monitor_secrets;
 pub mod sla;
+pub mod sso;
 pub mod status;
 pub mod statuspage;
 pub mod subscriber;

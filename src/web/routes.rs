@@ -100,6 +100,8 @@ route_table! {
     "/admin/setup" => { get: admin::session::get_setup, post: admin::session::post_setup },
     "/admin/login" => { get: admin::session::get_login, post: admin::session::post_login },
     "/admin/logout" => { post: admin::session::post_logout },
+    "/admin/oidc/start" => { get: admin::oidc::get_oidc_start },
+    "/admin/oidc/callback" => { get: admin::oidc::get_oidc_callback },
     "/admin" => { get: admin::components::get_overview },
     "/admin/components" => {
         get: admin::components::get_components,

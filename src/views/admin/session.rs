@@ -23,8 +23,8 @@ pub fn setup(token: &str, csrf_token: &str, form: &FormState) -> Markup {
     )
 }
 
-/// The sign-in form.
-pub fn login(csrf_token: &str, form: &FormState) -> Markup {
+/// The sign-in form; `sso` adds the "Sign in with SSO" button.
+pub fn login(csrf_token: &str, form: &FormState, sso: bool) -> Markup {
     layout::bare(
         "Sign in",
         html! {
@@ -34,6 +34,9 @@ pub fn login(csrf_token: &str, form: &FormState) -> Markup {
                 label { "Email" input type="email" name="email" required autocomplete="username" value=(form.v("email")); }
                 label { "Password" input type="password" name="password" required autocomplete="current-password"; }
                 button type="submit" { "Sign in" }
+            }
+            @if sso {
+                p.sso { a.button href="/admin/oidc/start" { "Sign in with SSO" } }
             }
         },
     )

@@ -5,6 +5,7 @@ pub mod incidents;
 pub mod keys;
 pub mod maintenance;
 pub mod monitors;
+pub mod oidc;
 pub mod pages;
 pub mod session;
 pub mod subscribers;

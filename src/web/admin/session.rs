@@ -171,8 +171,19 @@ pub async fn get_login(
     if actor.0.is_some() {
         return see_other("/admin");
     }
-    let (csrf, cookie) = csrf_cookie(&req, &state);
-    with_cookie(ok(views::login(&csrf, &FormState::default())), cookie)
+    login_page(&req, &state, StatusCode::OK, FormState::default())
+}
+
+/// The sign-in page with a status and a message (its pre-session CSRF cookie set).
+pub(crate) fn login_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    form: FormState,
+) -> HttpResponse {
+    let (csrf, cookie) = csrf_cookie(req, state);
+    let sso = state.sso.is_some();
+    with_cookie(html(status, views::login(&csrf, &form, sso)), cookie)
 }
 
 #[derive(Deserialize)]
@@ -187,6 +198,7 @@ pub async fn post_login(
     form: CsrfForm<LoginForm>,
 ) -> AppResult<HttpResponse> {
     let (csrf, _) = csrf_cookie(&req, &state);
+    let sso = state.sso.is_some();
     let vals = values(&form.pairs);
     let ip = crate::web::auth::client_ip(&req, &state.config.trusted_proxies);
     // One spelling of the account for the limit and the lookup alike.
@@ -200,6 +212,7 @@ pub async fn post_login(
                     "Too many sign-in attempts. Wait a minute and try again.",
                     vals,
                 ),
+                sso,
             ),
         ));
     }
@@ -219,13 +232,28 @@ pub async fn post_login(
         })
         .await?;
     match user {
+        Some(u) if state.config.sso_only && u.role != Role::Owner => Ok(html(
+            StatusCode::FORBIDDEN,
+            views::login(
+                &csrf,
+                &FormState::error(
+                    "Password sign-in is turned off here except for owners; use Sign in with SSO.",
+                    vals,
+                ),
+                sso,
+            ),
+        )),
         Some(u) => {
             tracing::info!(user = %u.email, "signed in");
             start_session(&req, &state, u.id).await
         }
         None => Ok(html(
             StatusCode::UNAUTHORIZED,
-            views::login(&csrf, &FormState::error("Wrong email or password.", vals)),
+            views::login(
+                &csrf,
+                &FormState::error("Wrong email or password.", vals),
+                sso,
+            ),
         )),
     }
 }
