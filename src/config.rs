@@ -353,11 +353,16 @@ impl Config {
                 "must be between 1 and 4096",
             ));
         }
-        let from_secret_args = a.oidc_client_secret.is_some() || a.oidc_client_secret_file.is_some();
+        let from_secret_args =
+            a.oidc_client_secret.is_some() || a.oidc_client_secret_file.is_some();
         let oidc = oidc::load(oidc::OidcInput {
             issuer: a.oidc_issuer.or(file.oidc_issuer),
             client_id: a.oidc_client_id.or(file.oidc_client_id),
-            client_secret: if from_secret_args { a.oidc_client_secret } else { file.oidc_client_secret },
+            client_secret: if from_secret_args {
+                a.oidc_client_secret
+            } else {
+                file.oidc_client_secret
+            },
             client_secret_file: if from_secret_args {
                 a.oidc_client_secret_file
             } else {

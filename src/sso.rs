@@ -59,8 +59,7 @@ impl Flows {
     /// The sign-in with this state, once; none when unknown, used or expired.
     pub fn take(&self, state: &str) -> Option<Pending> {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(state)
-            .filter(|p| p.started.elapsed() < FLOW_TTL)
+        map.remove(state).filter(|p| p.started.elapsed() < FLOW_TTL)
     }
 }
 
@@ -144,11 +143,13 @@ impl Sso {
                 self.config.issuer
             ))
         };
-        let issuer = IssuerUrl::new(self.config.issuer.clone()).map_err(|e| provider(e.to_string()))?;
+        let issuer =
+            IssuerUrl::new(self.config.issuer.clone()).map_err(|e| provider(e.to_string()))?;
         // Discovery on every sign-in keeps the signing keys current when the provider rotates them.
         let metadata = CoreProviderMetadata::discover(&issuer, &self.http)
             .map_err(|e| provider(error_chain(&e)))?;
-        let redirect = RedirectUrl::new(self.redirect.clone()).map_err(|e| provider(e.to_string()))?;
+        let redirect =
+            RedirectUrl::new(self.redirect.clone()).map_err(|e| provider(e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.config.client_id.clone()),
@@ -190,9 +191,11 @@ impl Sso {
     /// verifies the ID token; answers who signed in.
     pub fn finish(&self, pending: Pending, code: &str) -> Result<Identity, SsoError> {
         let client = self.client()?;
-        let request = client.exchange_code(AuthorizationCode::new(code.to_string())).map_err(|e| {
-            SsoError::Provider(format!("the provider names no token endpoint: {e}"))
-        })?;
+        let request = client
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .map_err(|e| {
+                SsoError::Provider(format!("the provider names no token endpoint: {e}"))
+            })?;
         let tokens = request
             .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
             .request(&self.http)
@@ -202,9 +205,9 @@ impl Sso {
                     error_chain(&e)
                 ))
             })?;
-        let id_token = tokens.id_token().ok_or_else(|| {
-            SsoError::Refused("The identity provider sent no ID token.".into())
-        })?;
+        let id_token = tokens
+            .id_token()
+            .ok_or_else(|| SsoError::Refused("The identity provider sent no ID token.".into()))?;
         let claims = id_token
             .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
             .map_err(|e| {

@@ -11,7 +11,10 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-const PROVIDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/oidc_provider.py");
+const PROVIDER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/support/oidc_provider.py"
+);
 /// Debian's Python, which sees python3-jwt and python3-cryptography.
 const PYTHON: &str = "/usr/bin/python3";
 const CLIENT_ID: &str = "statusd-test";
@@ -28,7 +31,13 @@ struct Provider {
 impl Provider {
     fn start() -> Provider {
         let mut child = Command::new(PYTHON)
-            .args([PROVIDER, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+            .args([
+                PROVIDER,
+                "--client-id",
+                CLIENT_ID,
+                "--client-secret",
+                CLIENT_SECRET,
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -99,7 +108,10 @@ fn start(provider: &Provider, extra: &[(&str, String)]) -> (tempfile::TempDir, S
         ),
         ("STATUSD_OIDC_ROLE_DOMAINS", "acme.test=editor".to_string()),
         ("STATUSD_OIDC_GROUPS_CLAIM", "groups".to_string()),
-        ("STATUSD_OIDC_ROLE_GROUPS", "status-owners=owner".to_string()),
+        (
+            "STATUSD_OIDC_ROLE_GROUPS",
+            "status-owners=owner".to_string(),
+        ),
     ];
     env.extend(extra.iter().cloned());
     let server = Server::start_with_env(&data, &env);
@@ -147,32 +159,56 @@ fn sso_sign_in_creates_users_with_their_mapped_roles() {
     provider.next_user(json!({"email": "alice@acme.test"}));
     let alice = browser();
     let done = sso_sign_in(&server, &alice);
-    assert_eq!(done.status(), StatusCode::SEE_OTHER, "{}", done.text().unwrap_or_default());
+    assert_eq!(
+        done.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        done.text().unwrap_or_default()
+    );
     assert_eq!(location(&done), "/admin");
     let (status, page) = text(alice.get(server.url("/admin")).send().unwrap());
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("alice@acme.test"), "signed in as alice");
-    assert_eq!(role_of(&server, &owner, "alice@acme.test").as_deref(), Some("editor"));
+    assert_eq!(
+        role_of(&server, &owner, "alice@acme.test").as_deref(),
+        Some("editor")
+    );
     let asked = provider.token_requests();
     let verifier = asked[0]["code_verifier"].as_str().unwrap_or("");
-    assert!(verifier.len() >= 43, "the PKCE verifier went to the token endpoint: {asked:?}");
+    assert!(
+        verifier.len() >= 43,
+        "the PKCE verifier went to the token endpoint: {asked:?}"
+    );
 
     // A group mapping gives another domain the owner role.
     provider.next_user(json!({"email": "bob@other.test", "groups": ["staff", "status-owners"]}));
     let done = sso_sign_in(&server, &browser());
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
-    assert_eq!(role_of(&server, &owner, "bob@other.test").as_deref(), Some("owner"));
+    assert_eq!(
+        role_of(&server, &owner, "bob@other.test").as_deref(),
+        Some("owner")
+    );
 
     // An existing user signs in again as they are, even from an unmapped domain.
     let (status, _) = text(server.post_form(
         &owner,
         "/admin/users",
-        &[("email", "dan@elsewhere.test"), ("password", "quiet harbor lantern"), ("role", "viewer")],
+        &[
+            ("email", "dan@elsewhere.test"),
+            ("password", "quiet harbor lantern"),
+            ("role", "viewer"),
+        ],
     ));
     assert!(status.is_redirection() || status.is_success());
     provider.next_user(json!({"email": "dan@elsewhere.test"}));
-    assert_eq!(sso_sign_in(&server, &browser()).status(), StatusCode::SEE_OTHER);
-    assert_eq!(role_of(&server, &owner, "dan@elsewhere.test").as_deref(), Some("viewer"));
+    assert_eq!(
+        sso_sign_in(&server, &browser()).status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        role_of(&server, &owner, "dan@elsewhere.test").as_deref(),
+        Some("viewer")
+    );
 }
 
 #[test]
@@ -180,13 +216,31 @@ fn sso_refuses_spoiled_tokens_and_people_no_rule_admits() {
     let provider = Provider::start();
     let (_dir, server, owner) = start(&provider, &[]);
     let cases = [
-        (json!({"spoil": "signature"}), "failed verification"),
-        (json!({"spoil": "nonce"}), "failed verification"),
-        (json!({"spoil": "audience"}), "failed verification"),
-        (json!({"spoil": "issuer"}), "failed verification"),
-        (json!({"spoil": "expired"}), "failed verification"),
-        (json!({"email": "eve@acme.test", "email_verified": false}), "has not verified eve@acme.test"),
-        (json!({"email": "carol@elsewhere.test"}), "no single sign-on rule admits it"),
+        (
+            json!({"spoil": "signature"}),
+            "failed verification (Signature verification failed",
+        ),
+        (
+            json!({"spoil": "nonce"}),
+            "failed verification (Invalid nonce",
+        ),
+        (
+            json!({"spoil": "audience"}),
+            "failed verification (Invalid audiences",
+        ),
+        (
+            json!({"spoil": "issuer"}),
+            "failed verification (Invalid issuer",
+        ),
+        (json!({"spoil": "expired"}), "failed verification (Expired"),
+        (
+            json!({"email": "eve@acme.test", "email_verified": false}),
+            "has not verified eve@acme.test",
+        ),
+        (
+            json!({"email": "carol@elsewhere.test"}),
+            "no single sign-on rule admits it",
+        ),
         (json!({"email": null}), "did not share an email address"),
     ];
     for (control, says) in cases {
@@ -194,12 +248,28 @@ fn sso_refuses_spoiled_tokens_and_people_no_rule_admits() {
         let b = browser();
         let (status, page) = text(sso_sign_in(&server, &b));
         assert_eq!(status, StatusCode::FORBIDDEN, "{control}: {page}");
-        assert!(page.contains(says), "{control}: expected {says:?} in {page}");
+        assert!(
+            page.contains(says),
+            "{control}: expected {says:?} in {page}"
+        );
         let after = b.get(server.url("/admin")).send().unwrap();
-        assert_eq!(after.status(), StatusCode::SEE_OTHER, "{control}: not signed in");
+        assert_eq!(
+            after.status(),
+            StatusCode::SEE_OTHER,
+            "{control}: not signed in"
+        );
     }
-    for email in ["alice@acme.test", "boss@acme.test", "eve@acme.test", "carol@elsewhere.test"] {
-        assert_eq!(role_of(&server, &owner, email), None, "{email} was not created");
+    for email in [
+        "alice@acme.test",
+        "boss@acme.test",
+        "eve@acme.test",
+        "carol@elsewhere.test",
+    ] {
+        assert_eq!(
+            role_of(&server, &owner, email),
+            None,
+            "{email} was not created"
+        );
     }
 }
 
@@ -210,7 +280,10 @@ fn a_callback_works_once_and_only_in_the_browser_that_started_it() {
     provider.next_user(json!({"email": "alice@acme.test"}));
     let victim = browser();
     let attacker = browser();
-    let start = attacker.get(server.url("/admin/oidc/start")).send().unwrap();
+    let start = attacker
+        .get(server.url("/admin/oidc/start"))
+        .send()
+        .unwrap();
     let approved = attacker.get(location(&start)).send().unwrap();
     let callback = location(&approved);
     // The attacker's callback link opened in someone else's browser signs nobody in.
@@ -218,9 +291,17 @@ fn a_callback_works_once_and_only_in_the_browser_that_started_it() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
     assert!(page.contains("start it again"), "{page}");
     let (status, _) = text(attacker.get(&callback).send().unwrap());
-    assert_eq!(status, StatusCode::SEE_OTHER, "the starting browser finishes");
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "the starting browser finishes"
+    );
     let (status, _) = text(attacker.get(&callback).send().unwrap());
-    assert_eq!(status, StatusCode::BAD_REQUEST, "a used callback does not work twice");
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a used callback does not work twice"
+    );
 }
 
 #[test]
@@ -230,7 +311,11 @@ fn sso_only_keeps_passwords_for_owners() {
     let (status, _) = text(server.post_form(
         &owner,
         "/admin/users",
-        &[("email", "ed@example.com"), ("password", "quiet harbor lantern"), ("role", "editor")],
+        &[
+            ("email", "ed@example.com"),
+            ("password", "quiet harbor lantern"),
+            ("role", "editor"),
+        ],
     ));
     assert!(status.is_redirection() || status.is_success());
     let (resp, _) = server.try_login("ed@example.com", "quiet harbor lantern");
@@ -238,7 +323,11 @@ fn sso_only_keeps_passwords_for_owners() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(page.contains("use Sign in with SSO"), "{page}");
     let (resp, _) = server.try_login("ed@example.com", "wrong password here");
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "a wrong password says only that");
+    assert_eq!(
+        resp.status(),
+        StatusCode::UNAUTHORIZED,
+        "a wrong password says only that"
+    );
     server.login(OWNER, OWNER_PW);
 }
 

@@ -170,16 +170,28 @@ mod tests {
     #[test]
     fn a_full_setting_loads() {
         let mut i = input();
-        i.role_domains = Some(pairs("k", vec!["Acme.com=editor".into(), "*.acme.org=viewer".into()]).unwrap());
+        i.role_domains = Some(
+            pairs(
+                "k",
+                vec!["Acme.com=editor".into(), "*.acme.org=viewer".into()],
+            )
+            .unwrap(),
+        );
         i.groups_claim = Some("groups".into());
         i.role_groups = Some(BTreeMap::from([("ops".into(), "owner".into())]));
         let c = load(i).unwrap().unwrap();
         assert_eq!(c.issuer, "https://id.example.com");
         assert_eq!(
             c.roles.domains,
-            vec![("*.acme.org".into(), Role::Viewer), ("acme.com".into(), Role::Editor)]
+            vec![
+                ("*.acme.org".into(), Role::Viewer),
+                ("acme.com".into(), Role::Editor)
+            ]
         );
         assert_eq!(c.roles.groups, vec![("ops".into(), Role::Owner)]);
-        assert!(!format!("{c:?}").contains("s3cret"), "the secret never prints");
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "the secret never prints"
+        );
     }
 }

@@ -140,18 +140,62 @@ mod tests {
     fn sign_ins_are_decided_by_email_verification_and_mapping() {
         use Decision::*;
         let cases: Vec<(Identity, bool, Result<Decision, Refusal>)> = vec![
-            (id(Some("a@acme.com"), true, &[]), false, Ok(Create(Role::Editor))),
-            (id(Some("A@ACME.com"), true, &[]), false, Ok(Create(Role::Editor))),
-            (id(Some("a@sub.acme.com"), true, &[]), false, Err(Refusal::NotMapped("a@sub.acme.com".into()))),
-            (id(Some("p@x.partners.example"), true, &[]), false, Ok(Create(Role::Viewer))),
-            (id(Some("p@partners.example"), true, &[]), false, Err(Refusal::NotMapped("p@partners.example".into()))),
-            (id(Some("p@evilpartners.example"), true, &[]), false, Err(Refusal::NotMapped("p@evilpartners.example".into()))),
-            (id(Some("b@other.org"), true, &["status-owners"]), false, Ok(Create(Role::Owner))),
-            (id(Some("c@acme.com"), true, &["status-owners"]), false, Ok(Create(Role::Owner))),
-            (id(Some("d@other.org"), true, &["staff"]), false, Err(Refusal::NotMapped("d@other.org".into()))),
+            (
+                id(Some("a@acme.com"), true, &[]),
+                false,
+                Ok(Create(Role::Editor)),
+            ),
+            (
+                id(Some("A@ACME.com"), true, &[]),
+                false,
+                Ok(Create(Role::Editor)),
+            ),
+            (
+                id(Some("a@sub.acme.com"), true, &[]),
+                false,
+                Err(Refusal::NotMapped("a@sub.acme.com".into())),
+            ),
+            (
+                id(Some("p@x.partners.example"), true, &[]),
+                false,
+                Ok(Create(Role::Viewer)),
+            ),
+            (
+                id(Some("p@partners.example"), true, &[]),
+                false,
+                Err(Refusal::NotMapped("p@partners.example".into())),
+            ),
+            (
+                id(Some("p@evilpartners.example"), true, &[]),
+                false,
+                Err(Refusal::NotMapped("p@evilpartners.example".into())),
+            ),
+            (
+                id(Some("b@other.org"), true, &["status-owners"]),
+                false,
+                Ok(Create(Role::Owner)),
+            ),
+            (
+                id(Some("c@acme.com"), true, &["status-owners"]),
+                false,
+                Ok(Create(Role::Owner)),
+            ),
+            (
+                id(Some("d@other.org"), true, &["staff"]),
+                false,
+                Err(Refusal::NotMapped("d@other.org".into())),
+            ),
             (id(Some("e@other.org"), true, &[]), true, Ok(SignIn)),
-            (id(Some("a@acme.com"), false, &[]), false, Err(Refusal::Unverified("a@acme.com".into()))),
-            (id(Some("e@other.org"), false, &[]), true, Err(Refusal::Unverified("e@other.org".into()))),
+            (
+                id(Some("a@acme.com"), false, &[]),
+                false,
+                Err(Refusal::Unverified("a@acme.com".into())),
+            ),
+            (
+                id(Some("e@other.org"), false, &[]),
+                true,
+                Err(Refusal::Unverified("e@other.org".into())),
+            ),
             (id(None, true, &[]), false, Err(Refusal::NoEmail)),
             (id(Some("  "), true, &[]), true, Err(Refusal::NoEmail)),
         ];
@@ -170,7 +214,14 @@ mod tests {
     #[test]
     fn refusals_say_what_to_do() {
         let msg = Refusal::NotMapped("x@y.org".into()).to_string();
-        assert!(msg.contains("x@y.org") && msg.contains("ask an owner"), "{msg}");
-        assert!(Refusal::Unverified("x@y.org".into()).to_string().contains("not verified"));
+        assert!(
+            msg.contains("x@y.org") && msg.contains("ask an owner"),
+            "{msg}"
+        );
+        assert!(
+            Refusal::Unverified("x@y.org".into())
+                .to_string()
+                .contains("not verified")
+        );
     }
 }

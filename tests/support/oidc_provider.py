@@ -51,7 +51,7 @@ def id_token(issuer, client_id, grant):
     now = int(time.time())
     user = grant["user"]
     claims = {
-        "iss": issuer, "sub": "sub-" + user["email"], "aud": client_id,
+        "iss": issuer, "sub": "sub-" + str(user["email"]), "aud": client_id,
         "iat": now, "exp": now + 300, "nonce": grant["nonce"],
         "email": user["email"], "email_verified": user["email_verified"],
         "groups": user["groups"],

@@ -25,7 +25,9 @@ fn flow_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .secure(state.config.secure_cookies())
         // Lax: the provider's redirect back is a top-level cross-site GET.
         .same_site(SameSite::Lax)
-        .max_age(CookieDuration::seconds(crate::sso::FLOW_TTL.as_secs() as i64))
+        .max_age(CookieDuration::seconds(
+            crate::sso::FLOW_TTL.as_secs() as i64
+        ))
         .finish()
 }
 
@@ -91,7 +93,12 @@ pub async fn get_oidc_callback(
     if let Some(err) = q.error {
         let why = q.error_description.unwrap_or_default();
         let msg = format!("The identity provider did not sign you in ({err}) {why}");
-        return Ok(refused(&req, &state, StatusCode::FORBIDDEN, msg.trim().into()));
+        return Ok(refused(
+            &req,
+            &state,
+            StatusCode::FORBIDDEN,
+            msg.trim().into(),
+        ));
     }
     let mine = req
         .cookie(FLOW_COOKIE)
@@ -120,7 +127,12 @@ pub async fn get_oidc_callback(
     let user = match (decision, existing) {
         (Err(refusal), _) => {
             tracing::info!(email = %email, reason = %refusal, "SSO sign-in refused");
-            return Ok(refused(&req, &state, StatusCode::FORBIDDEN, refusal.to_string()));
+            return Ok(refused(
+                &req,
+                &state,
+                StatusCode::FORBIDDEN,
+                refusal.to_string(),
+            ));
         }
         (Ok(_), Some(user)) => user,
         (Ok(Decision::Create(role)), None) => {
@@ -136,7 +148,9 @@ pub async fn get_oidc_callback(
             user
         }
         (Ok(Decision::SignIn), None) => {
-            return Err(AppError::Internal("SSO: sign-in decided for no user".into()));
+            return Err(AppError::Internal(
+                "SSO: sign-in decided for no user".into(),
+            ));
         }
     };
     tracing::info!(user = %user.email, "signed in with SSO");
