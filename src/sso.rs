@@ -10,8 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreResponseType};
 use openidconnect::{
     AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, HttpRequest,
-    HttpResponse, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    SyncHttpClient, TokenResponse,
+    HttpResponse, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    RequestTokenError, Scope, SyncHttpClient, TokenResponse,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -199,11 +199,15 @@ impl Sso {
         let tokens = request
             .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
             .request(&self.http)
-            .map_err(|e| {
-                SsoError::Refused(format!(
+            .map_err(|e| match &e {
+                RequestTokenError::ServerResponse(_) => SsoError::Refused(format!(
                     "The identity provider refused to complete the sign-in: {}",
                     error_chain(&e)
-                ))
+                )),
+                _ => SsoError::Provider(format!(
+                    "The identity provider's token endpoint could not be used: {}",
+                    error_chain(&e)
+                )),
             })?;
         let id_token = tokens
             .id_token()

@@ -168,6 +168,44 @@ mod tests {
     }
 
     #[test]
+    fn the_file_takes_tables_and_the_environment_pairs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            r#"
+oidc_issuer = "https://id.example.com"
+oidc_client_id = "statusd"
+oidc_role_domains = { "acme.com" = "editor", "*.acme.com" = "viewer" }
+oidc_groups_claim = "groups"
+oidc_role_groups = { "sre" = "owner" }
+sso_only = true
+"#,
+        )
+        .unwrap();
+        let args = super::super::ConfigArgs {
+            config: Some(path),
+            ..Default::default()
+        };
+        let c = super::super::Config::load(&args).unwrap();
+        let o = c.oidc.expect("sso configured");
+        assert!(c.sso_only);
+        assert_eq!(o.roles.domains.len(), 2);
+        assert_eq!(o.roles.groups, vec![("sre".into(), Role::Owner)]);
+        let over = super::super::ConfigArgs {
+            oidc_role_domains: Some(vec!["other.org=viewer".into()]),
+            ..args
+        };
+        let c = super::super::Config::load(&over).unwrap();
+        let domains = c.oidc.unwrap().roles.domains;
+        assert_eq!(
+            domains,
+            vec![("other.org".into(), Role::Viewer)],
+            "env wins over the file"
+        );
+    }
+
+    #[test]
     fn a_full_setting_loads() {
         let mut i = input();
         i.role_domains = Some(

@@ -89,6 +89,7 @@ pub async fn get_oidc_callback(
     q: web::Query<CallbackQuery>,
 ) -> AppResult<HttpResponse> {
     let sso = state.sso.clone().ok_or_else(not_configured)?;
+    let map = sso.role_map().clone();
     let q = q.into_inner();
     if let Some(err) = q.error {
         let why = q.error_description.unwrap_or_default();
@@ -119,11 +120,10 @@ pub async fn get_oidc_callback(
             return Ok(sso_error(&req, &state, e));
         }
     };
-    let map = state.sso.as_ref().map(|s| s.role_map().clone());
     let email = identity.email.clone().unwrap_or_default();
     let lookup = email.clone();
     let existing = state.store.run(move |s| s.user_by_email(&lookup)).await?;
-    let decision = sso::decide(&identity, &map.unwrap_or_default(), existing.is_some());
+    let decision = sso::decide(&identity, &map, existing.is_some());
     let user = match (decision, existing) {
         (Err(refusal), _) => {
             tracing::info!(email = %email, reason = %refusal, "SSO sign-in refused");
