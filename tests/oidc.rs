@@ -368,3 +368,35 @@ fn sso_settings_are_checked_and_the_secret_never_prints() {
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("oidc_role_domains"), "{}", out.stderr);
 }
+
+#[test]
+fn an_unreachable_provider_is_named_and_no_sso_without_an_issuer() {
+    let (_dir, data) = temp_data();
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let server = Server::start_with_env(
+        &data,
+        &[
+            ("STATUSD_OIDC_ISSUER", closed.clone()),
+            ("STATUSD_OIDC_CLIENT_ID", CLIENT_ID.to_string()),
+        ],
+    );
+    let (status, page) = text(bare().get(server.url("/admin/oidc/start")).send().unwrap());
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{page}");
+    assert!(
+        page.contains(&format!(
+            "The identity provider at {closed} could not be used"
+        )),
+        "{page}"
+    );
+    drop(server);
+
+    let (_dir2, data2) = temp_data();
+    let plain = Server::start(&data2);
+    let login = text(bare().get(plain.url("/admin/login")).send().unwrap()).1;
+    assert!(
+        !login.contains("Sign in with SSO"),
+        "no SSO button without an issuer"
+    );
+    let (status, _) = text(bare().get(plain.url("/admin/oidc/start")).send().unwrap());
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
