@@ -239,7 +239,9 @@ fn http_monitor_opens_and_resolves_an_incident() {
         .text()
         .unwrap();
     assert!(
-        metrics.contains("statusd_monitor_up{monitor=\"Production API\",kind=\"http\"} 1"),
+        metrics.lines().any(|l| l
+            .starts_with("statusd_monitor_up{monitor=\"Production API\",kind=\"http\",id=")
+            && l.ends_with("} 1")),
         "{metrics}"
     );
     assert!(metrics.contains("statusd_prober_degraded 0"), "{metrics}");

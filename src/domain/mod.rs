@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod attention;
 pub mod csv_io;
+pub mod histogram;
 pub mod incident;
 pub mod incident_update;
 pub mod model;

@@ -1,23 +1,94 @@
-//! `/metrics` in Prometheus text format: prober health, monitor and component states.
-//! Answers to the `metrics_token` or any API key.
+//! `/metrics` in Prometheus text format: build, HTTP requests by route, prober health
+//! and latency, the outbox, monitor and component states. Answers to the
+//! `metrics_token` or any API key; `promtool check metrics` accepts the output.
 
+use crate::domain::histogram::{Histogram, LATENCY_BOUNDS};
 use crate::error::{AppError, AppResult};
 use crate::secret::same_token;
 use crate::state::AppState;
 use crate::web::auth::MaybeActor;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpRequest, HttpResponse, web};
+use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Route label of requests that matched no route, so stray paths add no series.
+const UNMATCHED: &str = "unmatched";
+
+/// HTTP requests counted by route pattern (never the raw path), method and status.
+#[derive(Default)]
+pub struct RequestMetrics {
+    counts: Mutex<BTreeMap<(String, String, u16), u64>>,
+    durations: Mutex<BTreeMap<String, Histogram>>,
+}
+
+impl RequestMetrics {
+    fn record(&self, route: String, method: String, status: u16, ms: u64) {
+        if let Ok(mut d) = self.durations.lock() {
+            d.entry(route.clone())
+                .or_insert_with(|| Histogram::new(LATENCY_BOUNDS))
+                .observe_ms(ms);
+        }
+        if let Ok(mut c) = self.counts.lock() {
+            let n = c.entry((route, method, status)).or_default();
+            *n = n.saturating_add(1);
+        }
+    }
+}
+
+/// Middleware: counts every answered request under its route pattern.
+pub async fn count_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let metrics = req.app_data::<web::Data<RequestMetrics>>().cloned();
+    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.into());
+    let method = req.method().as_str().to_string();
+    let res = next.call(req).await;
+    if let Some(m) = metrics {
+        let status = match &res {
+            Ok(r) => r.status(),
+            Err(e) => e.as_response_error().status_code(),
+        };
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        m.record(route, method, status.as_u16(), ms);
+    }
+    res
+}
 
 fn label(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
-        .replace('\n', " ")
+        .replace('\n', "\\n")
+}
+
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// One histogram's `_bucket`, `_sum` and `_count` lines; `labels` is `k="v",` or empty.
+fn histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
+    for (le, n) in h.cumulative() {
+        let _ = writeln!(out, "{name}_bucket{{{labels}le=\"{le}\"}} {n}");
+    }
+    let braces = match labels.trim_end_matches(',') {
+        "" => String::new(),
+        l => format!("{{{l}}}"),
+    };
+    let _ = writeln!(out, "{name}_sum{braces} {}", h.sum_seconds());
+    let _ = writeln!(out, "{name}_count{braces} {}", h.count());
 }
 
 pub async fn get_metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
+    requests: Option<web::Data<RequestMetrics>>,
     actor: MaybeActor,
 ) -> AppResult<HttpResponse> {
     let bearer = req
@@ -34,41 +105,166 @@ pub async fn get_metrics(
     if !token_ok && actor.0.is_none() {
         return Err(AppError::Unauthorized);
     }
-    let (monitors, states, components) = state
+    let (monitors, states, components, outbox) = state
         .store
         .run(|s| {
             Ok((
                 s.list_monitors()?,
                 s.monitor_states()?,
                 s.list_components()?,
+                s.outbox_counts()?,
             ))
         })
         .await?;
-    let p = &state.prober;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# HELP statusd_prober_degraded 1 when most checks fail or run late and statusd blames itself.\n# TYPE statusd_prober_degraded gauge\nstatusd_prober_degraded {}",
-        p.degraded.load(Ordering::Relaxed) as u8
+    header(
+        &mut out,
+        "statusd_build_info",
+        "gauge",
+        "Version of the running statusd; always 1.",
     );
     let _ = writeln!(
         out,
-        "# HELP statusd_checks_total Checks run since start.\n# TYPE statusd_checks_total counter\nstatusd_checks_total {}",
+        "statusd_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    );
+    header(
+        &mut out,
+        "statusd_start_time_seconds",
+        "gauge",
+        "When the server started, in seconds since the Unix epoch.",
+    );
+    let started = chrono::Utc::now()
+        - chrono::Duration::from_std(state.started_at.elapsed()).unwrap_or_default();
+    let _ = writeln!(out, "statusd_start_time_seconds {}", started.timestamp());
+
+    if let Some(requests) = requests {
+        header(
+            &mut out,
+            "statusd_http_requests_total",
+            "counter",
+            "HTTP requests answered, by route pattern, method and status.",
+        );
+        if let Ok(counts) = requests.counts.lock() {
+            for ((route, method, status), n) in counts.iter() {
+                let _ = writeln!(
+                    out,
+                    "statusd_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+                    label(route),
+                    label(method)
+                );
+            }
+        }
+        header(
+            &mut out,
+            "statusd_http_request_duration_seconds",
+            "histogram",
+            "Time to answer an HTTP request, by route pattern.",
+        );
+        if let Ok(durations) = requests.durations.lock() {
+            for (route, h) in durations.iter() {
+                let labels = format!("route=\"{}\",", label(route));
+                histogram(
+                    &mut out,
+                    "statusd_http_request_duration_seconds",
+                    &labels,
+                    h,
+                );
+            }
+        }
+    }
+
+    let p = &state.prober;
+    header(
+        &mut out,
+        "statusd_prober_degraded",
+        "gauge",
+        "1 when most checks fail or run late and statusd blames itself.",
+    );
+    let _ = writeln!(
+        out,
+        "statusd_prober_degraded {}",
+        u8::from(p.degraded.load(Ordering::Relaxed))
+    );
+    header(
+        &mut out,
+        "statusd_checks_total",
+        "counter",
+        "Checks run since start.",
+    );
+    let _ = writeln!(
+        out,
+        "statusd_checks_total {}",
         p.checks_total.load(Ordering::Relaxed)
     );
+    header(
+        &mut out,
+        "statusd_checks_failed_total",
+        "counter",
+        "Failed checks since start.",
+    );
     let _ = writeln!(
         out,
-        "# HELP statusd_checks_failed_total Failed checks since start.\n# TYPE statusd_checks_failed_total counter\nstatusd_checks_failed_total {}",
+        "statusd_checks_failed_total {}",
         p.checks_failed.load(Ordering::Relaxed)
     );
-    let _ = writeln!(
-        out,
-        "# HELP statusd_schedule_lag_p99_seconds How late checks start (p99 of the last 1000).\n# TYPE statusd_schedule_lag_p99_seconds gauge\nstatusd_schedule_lag_p99_seconds {}",
-        p.lag_p99_ms.load(Ordering::Relaxed) as f64 / 1000.0
+    header(
+        &mut out,
+        "statusd_schedule_lag_p99_seconds",
+        "gauge",
+        "How late checks start (p99 of the last 1000).",
     );
     let _ = writeln!(
         out,
-        "# HELP statusd_monitor_up 1 up, 0 down, -1 no verdict yet.\n# TYPE statusd_monitor_up gauge"
+        "statusd_schedule_lag_p99_seconds {}",
+        p.lag_p99_ms.load(Ordering::Relaxed) as f64 / 1000.0
+    );
+    header(
+        &mut out,
+        "statusd_check_lag_seconds",
+        "histogram",
+        "How late checks started against their schedule.",
+    );
+    if let Ok(lag) = p.lag.lock() {
+        histogram(&mut out, "statusd_check_lag_seconds", "", &lag);
+    }
+    header(
+        &mut out,
+        "statusd_probe_duration_seconds",
+        "histogram",
+        "Probe latency by monitor kind (heartbeats have none).",
+    );
+    if let Ok(by_kind) = p.latency.lock() {
+        for (kind, h) in by_kind.iter() {
+            histogram(
+                &mut out,
+                "statusd_probe_duration_seconds",
+                &format!("kind=\"{kind}\","),
+                h,
+            );
+        }
+    }
+
+    header(
+        &mut out,
+        "statusd_outbox_queue_depth",
+        "gauge",
+        "Notices (mail, webhooks) waiting to be delivered or retried.",
+    );
+    let _ = writeln!(out, "statusd_outbox_queue_depth {}", outbox.pending);
+    header(
+        &mut out,
+        "statusd_outbox_failed_notices",
+        "gauge",
+        "Notices given up on after their retries; retry them in the admin's Outbox.",
+    );
+    let _ = writeln!(out, "statusd_outbox_failed_notices {}", outbox.failed);
+
+    header(
+        &mut out,
+        "statusd_monitor_up",
+        "gauge",
+        "1 up, 0 down, -1 no verdict yet.",
     );
     for m in &monitors {
         let v = match states.get(&m.id).and_then(|s| s.up) {
@@ -78,39 +274,47 @@ pub async fn get_metrics(
         };
         let _ = writeln!(
             out,
-            "statusd_monitor_up{{monitor=\"{}\",kind=\"{}\"}} {v}",
+            "statusd_monitor_up{{monitor=\"{}\",kind=\"{}\",id=\"{}\"}} {v}",
             label(&m.name),
-            m.kind.as_str()
+            m.kind.as_str(),
+            label(&m.id)
         );
     }
-    let _ = writeln!(
-        out,
-        "# HELP statusd_monitor_latency_seconds Latency of the last check.\n# TYPE statusd_monitor_latency_seconds gauge"
+    header(
+        &mut out,
+        "statusd_monitor_latency_seconds",
+        "gauge",
+        "Latency of the last check.",
     );
     for m in &monitors {
         if let Some(l) = states.get(&m.id).and_then(|s| s.last_latency_ms) {
             let _ = writeln!(
                 out,
-                "statusd_monitor_latency_seconds{{monitor=\"{}\"}} {}",
+                "statusd_monitor_latency_seconds{{monitor=\"{}\",id=\"{}\"}} {}",
                 label(&m.name),
+                label(&m.id),
                 l as f64 / 1000.0
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "# HELP statusd_component_status 0 operational, 1 under maintenance, 2 degraded, 3 partial outage, 4 major outage.\n# TYPE statusd_component_status gauge"
+    header(
+        &mut out,
+        "statusd_component_status",
+        "gauge",
+        "0 operational, 1 under maintenance, 2 degraded, 3 partial outage, 4 major outage.",
     );
     for c in &components {
         let _ = writeln!(
             out,
-            "statusd_component_status{{component=\"{}\",status=\"{}\"}} {}",
+            "statusd_component_status{{component=\"{}\",status=\"{}\",id=\"{}\"}} {}",
             label(&c.name),
             c.status.as_str(),
+            label(&c.id),
             c.status.severity()
         );
     }
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
         .body(out))
 }

@@ -114,6 +114,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
     let cfg = state.config.clone();
     let limit = cfg.max_body_bytes;
     let lanes = web::Data::new(connections::UploadLanes::default());
+    let requests = web::Data::new(metrics::RequestMetrics::default());
     let workers = if cfg.workers > 0 {
         cfg.workers
     } else {
@@ -123,6 +124,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
         App::new()
             .app_data(state.clone())
             .app_data(lanes.clone())
+            .app_data(requests.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(limit)
@@ -135,6 +137,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .wrap(ErrorHandlers::new().default_handler(html_errors))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .wrap(actix_web::middleware::from_fn(admin::clear_shown_flash))
+            .wrap(actix_web::middleware::from_fn(metrics::count_requests))
             // Outermost, so error pages and refusals carry the headers too.
             .wrap(actix_web::middleware::from_fn(headers::security_headers))
             .configure(routes::configure)

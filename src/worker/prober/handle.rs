@@ -1,8 +1,10 @@
 //! The prober's face to the rest of the server: counters it publishes and channels
 //! that poke it (check now, a heartbeat ping, a monitor changed).
 
-use std::sync::Arc;
+use crate::domain::histogram::{Histogram, LATENCY_BOUNDS};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 /// What the rest of the server sees of the prober: counters and ways to poke it.
@@ -18,6 +20,10 @@ pub struct ProberHandle {
     pub lag_p99_ms: AtomicU64,
     pub monitors_up: AtomicU64,
     pub monitors_down: AtomicU64,
+    /// Probe latency per monitor kind (heartbeats have none).
+    pub latency: Mutex<BTreeMap<&'static str, Histogram>>,
+    /// How late checks started against their schedule.
+    pub lag: Mutex<Histogram>,
 }
 
 impl ProberHandle {
@@ -29,6 +35,19 @@ impl ProberHandle {
     /// A monitor was created, changed or deleted: reload just that one.
     pub fn monitor_changed(&self, id: &str) {
         let _ = self.changes.send(id.to_string());
+    }
+
+    /// Counts one finished check's latency (under its kind) and lateness.
+    pub fn observe(&self, kind: &'static str, latency_ms: Option<u64>, lag_ms: u64) {
+        if let (Some(ms), Ok(mut by_kind)) = (latency_ms, self.latency.lock()) {
+            by_kind
+                .entry(kind)
+                .or_insert_with(|| Histogram::new(LATENCY_BOUNDS))
+                .observe_ms(ms);
+        }
+        if let Ok(mut lag) = self.lag.lock() {
+            lag.observe_ms(lag_ms);
+        }
     }
 
     /// A heartbeat monitor was pinged.
@@ -59,6 +78,8 @@ pub fn handle() -> (Arc<ProberHandle>, ProberInbox) {
         lag_p99_ms: AtomicU64::new(0),
         monitors_up: AtomicU64::new(0),
         monitors_down: AtomicU64::new(0),
+        latency: Mutex::new(BTreeMap::new()),
+        lag: Mutex::new(Histogram::new(LATENCY_BOUNDS)),
     };
     (
         Arc::new(h),

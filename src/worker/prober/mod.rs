@@ -219,6 +219,9 @@ impl Loop {
             self.handle.checks_failed.fetch_add(1, Ordering::Relaxed);
         }
         self.health.note(&d.id, d.outcome.up, d.lag_ms);
+        let measured =
+            (m.kind != MonitorKind::Heartbeat).then_some(u64::from(d.outcome.latency_ms));
+        self.handle.observe(m.kind.as_str(), measured, d.lag_ms);
         let degraded = self.handle.degraded.load(Ordering::Relaxed);
         let state = self.states.entry(m.id.clone()).or_default();
         state.last_latency_ms = Some(d.outcome.latency_ms);
