@@ -1,6 +1,7 @@
 //! Pure functions from data to HTML (maud). No I/O here.
 
 pub mod admin;
+pub mod badge;
 pub mod incident;
 pub mod layout;
 pub mod markdown;

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod compat;
 pub mod connections;
+pub mod embeds;
 pub mod error;
 pub mod feeds;
 pub mod headers;

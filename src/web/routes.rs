@@ -1,7 +1,7 @@
 //! Every path, method and handler of the HTTP server, in one place. Guards are the
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
-use super::{admin, api, assets, compat, feeds, public, subscribe};
+use super::{admin, api, assets, compat, embeds, feeds, public, subscribe};
 use actix_web::web;
 
 /// Registers each path of a table once with all its methods, records the list as
@@ -197,6 +197,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/history.rss").route(web::get().to(feeds::get_rss)))
         .service(web::resource("/p/{slug}/history.atom").route(web::get().to(feeds::get_page_atom)))
         .service(web::resource("/p/{slug}/history.rss").route(web::get().to(feeds::get_page_rss)))
+        // Embeds: badges and the widget script, per page too.
+        .service(web::resource("/badge.svg").route(web::get().to(embeds::get_badge)))
+        .service(web::resource("/p/{slug}/badge.svg").route(web::get().to(embeds::get_page_badge)))
         // Statuspage v2 read API, CORS `*`; the documents are listed in the pattern.
         .service(
             web::resource(V2_DEFAULT)
