@@ -68,9 +68,12 @@ impl Histogram {
 mod tests {
     use super::*;
 
+    /// Observations, expected `(le, cumulative count)` pairs, count and sum.
+    type Case = (&'static [u64], &'static [(&'static str, u64)], u64, f64);
+
     #[test]
     fn observations_land_in_cumulative_buckets() {
-        let cases: &[(&[u64], &[(&str, u64)], u64, f64)] = &[
+        let cases: &[Case] = &[
             (&[], &[("0.005", 0), ("10", 0), ("+Inf", 0)], 0, 0.0),
             // A bound is inclusive: 5 ms is in `le="0.005"`.
             (&[5], &[("0.005", 1), ("0.01", 1), ("+Inf", 1)], 1, 0.005),
