@@ -61,6 +61,21 @@ pub enum Command {
     },
     /// Send a test mail to ADDRESS through the configured smtp_url and say what happened.
     SendTestEmail { address: String },
+    /// Write the public pages, feeds, badges and v2 JSON as static files to DIR, from a
+    /// running server (--url) or from the data file of a stopped one (--data).
+    ExportSite {
+        /// Folder to write; an earlier export there is replaced.
+        dir: PathBuf,
+        /// Crawl this running server, e.g. http://127.0.0.1:8080 [default: read --data].
+        #[arg(long)]
+        url: Option<String>,
+        /// More public pages to export by slug, with --url (--data exports all public pages).
+        #[arg(long = "page")]
+        pages: Vec<String>,
+        /// Keep running and rewrite DIR after every change (with --url).
+        #[arg(long, requires = "url")]
+        watch: bool,
+    },
     /// Exit 0 when the server's /healthz answers 200.
     Healthcheck {
         /// Base URL of the server [default: STATUSD_URL, else http://<listen>].
@@ -115,6 +130,7 @@ pub fn main(cli: Cli) -> i32 {
             return 2;
         }
     };
+    let explicit_public_url = cli.config.public_url.clone();
     let result = match cli.command {
         Command::Serve => crate::run(config),
         Command::User { command } => user(&config, command),
@@ -127,6 +143,28 @@ pub fn main(cli: Cli) -> i32 {
             Ok(())
         }
         Command::Healthcheck { url } => healthcheck(&config, url),
+        Command::ExportSite {
+            dir,
+            url: Some(url),
+            pages,
+            watch,
+        } => crate::export_site::export_from_url(
+            &url,
+            &pages,
+            &dir,
+            explicit_public_url.as_deref(),
+            watch,
+        ),
+        Command::ExportSite { dir, .. } => {
+            crate::web::export::export_data_file(&config, &dir, &config.public_url).map(|e| {
+                eprintln!(
+                    "statusd: exported {} files ({} bytes) to {}",
+                    e.files,
+                    e.bytes,
+                    dir.display()
+                );
+            })
+        }
         Command::SendTestEmail { address } => send_test_email(&config, &address),
         Command::Incident { command } => crate::client::incident(command),
         Command::Maintenance { command } => crate::client::maintenance(command),

@@ -62,6 +62,8 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// Passwords work for owners only; everyone else signs in with SSO.
     pub sso_only: bool,
+    /// Folder the public side is exported to as static files after every change.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
@@ -176,6 +178,9 @@ pub struct ConfigArgs {
     /// Passwords for owners only; everyone else signs in with SSO [default: false].
     #[arg(long, global = true, env = "STATUSD_SSO_ONLY")]
     pub sso_only: Option<bool>,
+    /// Folder to keep a static export of the public side in (rewritten after every change).
+    #[arg(long, global = true, env = "STATUSD_EXPORT_DIR")]
+    pub export_dir: Option<PathBuf>,
 }
 
 /// The TOML file. Unknown keys are an error naming the key.
@@ -209,6 +214,7 @@ struct FileConfig {
     oidc_groups_claim: Option<String>,
     oidc_role_groups: Option<std::collections::BTreeMap<String, String>>,
     sso_only: Option<bool>,
+    export_dir: Option<PathBuf>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -415,6 +421,7 @@ impl Config {
             probe_concurrency,
             oidc,
             sso_only,
+            export_dir: a.export_dir.or(file.export_dir),
         })
     }
 

@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod export_site;
 pub mod limits;
 pub mod notify;
 pub mod probe;
@@ -103,6 +104,15 @@ pub fn run(config: Config) -> AppResult<()> {
         store: store.clone(),
         raw_retention_days: config.raw_retention_days,
     };
+    let export = config.export_dir.clone().map(|dir| {
+        rt.spawn(export_site::export_on_change(
+            store.clone(),
+            export_site::self_url(&config.listen),
+            config.public_url.clone(),
+            dir,
+            shutdown.clone(),
+        ))
+    });
     rt.block_on(async move {
         let maintenance = tokio::spawn(maintenance.run(shutdown.clone()));
         let retention = tokio::spawn(retention.run(shutdown.clone()));
@@ -117,6 +127,9 @@ pub fn run(config: Config) -> AppResult<()> {
     .map_err(|e| AppError::Internal(format!("server on {}: {e}", config.listen)))?;
     // The outbox finishes the round it is in (its outcomes are recorded) before exit.
     let _ = rt.block_on(outbox);
+    if let Some(export) = export {
+        let _ = rt.block_on(export);
+    }
     tracing::info!("statusd stopped");
     Ok(())
 }

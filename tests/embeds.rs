@@ -155,3 +155,73 @@ fn a_non_public_pages_badge_needs_access() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[test]
+fn uptime_badges_come_from_the_published_status() {
+    let env = Env::start();
+    let api = send(&env, Method::POST, "/api/v1/components", json!({ "name": "API" }));
+    let id = api["id"].as_str().unwrap().to_string();
+    let (title, _) = badge(&env, "/uptime.svg?component=API");
+    assert_eq!(title, "uptime 30d: 100%");
+    let r = env.server.get("/uptime.svg?component=API");
+    assert!(header(&r, "cache-control").contains("max-age=30"));
+    assert!(header(&r, "etag").starts_with('"'));
+
+    // A draft incident publishes nothing: the uptime stays 100 %.
+    send(
+        &env,
+        Method::POST,
+        "/api/v1/incidents",
+        json!({ "title": "Maybe down", "status": "investigating", "severity": "critical",
+                "component_ids": [id], "message": "checking", "draft": true }),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(badge(&env, "/uptime.svg?component=API&days=7").0, "uptime 7d: 100%");
+
+    // A published major outage counts fully.
+    send(&env, Method::PATCH, &format!("/api/v1/components/{id}"), json!({ "status": "major_outage" }));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (title, svg) = badge(&env, &format!("/uptime.svg?component={id}&days=90"));
+    let pct: f64 = title
+        .strip_prefix("uptime 90d: ")
+        .and_then(|t| t.strip_suffix('%'))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{title}"));
+    assert!(pct < 95.0, "{title}");
+    assert!(svg.contains("#b42318"), "red below 95 %: {svg}");
+
+    for (query, field, status) in [
+        ("component=API&days=0", "days", StatusCode::BAD_REQUEST),
+        ("component=API&days=91", "days", StatusCode::BAD_REQUEST),
+        ("component=API&days=x", "days", StatusCode::BAD_REQUEST),
+        ("days=30", "component", StatusCode::BAD_REQUEST),
+        ("component=Nope", "Nope", StatusCode::NOT_FOUND),
+    ] {
+        let r = env.server.get(&format!("/uptime.svg?{query}"));
+        assert_eq!(r.status(), status, "{query}");
+        assert!(r.text().unwrap().contains(field), "{query}");
+    }
+}
+
+#[test]
+fn the_widget_script_is_small_loadable_from_anywhere_and_its_hash_is_documented() {
+    use base64::Engine;
+    use sha2::Digest;
+    use std::io::Write;
+    let env = Env::start();
+    let r = env.server.get("/embed.js");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(header(&r, "content-type").contains("javascript"));
+    assert_eq!(header(&r, "access-control-allow-origin"), "*", "SRI needs CORS");
+    let body = r.bytes().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&body).unwrap();
+    let gzipped = gz.finish().unwrap().len();
+    assert!(gzipped < 5 * 1024, "embed.js is {gzipped} bytes gzipped");
+    let hash = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&body))
+    );
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains(&hash), "README must document the current hash {hash}");
+}

@@ -8,6 +8,7 @@ pub mod compat;
 pub mod connections;
 pub mod embeds;
 pub mod error;
+pub mod export;
 pub mod feeds;
 pub mod headers;
 pub mod host;
