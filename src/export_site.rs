@@ -46,8 +46,17 @@ fn exportable(path: &str) -> bool {
         None => path.trim_start_matches('/'),
     };
     let tail = tail.trim_start_matches('/');
-    ["", "history", "uptime", "history.atom", "history.rss", "badge.svg", "uptime.svg", "embed.js"]
-        .contains(&tail)
+    [
+        "",
+        "history",
+        "uptime",
+        "history.atom",
+        "history.rss",
+        "badge.svg",
+        "uptime.svg",
+        "embed.js",
+    ]
+    .contains(&tail)
         || tail.starts_with("incidents/")
         || tail.starts_with("api/v2/")
         || (path.starts_with("/assets/") && !path.contains(".."))
@@ -74,7 +83,13 @@ pub fn file_for(url: &str, html: bool) -> String {
     let path = path.trim_matches('/');
     let query: String = query
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     if html {
         let dir = [path, query.as_str()]
@@ -101,7 +116,11 @@ pub fn file_for(url: &str, html: bool) -> String {
 /// The link from the file `from` to the file `to` (both relative to the root);
 /// a directory's `index.html` is linked as the directory (`../history/`).
 pub fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>().split_last().map_or(vec![], |(_, d)| d.to_vec());
+    let from_dir: Vec<&str> = from
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map_or(vec![], |(_, d)| d.to_vec());
     let (target, dir_link) = match to.strip_suffix("index.html") {
         Some(dir) => (dir.trim_end_matches('/'), true),
         None => (to, false),
@@ -126,9 +145,8 @@ pub fn relative(from: &str, to: &str) -> String {
 fn link_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?P<attr>\b(?:href|src|action))="(?P<url>[^"]*)""#).unwrap_or_else(|e| {
-            unreachable!("constant pattern: {e}")
-        })
+        Regex::new(r#"(?P<attr>\b(?:href|src|action))="(?P<url>[^"]*)""#)
+            .unwrap_or_else(|e| unreachable!("constant pattern: {e}"))
     })
 }
 
@@ -203,7 +221,15 @@ pub fn export(site: &Site, bases: &[String], dir: &Path, public_url: &str) -> Ap
     let mut docs: BTreeMap<String, Doc> = BTreeMap::new();
     let mut queue: VecDeque<String> = bases
         .iter()
-        .flat_map(|b| SEEDS.iter().map(move |s| if *s == "/" && !b.is_empty() { b.clone() } else { format!("{b}{s}") }))
+        .flat_map(|b| {
+            SEEDS.iter().map(move |s| {
+                if *s == "/" && !b.is_empty() {
+                    b.clone()
+                } else {
+                    format!("{b}{s}")
+                }
+            })
+        })
         .collect();
     let mut visited: HashSet<String> = HashSet::new();
     while let Some(path) = queue.pop_front() {
@@ -211,7 +237,9 @@ pub fn export(site: &Site, bases: &[String], dir: &Path, public_url: &str) -> Ap
             continue;
         }
         if visited.len() > MAX_DOCUMENTS {
-            return Err(AppError::Internal(format!("more than {MAX_DOCUMENTS} documents; stopping")));
+            return Err(AppError::Internal(format!(
+                "more than {MAX_DOCUMENTS} documents; stopping"
+            )));
         }
         let Some(doc) = site.get(&path)? else {
             continue;
@@ -226,7 +254,10 @@ pub fn export(site: &Site, bases: &[String], dir: &Path, public_url: &str) -> Ap
         }
         docs.insert(path, doc);
     }
-    let files: BTreeMap<&str, String> = docs.iter().map(|(p, d)| (p.as_str(), file_for(p, d.html))).collect();
+    let files: BTreeMap<&str, String> = docs
+        .iter()
+        .map(|(p, d)| (p.as_str(), file_for(p, d.html)))
+        .collect();
     let public_url = public_url.trim_end_matches('/');
     let staging = sibling(dir, "new")?;
     let _ = std::fs::remove_dir_all(&staging);
@@ -259,8 +290,11 @@ pub fn export(site: &Site, bases: &[String], dir: &Path, public_url: &str) -> Ap
         out.files += 1;
         out.bytes = out.bytes.saturating_add(body.len() as u64);
     }
-    std::fs::write(staging.join(MARKER), "written by statusd export-site; replaced on every export\n")
-        .map_err(|e| io_error(&staging, e))?;
+    std::fs::write(
+        staging.join(MARKER),
+        "written by statusd export-site; replaced on every export\n",
+    )
+    .map_err(|e| io_error(&staging, e))?;
     swap_in(&staging, dir)?;
     Ok(out)
 }
@@ -282,12 +316,18 @@ fn sibling(dir: &Path, what: &str) -> AppResult<PathBuf> {
 /// Replaces `dir` with `staging`; refuses a non-empty folder that no export wrote.
 fn swap_in(staging: &Path, dir: &Path) -> AppResult<()> {
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?.next().is_none();
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| io_error(dir, e))?
+            .next()
+            .is_none();
         if !empty && !dir.join(MARKER).exists() {
             let _ = std::fs::remove_dir_all(staging);
             return Err(AppError::invalid(
                 "DIR",
-                format!("{} holds files that export-site did not write; name an empty or new folder", dir.display()),
+                format!(
+                    "{} holds files that export-site did not write; name an empty or new folder",
+                    dir.display()
+                ),
             ));
         }
         let old = sibling(dir, "old")?;
@@ -326,7 +366,11 @@ impl Site {
 /// Page base paths of the slugs given (`default` is the root page, always included).
 pub fn bases_of(slugs: &[String]) -> Vec<String> {
     let mut out = vec![String::new()];
-    for s in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty() && *s != "default") {
+    for s in slugs
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && *s != "default")
+    {
         let b = format!("/p/{s}");
         if !out.contains(&b) {
             out.push(b);
@@ -407,7 +451,8 @@ pub async fn export_on_change(
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
         }
         let generation = store.generation();
-        let due = exported.is_none_or(|(g, at)| g != generation || at.elapsed() >= Duration::from_secs(300));
+        let due = exported
+            .is_none_or(|(g, at)| g != generation || at.elapsed() >= Duration::from_secs(300));
         if !due {
             continue;
         }
@@ -419,13 +464,17 @@ pub async fn export_on_change(
             }
         };
         let (base, public, out) = (base_url.clone(), public_url.clone(), dir.clone());
-        let done = tokio::task::spawn_blocking(move || export(&Site::new(&base), &bases, &out, &public)).await;
+        let done =
+            tokio::task::spawn_blocking(move || export(&Site::new(&base), &bases, &out, &public))
+                .await;
         match done {
             Ok(Ok(e)) => {
                 tracing::info!(files = e.files, bytes = e.bytes, dir = %dir.display(), "exported the public site");
                 exported = Some((generation, Instant::now()));
             }
-            Ok(Err(e)) => tracing::error!(error = %e, dir = %dir.display(), "export_dir: export failed"),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, dir = %dir.display(), "export_dir: export failed")
+            }
             Err(e) => tracing::error!(error = %e, "export_dir: export crashed"),
         }
     }
@@ -440,7 +489,11 @@ mod tests {
         for (url, html, file) in [
             ("/", true, "index.html"),
             ("/history", true, "history/index.html"),
-            ("/history?month=2026-10", true, "history/month-2026-10/index.html"),
+            (
+                "/history?month=2026-10",
+                true,
+                "history/month-2026-10/index.html",
+            ),
             ("/incidents/01J", true, "incidents/01J/index.html"),
             ("/p/acme", true, "p/acme/index.html"),
             ("/p/acme/history.atom", false, "p/acme/history.atom"),
@@ -458,10 +511,18 @@ mod tests {
             ("index.html", "history/index.html", "history/"),
             ("index.html", "index.html", "./"),
             ("history/index.html", "index.html", "../"),
-            ("incidents/01J/index.html", "assets/style.css", "../../assets/style.css"),
+            (
+                "incidents/01J/index.html",
+                "assets/style.css",
+                "../../assets/style.css",
+            ),
             ("p/acme/index.html", "p/acme/history/index.html", "history/"),
             ("p/acme/history/index.html", "p/acme/index.html", "../"),
-            ("history/month-2026-10/index.html", "history/month-2026-09/index.html", "../month-2026-09/"),
+            (
+                "history/month-2026-10/index.html",
+                "history/month-2026-09/index.html",
+                "../month-2026-09/",
+            ),
             ("index.html", "history.atom", "history.atom"),
         ] {
             assert_eq!(relative(from, to), link, "{from} → {to}");
@@ -491,9 +552,18 @@ mod tests {
     #[test]
     fn local_links_are_recognised() {
         let o = "http://127.0.0.1:8080";
-        assert_eq!(local_target("/history?month=2026-10&amp;x=1#top", o), Some(("/history?month=2026-10&x=1".into(), "#top".into())));
-        assert_eq!(local_target("http://127.0.0.1:8080/uptime", o), Some(("/uptime".into(), String::new())));
-        assert_eq!(local_target("http://127.0.0.1:8080", o), Some(("/".into(), String::new())));
+        assert_eq!(
+            local_target("/history?month=2026-10&amp;x=1#top", o),
+            Some(("/history?month=2026-10&x=1".into(), "#top".into()))
+        );
+        assert_eq!(
+            local_target("http://127.0.0.1:8080/uptime", o),
+            Some(("/uptime".into(), String::new()))
+        );
+        assert_eq!(
+            local_target("http://127.0.0.1:8080", o),
+            Some(("/".into(), String::new()))
+        );
         assert_eq!(local_target("https://example.com/x", o), None);
         assert_eq!(local_target("//cdn.example.com/x", o), None);
         assert_eq!(local_target("#main", o), None);

@@ -159,7 +159,12 @@ fn a_non_public_pages_badge_needs_access() {
 #[test]
 fn uptime_badges_come_from_the_published_status() {
     let env = Env::start();
-    let api = send(&env, Method::POST, "/api/v1/components", json!({ "name": "API" }));
+    let api = send(
+        &env,
+        Method::POST,
+        "/api/v1/components",
+        json!({ "name": "API" }),
+    );
     let id = api["id"].as_str().unwrap().to_string();
     let (title, _) = badge(&env, "/uptime.svg?component=API");
     assert_eq!(title, "uptime 30d: 100%");
@@ -176,10 +181,18 @@ fn uptime_badges_come_from_the_published_status() {
                 "component_ids": [id], "message": "checking", "draft": true }),
     );
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    assert_eq!(badge(&env, "/uptime.svg?component=API&days=7").0, "uptime 7d: 100%");
+    assert_eq!(
+        badge(&env, "/uptime.svg?component=API&days=7").0,
+        "uptime 7d: 100%"
+    );
 
     // A published major outage counts fully.
-    send(&env, Method::PATCH, &format!("/api/v1/components/{id}"), json!({ "status": "major_outage" }));
+    send(
+        &env,
+        Method::PATCH,
+        &format!("/api/v1/components/{id}"),
+        json!({ "status": "major_outage" }),
+    );
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let (title, svg) = badge(&env, &format!("/uptime.svg?component={id}&days=90"));
     let pct: f64 = title
@@ -212,7 +225,11 @@ fn the_widget_script_is_small_loadable_from_anywhere_and_its_hash_is_documented(
     let r = env.server.get("/embed.js");
     assert_eq!(r.status(), StatusCode::OK);
     assert!(header(&r, "content-type").contains("javascript"));
-    assert_eq!(header(&r, "access-control-allow-origin"), "*", "SRI needs CORS");
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "*",
+        "SRI needs CORS"
+    );
     let body = r.bytes().unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&body).unwrap();
@@ -222,6 +239,10 @@ fn the_widget_script_is_small_loadable_from_anywhere_and_its_hash_is_documented(
         "sha384-{}",
         base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&body))
     );
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    assert!(readme.contains(&hash), "README must document the current hash {hash}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&hash),
+        "README must document the current hash {hash}"
+    );
 }

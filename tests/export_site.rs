@@ -70,7 +70,10 @@ impl Drop for Nginx {
 /// returns the paths visited. Panics naming the page of any link that is not 200.
 fn crawl(port: u16, starts: &[&str]) -> BTreeSet<String> {
     let re = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
-    let client = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap();
     let base = reqwest::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
     let mut seen = BTreeSet::new();
     let mut queue: VecDeque<(reqwest::Url, String)> = starts
@@ -106,7 +109,12 @@ fn crawl(port: u16, starts: &[&str]) -> BTreeSet<String> {
 #[test]
 fn the_exported_site_is_served_by_nginx_with_every_link_working() {
     let env = Env::start();
-    let api = send(&env, Method::POST, "/api/v1/components", json!({ "name": "API" }));
+    let api = send(
+        &env,
+        Method::POST,
+        "/api/v1/components",
+        json!({ "name": "API" }),
+    );
     let incident = send(
         &env,
         Method::POST,
@@ -114,15 +122,44 @@ fn the_exported_site_is_served_by_nginx_with_every_link_working() {
         json!({ "title": "Slow API", "status": "investigating", "severity": "minor",
                 "component_ids": [api["id"]], "message": "Looking into it." }),
     );
-    let acme = send(&env, Method::POST, "/api/v1/pages", json!({ "slug": "acme", "title": "Acme", "audience": "public" }));
-    send(&env, Method::POST, "/api/v1/components", json!({ "name": "Acme shop", "page_ids": [acme["id"]] }));
-    let team = send(&env, Method::POST, "/api/v1/pages", json!({ "slug": "team", "title": "Team", "audience": "internal" }));
-    send(&env, Method::POST, "/api/v1/components", json!({ "name": "Secret DB", "page_ids": [team["id"]] }));
+    let acme = send(
+        &env,
+        Method::POST,
+        "/api/v1/pages",
+        json!({ "slug": "acme", "title": "Acme", "audience": "public" }),
+    );
+    send(
+        &env,
+        Method::POST,
+        "/api/v1/components",
+        json!({ "name": "Acme shop", "page_ids": [acme["id"]] }),
+    );
+    let team = send(
+        &env,
+        Method::POST,
+        "/api/v1/pages",
+        json!({ "slug": "team", "title": "Team", "audience": "internal" }),
+    );
+    send(
+        &env,
+        Method::POST,
+        "/api/v1/components",
+        json!({ "name": "Secret DB", "page_ids": [team["id"]] }),
+    );
 
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("site");
     let run = run_cli(
-        &["export-site", out.to_str().unwrap(), "--url", &env.server.url("/"), "--page", "acme", "--page", "team"],
+        &[
+            "export-site",
+            out.to_str().unwrap(),
+            "--url",
+            &env.server.url("/"),
+            "--page",
+            "acme",
+            "--page",
+            "team",
+        ],
         None,
         &[],
         Duration::from_secs(60),
@@ -144,22 +181,36 @@ fn the_exported_site_is_served_by_nginx_with_every_link_working() {
         assert!(out.join(file).is_file(), "{file} missing; wrote {run:?}");
     }
     assert!(out.join(format!("incidents/{id}/index.html")).is_file());
-    assert!(!out.join("p/team").exists(), "an internal page is never exported");
+    assert!(
+        !out.join("p/team").exists(),
+        "an internal page is never exported"
+    );
 
     let nginx = Nginx::start(&out, work.path());
     let seen = crawl(nginx.port, &["/", "/p/acme/"]);
     assert!(seen.contains(&format!("/incidents/{id}/")), "{seen:?}");
     assert!(seen.iter().any(|p| p.starts_with("/assets/")), "{seen:?}");
     assert!(seen.contains("/history/"), "{seen:?}");
-    let client = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap();
     let summary: Value = client
-        .get(format!("http://127.0.0.1:{}/api/v2/summary.json", nginx.port))
+        .get(format!(
+            "http://127.0.0.1:{}/api/v2/summary.json",
+            nginx.port
+        ))
         .send()
         .unwrap()
         .json()
         .unwrap();
     assert_eq!(summary["incidents"][0]["name"], "Slow API");
-    let page = client.get(format!("http://127.0.0.1:{}/", nginx.port)).send().unwrap().text().unwrap();
+    let page = client
+        .get(format!("http://127.0.0.1:{}/", nginx.port))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(page.contains("Slow API"));
     assert!(!page.contains("Secret DB"));
 
@@ -167,10 +218,23 @@ fn the_exported_site_is_served_by_nginx_with_every_link_working() {
     let other = work.path().join("other");
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("keep.txt"), "mine").unwrap();
-    let run = run_cli(&["export-site", other.to_str().unwrap(), "--url", &env.server.url("/")], None, &[], Duration::from_secs(60));
+    let run = run_cli(
+        &[
+            "export-site",
+            other.to_str().unwrap(),
+            "--url",
+            &env.server.url("/"),
+        ],
+        None,
+        &[],
+        Duration::from_secs(60),
+    );
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("did not write"), "{}", run.stderr);
-    assert_eq!(std::fs::read_to_string(other.join("keep.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(other.join("keep.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
@@ -180,11 +244,23 @@ fn a_stopped_servers_data_file_exports_and_watch_rewrites_after_changes() {
     let out = dir.path().join("site");
     {
         let server = Server::start(&data);
-        let (status, _) = server.api_send(Method::POST, "/api/v1/components", &token, &json!({ "name": "Billing" }));
+        let (status, _) = server.api_send(
+            Method::POST,
+            "/api/v1/components",
+            &token,
+            &json!({ "name": "Billing" }),
+        );
         assert_eq!(status, StatusCode::CREATED);
     }
     let run = run_cli(
-        &["export-site", out.to_str().unwrap(), "--data", data.to_str().unwrap(), "--public-url", "https://status.example.com"],
+        &[
+            "export-site",
+            out.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--public-url",
+            "https://status.example.com",
+        ],
         None,
         &[],
         Duration::from_secs(60),
@@ -198,12 +274,23 @@ fn a_stopped_servers_data_file_exports_and_watch_rewrites_after_changes() {
     // --watch on a running server: a new component appears in the export by itself.
     let server = Server::start(&data);
     let mut watch = statusd_command()
-        .args(["export-site", out.to_str().unwrap(), "--url", &server.url("/"), "--watch"])
+        .args([
+            "export-site",
+            out.to_str().unwrap(),
+            "--url",
+            &server.url("/"),
+            "--watch",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let (status, _) = server.api_send(Method::POST, "/api/v1/components", &token, &json!({ "name": "Search" }));
+    let (status, _) = server.api_send(
+        Method::POST,
+        "/api/v1/components",
+        &token,
+        &json!({ "name": "Search" }),
+    );
     assert_eq!(status, StatusCode::CREATED);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -211,7 +298,10 @@ fn a_stopped_servers_data_file_exports_and_watch_rewrites_after_changes() {
         if page.contains("Search") {
             break;
         }
-        assert!(Instant::now() < deadline, "--watch did not rewrite the export");
+        assert!(
+            Instant::now() < deadline,
+            "--watch did not rewrite the export"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let _ = watch.kill();
@@ -223,7 +313,8 @@ fn export_dir_keeps_a_static_copy_current() {
     let (dir, data) = temp_data();
     let token = offline_key(&data, "editor");
     let out = dir.path().join("public");
-    let server = Server::start_with_env(&data, &[("STATUSD_EXPORT_DIR", out.display().to_string())]);
+    let server =
+        Server::start_with_env(&data, &[("STATUSD_EXPORT_DIR", out.display().to_string())]);
     let wait_for = |what: &str| {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -231,12 +322,21 @@ fn export_dir_keeps_a_static_copy_current() {
             if page.contains(what) {
                 return;
             }
-            assert!(Instant::now() < deadline, "export_dir never showed {what:?}\n{}", server.stderr());
+            assert!(
+                Instant::now() < deadline,
+                "export_dir never showed {what:?}\n{}",
+                server.stderr()
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     };
     wait_for("All Systems Operational");
-    let (status, _) = server.api_send(Method::POST, "/api/v1/components", &token, &json!({ "name": "Payments" }));
+    let (status, _) = server.api_send(
+        Method::POST,
+        "/api/v1/components",
+        &token,
+        &json!({ "name": "Payments" }),
+    );
     assert_eq!(status, StatusCode::CREATED);
     wait_for("Payments");
     assert!(out.join("api/v2/summary.json").is_file());

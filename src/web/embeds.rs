@@ -149,11 +149,17 @@ async fn serve_uptime_badge(
 ) -> AppResult<HttpResponse> {
     let days = days_of(q)?;
     let Some(key) = q.component.as_deref().filter(|k| !k.is_empty()) else {
-        return Err(AppError::invalid("component", "name the component: ?component=SLUG"));
+        return Err(AppError::invalid(
+            "component",
+            "name the component: ?component=SLUG",
+        ));
     };
     let snap = state.page_cache.snapshot(&state.store).await?;
     let (page, Some(c)) = badge_subject(req, &snap, slug, Some(key)).await? else {
-        return Err(AppError::invalid("component", "name the component: ?component=SLUG"));
+        return Err(AppError::invalid(
+            "component",
+            "name the component: ?component=SLUG",
+        ));
     };
     // Public figures come from the published status timeline, in the page's time zone.
     let timeline = snap

@@ -38,7 +38,12 @@ pub fn export_data_file(config: &Config, dir: &Path, public_url: &str) -> AppRes
         let handle = server.handle();
         let running = actix_web::rt::spawn(server);
         let crawled = actix_web::rt::task::spawn_blocking(move || {
-            export_site::export(&Site::new(&format!("http://{addr}")), &bases, &dir, &public_url)
+            export_site::export(
+                &Site::new(&format!("http://{addr}")),
+                &bases,
+                &dir,
+                &public_url,
+            )
         })
         .await
         .map_err(|e| AppError::Internal(format!("export crashed: {e}")));

@@ -201,7 +201,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/badge.svg").route(web::get().to(embeds::get_badge)))
         .service(web::resource("/p/{slug}/badge.svg").route(web::get().to(embeds::get_page_badge)))
         .service(web::resource("/uptime.svg").route(web::get().to(embeds::get_uptime_badge)))
-        .service(web::resource("/p/{slug}/uptime.svg").route(web::get().to(embeds::get_page_uptime_badge)))
+        .service(
+            web::resource("/p/{slug}/uptime.svg")
+                .route(web::get().to(embeds::get_page_uptime_badge)),
+        )
         .service(web::resource("/embed.js").route(web::get().to(embeds::get_embed_js)))
         // Statuspage v2 read API, CORS `*`; the documents are listed in the pattern.
         .service(
