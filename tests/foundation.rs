@@ -100,7 +100,7 @@ fn setup_flow_creates_owner_and_sign_in_checks_password() {
     };
     let (status, page) = text(post("something else entirely"));
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(page.contains("the two passwords differ"), "{page}");
+    assert!(page.contains("Passwords differ"), "{page}");
     assert!(
         page.contains(r#"name="password_confirm""#),
         "form re-rendered: {page}"
@@ -387,6 +387,7 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("/admin/incidents/{id}/updates/{uid}/delete", &[]),
         ("/admin/incidents/{id}/publish", &[]),
         ("/admin/incidents/{id}/discard", &[]),
+        ("/admin/incidents/{id}/delete", &[]),
         ("/admin/incidents/{id}/postmortem", &[("summary", "fake")]),
         ("/admin/incidents/{id}/postmortem/publish", &[]),
         (
@@ -398,6 +399,15 @@ fn viewer_gets_403_on_every_mutating_route() {
                 ("message", "fake"),
             ],
         ),
+        (
+            "/admin/maintenance/{id}",
+            &[
+                ("title", "Viewer edit"),
+                ("starts_at", "2099-03-01T00:00"),
+                ("ends_at", "2099-03-01T01:00"),
+            ],
+        ),
+        ("/admin/maintenance/{id}/updates", &[("message", "fake")]),
         ("/admin/maintenance/{id}/start", &[]),
         ("/admin/maintenance/{id}/complete", &[]),
         ("/admin/maintenance/{id}/extend", &[("minutes", "30")]),

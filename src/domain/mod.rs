@@ -8,6 +8,7 @@ pub mod incident;
 pub mod incident_update;
 pub mod model;
 pub mod monitor;
+pub mod monitor_form;
 pub mod monitor_secrets;
 pub mod sla;
 pub mod sso;

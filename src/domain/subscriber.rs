@@ -117,7 +117,7 @@ pub fn subscriber_key(page_id: &str, kind: SubscriberKind, address: &str) -> Str
 }
 
 /// Event kinds that people (email, Slack, Discord) are told about.
-pub const PEOPLE_EVENTS: [&str; 8] = [
+pub const PEOPLE_EVENTS: [&str; 9] = [
     "incident.published",
     "incident.updated",
     "incident.resolved",
@@ -125,6 +125,7 @@ pub const PEOPLE_EVENTS: [&str; 8] = [
     "maintenance.posted",
     "maintenance.reminder",
     "maintenance.started",
+    "maintenance.updated",
     "maintenance.completed",
 ];
 
@@ -542,8 +543,14 @@ mod tests {
             (
                 "verifying is not announced",
                 sub(Email, &[], true),
-                ev("maintenance.updated", "p1", &[], true),
+                ev("maintenance.updated", "p1", &[], false),
                 false,
+            ),
+            (
+                "a maintenance note with notify ticked is announced",
+                sub(Email, &[], true),
+                ev("maintenance.updated", "p1", &[], true),
+                true,
             ),
         ];
         for (name, s, e, want) in cases {

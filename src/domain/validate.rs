@@ -150,6 +150,20 @@ pub fn hostname(value: &str) -> Result<String, String> {
     Ok(v)
 }
 
+/// Where sign-in may send a browser back to: an admin path on this site, never another
+/// host (`//evil`, `/\\evil`, `https://…`), never the sign-in form itself.
+pub fn local_admin_path(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix("/admin")?;
+    let clean = next.len() <= 2000
+        && (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !rest.starts_with("/login")
+        && !rest.starts_with("/logout");
+    clean.then_some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +285,29 @@ mod tests {
             "status.example.com"
         );
         assert!(hostname("bad_host").is_err());
+    }
+
+    #[test]
+    fn sign_in_returns_only_to_admin_paths_here() {
+        for (next, ok) in [
+            ("/admin", true),
+            ("/admin/incidents/01H?tab=1", true),
+            ("/admin/monitors", true),
+            ("", false),
+            ("/", false),
+            ("/adminx", false),
+            ("/admin.evil.com", false),
+            ("//evil.com/admin", false),
+            ("/admin//evil.com", false),
+            ("/admin/\\evil.com", false),
+            ("https://evil.com/admin", false),
+            ("javascript:alert(1)", false),
+            ("/admin/login", false),
+            ("/admin/logout", false),
+            ("/admin/x\nSet-Cookie:a", false),
+            ("/admin/a b", false),
+        ] {
+            assert_eq!(local_admin_path(next).is_some(), ok, "{next:?}");
+        }
     }
 }

@@ -103,6 +103,16 @@ pub(super) fn recompute(
     ctx: &Change,
     ids: &[String],
 ) -> AppResult<Vec<ComponentChange>> {
+    recompute_with(txn, ctx, ids, true)
+}
+
+/// `recompute`, saying whether the status changes may notify subscribers.
+pub(super) fn recompute_with(
+    txn: &WriteTransaction,
+    ctx: &Change,
+    ids: &[String],
+    notify: bool,
+) -> AppResult<Vec<ComponentChange>> {
     let incidents: Vec<Incident> = all(&txn.open_table(tables::INCIDENTS)?)?;
     let maints: Vec<Maintenance> = all(&txn.open_table(tables::MAINTENANCE)?)?;
     let mut changes = Vec::new();
@@ -116,7 +126,7 @@ pub(super) fn recompute(
             continue;
         };
         let new = held_status(id, &incidents, &maints);
-        changes.extend(set_status(txn, ctx, c, new)?);
+        changes.extend(set_status_with(txn, ctx, c, new, notify)?);
     }
     Ok(changes)
 }
@@ -126,8 +136,18 @@ pub(super) fn recompute(
 pub(super) fn set_status(
     txn: &WriteTransaction,
     ctx: &Change,
+    c: Component,
+    new: ComponentStatus,
+) -> AppResult<Option<ComponentChange>> {
+    set_status_with(txn, ctx, c, new, true)
+}
+
+fn set_status_with(
+    txn: &WriteTransaction,
+    ctx: &Change,
     mut c: Component,
     new: ComponentStatus,
+    notify: bool,
 ) -> AppResult<Option<ComponentChange>> {
     if new == c.status {
         return Ok(None);
@@ -148,7 +168,7 @@ pub(super) fn set_status(
         STATUS_CHANGED,
         None,
         vec![c.id],
-        true,
+        notify,
         Some(change.clone()),
     )?;
     Ok(Some(change))

@@ -3,7 +3,7 @@
 //! Just over 500 lines: create, update, publish and edit share the in-transaction helpers
 //! that postmortems and alerts also call.
 
-use super::events::{Change, emit, recompute};
+use super::events::{Change, emit, recompute, recompute_with};
 use super::inputs::{check_components, message_text, not_found, resolve_page_in, title_text};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::incident_update::update_status;
@@ -359,6 +359,21 @@ impl Store {
     /// Deletes a draft that was never published.
     pub fn discard_incident(&self, id: &str, _actor: &str) -> AppResult<()> {
         self.write(|txn| discard_in(txn, id))
+    }
+
+    /// Removes a published incident from history (an owner's call). Components it still
+    /// held fall back to what else holds them, without notifying subscribers.
+    pub fn delete_incident(&self, id: &str, actor: &str) -> AppResult<Incident> {
+        let now = self.now();
+        self.write(|txn| {
+            let i = load_incident(txn, id)?;
+            txn.open_table(tables::INCIDENTS)?.remove(id)?;
+            let ctx = Change::of_incident(actor, &i, now);
+            let touched: Vec<String> = i.components.iter().map(|c| c.id.clone()).collect();
+            recompute_with(txn, &ctx, &touched, false)?;
+            emit(txn, &ctx, "incident.deleted", None, touched, false)?;
+            Ok(i)
+        })
     }
 
     pub fn add_incident_update(

@@ -298,6 +298,50 @@ impl Store {
         })
     }
 
+    /// Posts a note on a window's timeline without changing its status; subscribers
+    /// are told when `notify` is set (a `maintenance.updated` event).
+    pub fn add_maintenance_update(
+        &self,
+        id: &str,
+        message: &str,
+        notify: bool,
+        actor: &str,
+    ) -> AppResult<Maintenance> {
+        let message = message_text(message, "message")?;
+        if message.trim().is_empty() {
+            return Err(AppError::invalid("message", "write what changed"));
+        }
+        let now = self.now();
+        self.write(|txn| {
+            let mut m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?
+                .ok_or_else(|| not_found("maintenance", id))?;
+            let update = Update {
+                id: new_id(),
+                status: m.status.as_str().into(),
+                message: message.clone(),
+                created_at: now,
+                updated_at: None,
+                by: actor.into(),
+                notify,
+                component_changes: vec![],
+            };
+            let update_id = update.id.clone();
+            m.updates.push(update);
+            m.updated_at = now;
+            txn.open_table(tables::MAINTENANCE)?.insert(id, &m)?;
+            let ctx = Change::of_maintenance(actor, &m, now);
+            emit(
+                txn,
+                &ctx,
+                "maintenance.updated",
+                Some(&update_id),
+                m.component_ids.clone(),
+                notify,
+            )?;
+            Ok(m)
+        })
+    }
+
     pub fn delete_maintenance(&self, id: &str, actor: &str) -> AppResult<()> {
         self.write(|txn| {
             let m: Maintenance = get(&txn.open_table(tables::MAINTENANCE)?, id)?

@@ -27,8 +27,9 @@ pub struct Nav<'a> {
     pub who: &'a str,
     pub role: &'a str,
     pub csrf: &'a str,
-    /// The message the last action left ("Incident published."), shown once.
-    pub flash: Option<&'a str>,
+    /// The message the last action left ("Incident published."), shown once; true
+    /// when it reports a failure.
+    pub flash: Option<(&'a str, bool)>,
 }
 
 /// Daily work: always in the top bar.
@@ -95,7 +96,11 @@ pub fn admin(title: &str, nav: &Nav, body: Markup) -> Markup {
                 }
                 main.wrap #main tabindex="-1" {
                     h1 { (title) }
-                    @if let Some(f) = nav.flash { p.flash.notice role="status" { (f) } }
+                    @match nav.flash {
+                        Some((f, true)) => p.flash.error role="alert" { (f) },
+                        Some((f, false)) => p.flash.notice role="status" { (f) },
+                        None => {},
+                    }
                     (body)
                 }
             }

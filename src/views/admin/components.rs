@@ -123,10 +123,7 @@ pub fn component_edit(
                 label { "Status" (status_select("status", c.status)) }
                 button type="submit" { "Save component" }
             }
-            form.danger method="post" action={"/admin/components/" (c.id) "/delete"} {
-                (csrf(nav.csrf))
-                button.danger type="submit" { "Delete component" }
-            }
+            p.danger { a.button.danger href={"/admin/components/" (c.id) "/delete"} { "Delete component…" } }
         },
     )
 }

@@ -2,7 +2,8 @@
 
 use super::{FormState, component_name, csrf, editor, when};
 use crate::domain::{
-    Component, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Page, Template,
+    Component, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Page, Role,
+    Template,
 };
 use crate::views::layout::{self, Nav, flash};
 use crate::views::markdown;
@@ -107,7 +108,7 @@ fn incident_row(nav: &Nav, i: &Incident, components: &[Component]) -> Markup {
                 @if i.state == IncidentState::Draft && editor(nav) {
                     form.inline method="post" action={"/admin/incidents/" (i.id) "/publish"} { (csrf(nav.csrf)) button type="submit" { "Publish" } }
                     " "
-                    form.inline method="post" action={"/admin/incidents/" (i.id) "/discard"} { (csrf(nav.csrf)) button.danger type="submit" { "Discard" } }
+                    a.button.danger href={"/admin/incidents/" (i.id) "/discard"} { "Discard…" }
                 }
             }
         }
@@ -209,7 +210,7 @@ pub fn incident(
             @if i.state == IncidentState::Draft && editor(nav) {
                 div.actions {
                     form.inline method="post" action={"/admin/incidents/" (i.id) "/publish"} { (csrf(nav.csrf)) button type="submit" { "Publish" } }
-                    form.inline method="post" action={"/admin/incidents/" (i.id) "/discard"} { (csrf(nav.csrf)) button.danger type="submit" { "Discard" } }
+                    a.button.danger href={"/admin/incidents/" (i.id) "/discard"} { "Discard…" }
                 }
             }
             @if editor(nav) && i.status.is_open() {
@@ -260,6 +261,9 @@ pub fn incident(
                     select name="impact" aria-label="Impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == i.impact] { (im.as_str()) } } }
                     button type="submit" { "Save details" }
                 }
+                @if i.state == IncidentState::Published && nav.role == Role::Owner.as_str() {
+                    p.danger { a.button.danger href={"/admin/incidents/" (i.id) "/delete"} { "Delete incident…" } }
+                }
             }
             h2 { "Timeline" }
             ol.timeline {
@@ -275,9 +279,7 @@ pub fn incident(
                                     textarea name="message" rows="3" aria-label="Message" { (u.message) }
                                     button type="submit" { "Save text" }
                                 }
-                                form.inline method="post" action={"/admin/incidents/" (i.id) "/updates/" (u.id) "/delete"} {
-                                    (csrf(nav.csrf)) button.danger type="submit" { "Delete update" }
-                                }
+                                a.button.danger href={"/admin/incidents/" (i.id) "/updates/" (u.id) "/delete"} { "Delete update…" }
                             }
                         }
                     }

@@ -33,7 +33,7 @@ pub fn keys(nav: &Nav, keys: &[ApiKey], new_token: Option<&str>, form: &FormStat
                             td { @if k.revoked_at.is_some() { "revoked" } @else { "active" } }
                             @if owner {
                                 td { @if k.revoked_at.is_none() {
-                                    form.inline method="post" action={"/admin/keys/" (k.id) "/revoke"} { (csrf(nav.csrf)) button.danger type="submit" { "Revoke" } }
+                                    a.button.danger href={"/admin/keys/" (k.id) "/revoke"} { "Revoke…" }
                                 } }
                             }
                         }

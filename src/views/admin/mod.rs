@@ -3,6 +3,7 @@
 //! values the user typed.
 
 pub mod components;
+pub mod confirm;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
@@ -26,15 +27,39 @@ pub struct FormState {
     pub error: Option<String>,
     pub notice: Option<String>,
     pub values: HashMap<String, String>,
+    /// The field the error is about, and the error in words, shown beside that field.
+    pub field: Option<(String, String)>,
 }
 
 impl FormState {
     pub fn error(msg: impl Into<String>, values: HashMap<String, String>) -> Self {
         FormState {
             error: Some(msg.into()),
+            values,
+            ..Default::default()
+        }
+    }
+    /// An error about one field: said at the top (with the field's name in words) and
+    /// beside the field.
+    pub fn field_error(
+        field: &str,
+        msg: impl Into<String>,
+        values: HashMap<String, String>,
+    ) -> Self {
+        let msg = msg.into();
+        FormState {
+            error: Some(format!("{}: {msg}", field_label(field))),
             notice: None,
             values,
+            field: Some((field.to_string(), msg)),
         }
+    }
+    /// The error beside `name`, if the error is about that field.
+    pub(crate) fn error_for(&self, name: &str) -> Option<&str> {
+        self.field
+            .as_ref()
+            .filter(|(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
     }
     pub fn notice(msg: impl Into<String>) -> Self {
         FormState {
@@ -75,4 +100,39 @@ pub(super) fn component_name<'a>(components: &'a [Component], id: &'a str) -> &'
         .find(|c| c.id == id)
         .map(|c| c.name.as_str())
         .unwrap_or(id)
+}
+
+/// A form field's name in words ("starts_at" → "Starts at"; a few read better by hand).
+pub fn field_label(field: &str) -> String {
+    match field {
+        "password_confirm" => "Repeat password".into(),
+        "component_ids" => "Components".into(),
+        "interval_seconds" => "Interval (seconds)".into(),
+        "timeout_ms" => "Timeout (ms)".into(),
+        "expected_status" => "Expected status".into(),
+        "json_path" => "JSON path".into(),
+        "group_id" => "Group".into(),
+        "page_ids" => "Pages".into(),
+        _ => {
+            let words = field.replace('_', " ");
+            let mut c = words.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The error in words beside a field (empty when the error is about another field).
+pub(super) fn field_error(form: &FormState, name: &str) -> Markup {
+    html! {
+        @if let Some(m) = form.error_for(name) {
+            span.field-error id={"err-" (name)} { (m) }
+        }
+    }
+}
+
+/// `aria-invalid` for a field the error is about.
+pub(super) fn invalid(form: &FormState, name: &str) -> Option<&'static str> {
+    form.error_for(name).map(|_| "true")
 }

@@ -1,9 +1,10 @@
 //! Monitors, their detail with the latency chart, and the SLA report.
 
-use super::{FormState, csrf, editor};
+use super::{FormState, csrf, editor, field_error, invalid};
+use crate::domain::monitor_form::{METHODS, RECORD_TYPES, fields_of};
 use crate::domain::monitor_secrets::masked_check;
 use crate::domain::{
-    CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, SlaRow,
+    CheckFailure, Component, ComponentStatus, Impact, Monitor, MonitorState, SlaRow,
 };
 use crate::views::layout::{self, Nav, flash};
 use chrono::{DateTime, Utc};
@@ -38,18 +39,22 @@ fn schedule_text(m: &Monitor) -> String {
     }
 }
 
-/// The form fields shared by create and edit.
+/// The kinds as the chooser names them.
+const KIND_LABELS: [(&str, &str); 5] = [
+    ("http", "HTTP(S) request"),
+    ("tcp", "TCP port"),
+    ("dns", "DNS lookup"),
+    ("tls", "TLS certificate expiry"),
+    ("heartbeat", "Heartbeat (push URL)"),
+];
+
+/// The form fields shared by create and edit; only the chosen kind's settings show
+/// (CSS `:has`, no JavaScript).
 fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormState) -> Markup {
     let v = |k: &str, d: String| form.values.get(k).cloned().unwrap_or(d);
     let kind = m.map(|m| m.kind.as_str()).unwrap_or("http").to_string();
-    let check = m
-        .map(|m| {
-            if m.check.is_null() {
-                String::new()
-            } else {
-                serde_json::to_string_pretty(&masked_check(&m.check)).unwrap_or_default()
-            }
-        })
+    let saved = m
+        .map(|m| fields_of(&masked_check(&m.check)))
         .unwrap_or_default();
     let schedule = m.and_then(|m| m.cron.clone()).unwrap_or_default();
     // After a rejected submit the choices come back as sent, so a resubmit keeps them.
@@ -77,17 +82,61 @@ fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormStat
             .to_string(),
     );
     html! {
-        label { "Name" input name="name" required maxlength="100" value=(v("name", m.map(|m| m.name.clone()).unwrap_or_default())); }
+        label { "Name" input name="name" required maxlength="100" value=(v("name", m.map(|m| m.name.clone()).unwrap_or_default())) aria-invalid=[invalid(form, "name")]; (field_error(form, "name")) }
         label { "Kind"
-            select name="kind" { @for k in MonitorKind::ALL { option value=(k.as_str()) selected[v("kind", kind.clone()) == k.as_str()] { (k.as_str()) } } }
+            select name="kind" { @for (k, text) in KIND_LABELS { option value=(k) selected[v("kind", kind.clone()) == k] { (text) } } }
         }
-        label { "Target (URL, host:port, DNS name; empty for heartbeat)" input name="target" value=(v("target", m.map(|m| m.target.clone()).unwrap_or_default())); }
-        label { "Interval in seconds" input type="number" min="1" name="interval_seconds" value=(v("interval_seconds", m.and_then(|m| m.interval_seconds).map(|s| s.to_string()).unwrap_or_else(|| if m.is_none() { "60".into() } else { String::new() }))); }
-        label { "…or a cron expression (5 or 6 fields, day names ok)" input name="cron" placeholder="*/5 * * * MON-FRI" value=(v("cron", schedule)); }
-        label { "Timeout (ms)" input type="number" min="100" max="120000" name="timeout_ms" value=(v("timeout_ms", m.map(|m| m.timeout_ms).unwrap_or(10_000).to_string())); }
-        label { "Failures before down" input type="number" min="1" max="100" name="failure_threshold" value=(v("failure_threshold", m.map(|m| m.failure_threshold).unwrap_or(3).to_string())); }
-        label { "Successes before up" input type="number" min="1" max="100" name="recovery_threshold" value=(v("recovery_threshold", m.map(|m| m.recovery_threshold).unwrap_or(2).to_string())); }
-        label { "Heartbeat grace (s)" input type="number" min="0" name="grace_seconds" value=(v("grace_seconds", m.map(|m| m.grace_seconds).unwrap_or(60).to_string())); }
+        label { "Target (HTTP: URL · TCP: host:port · DNS: name · TLS: host or host:port · heartbeat: leave empty)"
+            input name="target" value=(v("target", m.map(|m| m.target.clone()).unwrap_or_default())) aria-invalid=[invalid(form, "target")];
+            (field_error(form, "target"))
+        }
+        fieldset.kind.kind-http { legend { "HTTP check" }
+            label { "Method"
+                select name="method" { @for me in METHODS { option value=(me) selected[v("method", saved.method.clone()).eq_ignore_ascii_case(me)] { (me) } } }
+            }
+            label { "Request headers (one Name: value per line; saved values show as ********)"
+                textarea name="headers" rows="2" spellcheck="false" aria-invalid=[invalid(form, "headers")] { (v("headers", saved.headers.clone())) }
+                (field_error(form, "headers"))
+            }
+            label { "Expected status (e.g. 200-299, 200,204 or 2xx; empty: any 2xx)"
+                input name="expected_status" value=(v("expected_status", saved.expected_status.clone())) aria-invalid=[invalid(form, "expected_status")];
+                (field_error(form, "expected_status"))
+            }
+            label { "Keyword the body must contain (optional)"
+                input name="keyword" value=(v("keyword", saved.keyword.clone())) aria-invalid=[invalid(form, "keyword")];
+                (field_error(form, "keyword"))
+            }
+            label { "JSON path that must match (optional, e.g. $.status)"
+                input name="json_path" value=(v("json_path", saved.json_path.clone())) aria-invalid=[invalid(form, "json_path")];
+                (field_error(form, "json_path"))
+            }
+        }
+        fieldset.kind.kind-dns { legend { "DNS check" }
+            label { "Record type"
+                select name="record_type" { @for rt in RECORD_TYPES { option value=(rt) selected[v("record_type", saved.record_type.clone()).eq_ignore_ascii_case(rt)] { (rt) } } }
+            }
+            label { "Expected answer (optional)"
+                input name="expected" value=(v("expected", saved.expected.clone())) aria-invalid=[invalid(form, "expected")];
+                (field_error(form, "expected"))
+            }
+        }
+        fieldset.kind.kind-tls { legend { "TLS certificate check" }
+            label { "Warn this many days before expiry"
+                input type="number" min="0" max="3650" name="warn_days" value=(v("warn_days", if saved.warn_days.is_empty() { "14".into() } else { saved.warn_days.clone() })) aria-invalid=[invalid(form, "warn_days")];
+                (field_error(form, "warn_days"))
+            }
+        }
+        fieldset.kind.kind-heartbeat { legend { "Heartbeat" }
+            label { "Grace after a missed ping (seconds)"
+                input type="number" min="0" name="grace_seconds" value=(v("grace_seconds", m.map(|m| m.grace_seconds).unwrap_or(60).to_string())) aria-invalid=[invalid(form, "grace_seconds")];
+                (field_error(form, "grace_seconds"))
+            }
+        }
+        label { "Interval in seconds" input type="number" min="1" name="interval_seconds" value=(v("interval_seconds", m.and_then(|m| m.interval_seconds).map(|s| s.to_string()).unwrap_or_else(|| if m.is_none() { "60".into() } else { String::new() }))) aria-invalid=[invalid(form, "interval_seconds")]; (field_error(form, "interval_seconds")) }
+        label { "…or a cron expression (5 or 6 fields, day names ok)" input name="cron" placeholder="*/5 * * * MON-FRI" value=(v("cron", schedule)) aria-invalid=[invalid(form, "cron")]; (field_error(form, "cron")) }
+        label { "Timeout (ms)" input type="number" min="100" max="120000" name="timeout_ms" value=(v("timeout_ms", m.map(|m| m.timeout_ms).unwrap_or(10_000).to_string())) aria-invalid=[invalid(form, "timeout_ms")]; (field_error(form, "timeout_ms")) }
+        label { "Failures before down" input type="number" min="1" max="100" name="failure_threshold" value=(v("failure_threshold", m.map(|m| m.failure_threshold).unwrap_or(3).to_string())) aria-invalid=[invalid(form, "failure_threshold")]; (field_error(form, "failure_threshold")) }
+        label { "Successes before up" input type="number" min="1" max="100" name="recovery_threshold" value=(v("recovery_threshold", m.map(|m| m.recovery_threshold).unwrap_or(2).to_string())) aria-invalid=[invalid(form, "recovery_threshold")]; (field_error(form, "recovery_threshold")) }
         label { "Component it drives"
             select name="component_id" {
                 option value="" { "none" }
@@ -108,9 +157,6 @@ fn monitor_fields(m: Option<&Monitor>, components: &[Component], form: &FormStat
         }
         label { "Incident severity"
             select name="severity" { @for i in Impact::ALL { option value=(i.as_str()) selected[severity == i.as_str()] { (i.as_str()) } } }
-        }
-        label { "Check settings (JSON: method, headers, expected_status, keyword, keyword_absent, json_path, json_equals, max_response_ms, follow_redirects, verify_tls, record_type, expected, warn_days…; saved secrets show as ******** and are kept, null removes one)"
-            textarea name="check" rows="4" spellcheck="false" { (v("check", check)) }
         }
     }
 }
@@ -266,7 +312,7 @@ pub fn monitor(
                     (monitor_fields(Some(m), components, form))
                     button type="submit" { "Save monitor" }
                 }
-                form.danger method="post" action={"/admin/monitors/" (m.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Delete monitor" } }
+                p.danger { a.button.danger href={"/admin/monitors/" (m.id) "/delete"} { "Delete monitor…" } }
             }
         },
     )

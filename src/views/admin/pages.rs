@@ -87,10 +87,7 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                                     }
                                 }
                                 td {
-                                    form.inline method="post" action={"/admin/groups/" (g.id) "/delete"} {
-                                        (csrf(nav.csrf))
-                                        button.danger type="submit" { "Delete" }
-                                    }
+                                    a.button.danger href={"/admin/groups/" (g.id) "/delete"} { "Delete…" }
                                 }
                             } @else {
                                 td { (g.name) } td { (g.position) } td { (g.collapsed) }
@@ -107,10 +104,7 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                     button type="submit" { "Add group" }
                 }
                 @if p.slug != "default" {
-                    form.danger method="post" action={"/admin/pages/" (p.id) "/delete"} {
-                        (csrf(nav.csrf))
-                        button.danger type="submit" { "Delete page" }
-                    }
+                    p.danger { a.button.danger href={"/admin/pages/" (p.id) "/delete"} { "Delete page…" } }
                 }
             }
         },

@@ -112,7 +112,7 @@ pub fn subscribers(nav: &Nav, v: &SubscribersView, form: &FormState) -> Markup {
                                 td {
                                     form.inline method="post" action={"/admin/subscribers/" (s.id) "/test"} { (csrf(nav.csrf)) button.link type="submit" { "Send test" } }
                                     " "
-                                    form.inline method="post" action={"/admin/subscribers/" (s.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Remove" } }
+                                    a.button.danger href={"/admin/subscribers/" (s.id) "/delete"} { "Remove…" }
                                 }
                             }
                         }

@@ -23,7 +23,7 @@ pub fn templates(nav: &Nav, list: &[Template], form: &FormState) -> Markup {
                             label { "Body" textarea name="body" rows="3" required { (t.body) } }
                             button type="submit" { "Save template" }
                         }
-                        form.inline method="post" action={"/admin/templates/" (t.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Delete" } }
+                        a.button.danger href={"/admin/templates/" (t.id) "/delete"} { "Delete…" }
                     } @else { pre { (t.body) } }
                 }
             }

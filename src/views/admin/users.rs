@@ -30,7 +30,7 @@ pub fn users(nav: &Nav, users: &[User], form: &FormState) -> Markup {
                             }
                             td { (u.last_login_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "never".into())) }
                             @if owner {
-                                td { form.inline method="post" action={"/admin/users/" (u.id) "/delete"} { (csrf(nav.csrf)) button.danger type="submit" { "Remove" } } }
+                                td { a.button.danger href={"/admin/users/" (u.id) "/delete"} { "Remove…" } }
                             }
                         }
                     }

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::store::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 use crate::views::admin::FormState;
 use crate::views::admin::incidents as views;
-use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
+use crate::web::auth::{Actor, CsrfForm, Editor, Owner, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -470,6 +470,25 @@ pub async fn post_discard(
         Ok(()) => Ok(done("/admin/incidents", "Draft discarded.")),
         Err(e) => after(&state, &actor, id, Err(e), &form.pairs).await,
     }
+}
+
+/// An owner removes a published incident from history; subscribers are not told.
+pub async fn post_incident_delete(
+    state: web::Data<AppState>,
+    Owner(actor): Owner,
+    id: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let by = actor.name();
+    let i = state
+        .store
+        .run(move |s| s.delete_incident(&id, &by))
+        .await?;
+    tracing::info!(by = %actor.name(), incident = %i.id, "incident deleted");
+    Ok(done(
+        "/admin/incidents",
+        &format!("Incident “{}” deleted.", i.title),
+    ))
 }
 
 #[derive(Deserialize)]

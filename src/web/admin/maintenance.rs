@@ -1,7 +1,7 @@
 //! Scheduled maintenance in the admin UI.
 
 use super::{NavData, NoFields, done, form_error, html};
-use crate::domain::validate;
+use crate::domain::{MaintenanceStatus, validate};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{MaintenancePatch, NewMaintenance};
@@ -156,6 +156,7 @@ pub async fn post_extend(
     id: web::Path<String>,
     form: CsrfForm<ExtendForm>,
 ) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
     let by = actor.name();
     let minutes = form
         .data
@@ -170,6 +171,7 @@ pub async fn post_extend(
             "give a number of minutes between 1 and 10080",
         )),
         Some(m) => {
+            let id = id.clone();
             state
                 .store
                 .run(move |s| {
@@ -194,7 +196,159 @@ pub async fn post_extend(
                 .await
         }
     };
-    after(&state, &actor, r, "Maintenance extended.").await
+    match r {
+        Ok(()) => Ok(done(
+            &format!("/admin/maintenance/{id}"),
+            &format!("Extended by {} minutes.", form.data.minutes.trim()),
+        )),
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                detail(&state, &actor, id, form, status)
+            })
+            .await
+        }
+    }
+}
+
+async fn detail(
+    state: &AppState,
+    actor: &Actor,
+    id: String,
+    form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let (m, components) = state
+        .store
+        .run(move |s| Ok((s.get_maintenance(&id)?, s.list_components()?)))
+        .await?;
+    let nav = NavData::new(actor, "/admin/maintenance");
+    Ok(html(
+        status,
+        views::maintenance_edit(&nav.nav(), &m, &components, &form),
+    ))
+}
+
+pub async fn get_maintenance_item(
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    detail(
+        &state,
+        &actor,
+        id.into_inner(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    title: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    ends_at: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// Saves title, message, times and components; a started window keeps its start.
+pub async fn post_maintenance_edit(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<EditForm>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let f = &form.data;
+    let (by, target) = (actor.name(), id.clone());
+    let times = parse_local("starts_at", &f.starts_at)
+        .and_then(|s| Ok((s, parse_local("ends_at", &f.ends_at)?)));
+    let (title, message, component_ids) = (
+        f.title.clone(),
+        f.message.clone(),
+        form.all("component_ids"),
+    );
+    let result = match times {
+        Ok((starts_at, ends_at)) => {
+            state
+                .store
+                .run(move |s| {
+                    let cur = s.get_maintenance(&target)?;
+                    let patch = MaintenancePatch {
+                        title: Some(title),
+                        message: Some(message),
+                        component_ids: Some(component_ids),
+                        starts_at: (starts_at != cur.starts_at
+                            && cur.status == MaintenanceStatus::Scheduled)
+                            .then_some(starts_at),
+                        ends_at: (ends_at != cur.ends_at).then_some(ends_at),
+                        status: None,
+                    };
+                    s.update_maintenance(&target, patch, &by)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(m) => Ok(done(
+            &format!("/admin/maintenance/{id}"),
+            &format!("Maintenance “{}” saved.", m.title),
+        )),
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                detail(&state, &actor, id, form, status)
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    notify: Option<String>,
+}
+
+/// A note on the window's timeline, shown on its public entry and sent when ticked.
+pub async fn post_maintenance_update(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+    form: CsrfForm<UpdateForm>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (by, target, message, notify) = (
+        actor.name(),
+        id.clone(),
+        form.data.message.clone(),
+        form.data.notify.is_some(),
+    );
+    let result = state
+        .store
+        .run(move |s| s.add_maintenance_update(&target, &message, notify, &by))
+        .await;
+    match result {
+        Ok(_) => Ok(done(
+            &format!("/admin/maintenance/{id}"),
+            if notify {
+                "Update posted; subscribers will be notified."
+            } else {
+                "Update posted."
+            },
+        )),
+        Err(e) => {
+            form_error(e, &form.pairs, |form, status| {
+                detail(&state, &actor, id, form, status)
+            })
+            .await
+        }
+    }
 }
 
 pub async fn post_delete(

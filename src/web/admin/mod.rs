@@ -1,6 +1,7 @@
 //! Admin UI handlers, one area per file.
 
 pub mod components;
+pub mod confirm;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
@@ -21,6 +22,7 @@ use actix_web::HttpResponse;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderValue, LOCATION};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use maud::Markup;
@@ -47,6 +49,18 @@ pub(crate) fn see_other(to: &str) -> HttpResponse {
 
 /// A redirect after a successful post that leaves a message for the next page.
 pub(crate) fn done(to: &str, message: &str) -> HttpResponse {
+    with_flash(to, message)
+}
+
+/// A redirect after a post whose outcome was a failure (a test send that bounced).
+pub(crate) fn failed(to: &str, message: &str) -> HttpResponse {
+    with_flash(to, &format!("{FLASH_ERROR}{message}"))
+}
+
+/// Marks a flash message as an error.
+const FLASH_ERROR: &str = "!";
+
+fn with_flash(to: &str, message: &str) -> HttpResponse {
     let mut resp = see_other(to);
     let value = percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC)
         .to_string();
@@ -60,19 +74,35 @@ pub(crate) fn done(to: &str, message: &str) -> HttpResponse {
     resp
 }
 
-/// Clears the flash cookie once an admin page has been shown with it.
-pub async fn clear_shown_flash(
+/// Around every admin page: clears the flash cookie once a page has shown it, and
+/// sends a browser that must sign in to the sign-in form with the page it asked for.
+pub async fn admin_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let shown = req.method() == Method::GET
-        && req.path().starts_with("/admin")
-        && req.cookie(FLASH_COOKIE).is_some();
+    let get = req.method() == Method::GET && req.path().starts_with("/admin");
+    let shown = get && req.cookie(FLASH_COOKIE).is_some();
+    let asked = get.then(|| req.uri().path_and_query().map(|p| p.to_string()));
     let mut res = next.call(req).await?;
     if shown && res.status() == StatusCode::OK {
         let mut gone = Cookie::build(FLASH_COOKIE, "").path("/admin").finish();
         gone.make_removal();
         let _ = res.response_mut().add_cookie(&gone);
+    }
+    let to_login = res.status() == StatusCode::SEE_OTHER
+        && res
+            .headers()
+            .get(LOCATION)
+            .is_some_and(|l| l.as_bytes() == b"/admin/login");
+    if let (true, Some(Some(asked))) = (to_login, asked)
+        && crate::domain::validate::local_admin_path(&asked).is_some()
+        && asked != "/admin"
+    {
+        let back =
+            percent_encoding::utf8_percent_encode(&asked, percent_encoding::NON_ALPHANUMERIC);
+        if let Ok(v) = HeaderValue::from_str(&format!("/admin/login?next={back}")) {
+            res.headers_mut().insert(LOCATION, v);
+        }
     }
     Ok(res)
 }
@@ -102,7 +132,13 @@ impl NavData {
             who: &self.who,
             role: self.role,
             csrf: &self.csrf,
-            flash: self.flash.as_deref(),
+            flash: self
+                .flash
+                .as_deref()
+                .map(|f| match f.strip_prefix(FLASH_ERROR) {
+                    Some(e) => (e, true),
+                    None => (f, false),
+                }),
         }
     }
 }
@@ -122,7 +158,13 @@ where
         return Err(e);
     }
     let status = form_status(&e);
-    again(FormState::error(e.to_string(), values(pairs)), status).await
+    let form = match &e {
+        AppError::Invalid { field, message } | AppError::UnknownIds { field, message } => {
+            FormState::field_error(field, message.clone(), values(pairs))
+        }
+        _ => FormState::error(e.to_string(), values(pairs)),
+    };
+    again(form, status).await
 }
 
 /// Whether a failed post should re-render its form (validation) or fail as an error page.

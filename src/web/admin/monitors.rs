@@ -1,7 +1,8 @@
 //! Monitors in the admin UI, and the SLA report.
 
-use super::{NavData, NoFields, done, form_error, html, see_other};
-use crate::domain::{Role, sla_range};
+use super::{NavData, NoFields, done, form_error, html};
+use crate::domain::monitor_form::{KindFields, check_from};
+use crate::domain::{MonitorKind, Role, sla_range};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
@@ -82,7 +83,21 @@ pub struct MonitorForm {
     #[serde(default)]
     severity: String,
     #[serde(default)]
-    check: String,
+    method: String,
+    #[serde(default)]
+    headers: String,
+    #[serde(default)]
+    expected_status: String,
+    #[serde(default)]
+    keyword: String,
+    #[serde(default)]
+    json_path: String,
+    #[serde(default)]
+    record_type: String,
+    #[serde(default)]
+    expected: String,
+    #[serde(default)]
+    warn_days: String,
 }
 
 fn num(field: &str, v: &str) -> AppResult<Option<u32>> {
@@ -95,12 +110,25 @@ fn num(field: &str, v: &str) -> AppResult<Option<u32>> {
     }
 }
 
-fn input_of(f: &MonitorForm) -> AppResult<MonitorInput> {
-    let check = match f.check.trim() {
-        "" => serde_json::Value::Null,
-        t => serde_json::from_str(t)
-            .map_err(|e| AppError::invalid("check", format!("not JSON: {e}")))?,
+/// The monitor input from the form; the kind's settings go on top of `saved` (the
+/// stored check), so settings the form does not show are kept.
+fn input_of(f: &MonitorForm, saved: &serde_json::Value) -> AppResult<MonitorInput> {
+    let kind: MonitorKind = f
+        .kind
+        .parse()
+        .map_err(|e: String| AppError::invalid("kind", e))?;
+    let fields = KindFields {
+        method: f.method.clone(),
+        headers: f.headers.clone(),
+        expected_status: f.expected_status.clone(),
+        keyword: f.keyword.clone(),
+        json_path: f.json_path.clone(),
+        record_type: f.record_type.clone(),
+        expected: f.expected.clone(),
+        warn_days: f.warn_days.clone(),
     };
+    let check =
+        check_from(kind, &fields, saved).map_err(|(field, m)| AppError::invalid(field, m))?;
     let cron = Some(f.cron.trim().to_string()).filter(|c| !c.is_empty());
     Ok(MonitorInput {
         name: Some(f.name.clone()),
@@ -131,7 +159,7 @@ pub async fn post_monitor(
     Editor(actor): Editor,
     form: CsrfForm<MonitorForm>,
 ) -> AppResult<HttpResponse> {
-    let result = match input_of(&form.data) {
+    let result = match input_of(&form.data, &serde_json::Value::Null) {
         Ok(input) => state.store.run(move |s| s.create_monitor(input)).await,
         Err(e) => Err(e),
     };
@@ -227,7 +255,13 @@ pub async fn post_monitor_edit(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let target = id.clone();
-    let result = match input_of(&form.data) {
+    let saved = state
+        .store
+        .run(move |s| s.get_monitor(&target))
+        .await?
+        .check;
+    let target = id.clone();
+    let result = match input_of(&form.data, &saved) {
         Ok(input) => {
             state
                 .store
@@ -260,9 +294,43 @@ pub async fn post_check(
     id: web::Path<String>,
     _f: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
-    let m = state.store.run(move |s| s.get_monitor(&id)).await?;
+    let key = id.clone();
+    let (m, before) = state
+        .store
+        .run(move |s| {
+            let before = s.monitor_states()?.remove(&key);
+            Ok((s.get_monitor(&key)?, before.and_then(|b| b.last_check_at)))
+        })
+        .await?;
     state.prober.check_now(&m.id);
-    Ok(see_other(&format!("/admin/monitors/{}", m.id)))
+    let back = format!("/admin/monitors/{}", m.id);
+    // Waits a bounded while for the result so the page it lands on shows it.
+    let deadline = tokio::time::Instant::now()
+        + std::time::Duration::from_millis(u64::from(m.timeout_ms).clamp(1_000, 8_000) + 1_500);
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        let key = m.id.clone();
+        let now = state
+            .store
+            .run(move |s| Ok(s.monitor_states()?.remove(&key)))
+            .await?;
+        if let Some(st) = now.filter(|st| st.last_check_at.is_some() && st.last_check_at != before)
+        {
+            let msg = match (st.consecutive_failures, st.last_latency_ms) {
+                (0, Some(ms)) => format!("Check now: up, answered in {ms} ms."),
+                (0, None) => "Check now: up.".to_string(),
+                _ => format!(
+                    "Check now: failed — {}.",
+                    st.last_error.as_deref().unwrap_or("no answer")
+                ),
+            };
+            return Ok(done(&back, &msg));
+        }
+    }
+    Ok(done(
+        &back,
+        "Check now: no result yet; it will show here when it arrives.",
+    ))
 }
 
 pub async fn post_pause(

@@ -154,7 +154,7 @@ pub async fn get_oidc_callback(
         }
     };
     tracing::info!(user = %user.email, "signed in with SSO");
-    let mut resp = start_session(&req, &state, user.id).await?;
+    let mut resp = start_session(&req, &state, user.id, "/admin").await?;
     let mut gone = flow_cookie(&state, String::new());
     gone.make_removal();
     let _ = resp.add_cookie(&gone);

@@ -45,12 +45,13 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .finish()
 }
 
-/// Signs a user in with a fresh session id; the session the browser had before (if any)
-/// ends, so an id planted or seen before sign-in is worth nothing after it.
+/// Signs a user in with a fresh session id and sends them `to`; the session the browser
+/// had before (if any) ends, so an id planted or seen before sign-in is worth nothing after it.
 pub(crate) async fn start_session(
     req: &HttpRequest,
     state: &AppState,
     user_id: String,
+    to: &str,
 ) -> AppResult<HttpResponse> {
     let (cookie_value, session) = secret::new_session(&user_id);
     let hash = secret::sha256_hex(&cookie_value);
@@ -67,7 +68,7 @@ pub(crate) async fn start_session(
             s.record_login(&user_id)
         })
         .await?;
-    let mut resp = see_other("/admin");
+    let mut resp = see_other(to);
     let _ = resp.add_cookie(&session_cookie(state, cookie_value));
     Ok(resp)
 }
@@ -133,21 +134,26 @@ pub async fn post_setup(
         "setup",
     )?;
     let (csrf, _) = csrf_cookie(&req, &state);
-    let rerender = |msg: String| {
+    let rerender = |field: &str, msg: String| {
         html(
             StatusCode::BAD_REQUEST,
-            views::setup(&f.token, &csrf, &FormState::error(msg, values(&form.pairs))),
+            views::setup(
+                &f.token,
+                &csrf,
+                &FormState::field_error(field, msg, values(&form.pairs)),
+            ),
         )
     };
     if let Err(m) = validate::email(&f.email) {
-        return Ok(rerender(format!("email: {m}")));
+        return Ok(rerender("email", m));
     }
     if let Err(m) = validate::password(&f.password, &f.email) {
-        return Ok(rerender(format!("password: {m}")));
+        return Ok(rerender("password", m));
     }
     if f.password != f.password_confirm {
         return Ok(rerender(
-            "password_confirm: the two passwords differ".into(),
+            "password_confirm",
+            "Passwords differ; type the same password twice.".into(),
         ));
     }
     let (email, password) = (f.email.clone(), f.password.clone());
@@ -160,18 +166,31 @@ pub async fn post_setup(
         .lock()
         .unwrap_or_else(|e| e.into_inner()) = None;
     tracing::info!(email = %user.email, "owner account created");
-    start_session(&req, &state, user.id).await
+    start_session(&req, &state, user.id, "/admin").await
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// The page to return to after sign-in: a local admin path, else the overview.
+fn next_page(next: &str) -> &str {
+    validate::local_admin_path(next).unwrap_or("/admin")
 }
 
 pub async fn get_login(
     req: HttpRequest,
     state: web::Data<AppState>,
     actor: MaybeActor,
+    q: web::Query<LoginQuery>,
 ) -> HttpResponse {
+    let next = next_page(&q.next);
     if actor.0.is_some() {
-        return see_other("/admin");
+        return see_other(next);
     }
-    login_page(&req, &state, StatusCode::OK, FormState::default())
+    login_page_to(&req, &state, StatusCode::OK, FormState::default(), next)
 }
 
 /// The sign-in page with a status and a message (its pre-session CSRF cookie set).
@@ -181,15 +200,28 @@ pub(crate) fn login_page(
     status: StatusCode,
     form: FormState,
 ) -> HttpResponse {
+    login_page_to(req, state, status, form, "/admin")
+}
+
+/// `login_page`, returning to `next` after sign-in.
+fn login_page_to(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    form: FormState,
+    next: &str,
+) -> HttpResponse {
     let (csrf, cookie) = csrf_cookie(req, state);
     let sso = state.sso.is_some();
-    with_cookie(html(status, views::login(&csrf, &form, sso)), cookie)
+    with_cookie(html(status, views::login(&csrf, next, &form, sso)), cookie)
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
     email: String,
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn post_login(
@@ -200,6 +232,7 @@ pub async fn post_login(
     let (csrf, _) = csrf_cookie(&req, &state);
     let sso = state.sso.is_some();
     let vals = values(&form.pairs);
+    let next = next_page(&form.data.next).to_string();
     let ip = crate::web::auth::client_ip(&req, &state.config.trusted_proxies);
     // One spelling of the account for the limit and the lookup alike.
     let email = form.data.email.trim().to_lowercase();
@@ -208,6 +241,7 @@ pub async fn post_login(
             StatusCode::TOO_MANY_REQUESTS,
             views::login(
                 &csrf,
+                &next,
                 &FormState::error(
                     "Too many sign-in attempts. Wait a minute and try again.",
                     vals,
@@ -236,6 +270,7 @@ pub async fn post_login(
             StatusCode::FORBIDDEN,
             views::login(
                 &csrf,
+                &next,
                 &FormState::error(
                     "Password sign-in is turned off here except for owners; use Sign in with SSO.",
                     vals,
@@ -245,12 +280,13 @@ pub async fn post_login(
         )),
         Some(u) => {
             tracing::info!(user = %u.email, "signed in");
-            start_session(&req, &state, u.id).await
+            start_session(&req, &state, u.id, &next).await
         }
         None => Ok(html(
             StatusCode::UNAUTHORIZED,
             views::login(
                 &csrf,
+                &next,
                 &FormState::error("Wrong email or password.", vals),
                 sso,
             ),

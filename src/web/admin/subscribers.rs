@@ -1,7 +1,7 @@
 //! Subscribers and the outbox in the admin UI: list, search, counts per component,
 //! add, remove, import and export CSV, test sends; failed notices with retry.
 
-use super::{NavData, NoFields, done, form_error, html};
+use super::{NavData, NoFields, done, failed, form_error, html};
 use crate::domain::{NoticeState, parse_csv, sort_components, to_csv};
 use crate::error::{AppError, AppResult};
 use crate::notify::Settings;
@@ -176,15 +176,7 @@ pub async fn post_import(
                 "Imported {} new subscribers; {} were already subscribed.",
                 r.created, r.existing
             );
-            list(
-                &state,
-                &actor,
-                &ListQuery::default(),
-                None,
-                FormState::notice(notice),
-                StatusCode::OK,
-            )
-            .await
+            Ok(done("/admin/subscribers", &notice))
         }
         Err(e) => {
             let q = ListQuery::default();
@@ -227,26 +219,20 @@ pub async fn post_delete(
 /// "Send test" on one subscriber: the answer says whether it arrived.
 pub async fn post_test(
     state: web::Data<AppState>,
-    Editor(actor): Editor,
+    Editor(_): Editor,
     id: web::Path<String>,
     _f: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     let sub = state.store.run(move |s| s.get_subscriber(&id)).await?;
     let address = sub.address().to_string();
     let settings = Settings::from_config(&state.config)?;
-    let form = match send_test(&sub, &settings).await {
-        Ok(()) => FormState::notice(format!("Test sent to {address}.")),
-        Err(e) => FormState::error(format!("Test to {address} failed: {e}"), Default::default()),
-    };
-    list(
-        &state,
-        &actor,
-        &ListQuery::default(),
-        None,
-        form,
-        StatusCode::OK,
-    )
-    .await
+    Ok(match send_test(&sub, &settings).await {
+        Ok(()) => done("/admin/subscribers", &format!("Test sent to {address}.")),
+        Err(e) => failed(
+            "/admin/subscribers",
+            &format!("Test to {address} failed: {e}"),
+        ),
+    })
 }
 
 #[derive(Deserialize)]
@@ -257,7 +243,7 @@ pub struct TestEmailForm {
 /// "Send test mail": checks the SMTP settings with a mail to any address.
 pub async fn post_test_email(
     state: web::Data<AppState>,
-    Editor(actor): Editor,
+    Editor(_): Editor,
     form: CsrfForm<TestEmailForm>,
 ) -> AppResult<HttpResponse> {
     let address = crate::domain::validate::email(&form.data.address)
@@ -280,19 +266,10 @@ pub async fn post_test_email(
         }
         Err(e) => Err(e.to_string()),
     };
-    let form = match result {
-        Ok(a) => FormState::notice(format!("Test mail sent to {a}.")),
-        Err(e) => FormState::error(format!("Test mail failed: {e}"), Default::default()),
-    };
-    list(
-        &state,
-        &actor,
-        &ListQuery::default(),
-        None,
-        form,
-        StatusCode::OK,
-    )
-    .await
+    Ok(match result {
+        Ok(a) => done("/admin/subscribers", &format!("Test mail sent to {a}.")),
+        Err(e) => failed("/admin/subscribers", &format!("Test mail failed: {e}")),
+    })
 }
 
 async fn outbox_page(state: &AppState, actor: &Actor, form: FormState) -> AppResult<HttpResponse> {
@@ -307,7 +284,7 @@ async fn outbox_page(state: &AppState, actor: &Actor, form: FormState) -> AppRes
             Ok((s.outbox_counts()?, failed, pending))
         })
         .await?;
-    let nav = NavData::new(actor, "/admin/subscribers");
+    let nav = NavData::new(actor, "/admin/outbox");
     Ok(html(
         StatusCode::OK,
         views::outbox(&nav.nav(), &counts, &failed, &pending, &form),
@@ -327,12 +304,8 @@ pub async fn post_retry_all(
     _f: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     let n = state.store.run(|s| s.retry_notices(None)).await?;
-    outbox_page(
-        &state,
-        &actor,
-        FormState::notice(format!("{n} notices queued again.")),
-    )
-    .await
+    tracing::info!(by = %actor.name(), notices = n, "failed notices queued again");
+    Ok(done("/admin/outbox", &format!("{n} notices queued again.")))
 }
 
 pub async fn post_retry(
@@ -342,7 +315,7 @@ pub async fn post_retry(
     _f: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     match state.store.run(move |s| s.retry_notices(Some(&id))).await {
-        Ok(_) => outbox_page(&state, &actor, FormState::notice("Queued again.")).await,
+        Ok(_) => Ok(done("/admin/outbox", "Notice queued again.")),
         Err(e) => form_error(e, &[], |form, _| outbox_page(&state, &actor, form)).await,
     }
 }

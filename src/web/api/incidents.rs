@@ -6,7 +6,7 @@
 
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
-use crate::domain::{ComponentStatus, Impact, Incident, IncidentState, IncidentStatus};
+use crate::domain::{ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::Paged;
@@ -345,10 +345,11 @@ pub async fn patch_incident(
     Ok(json(&out(&i)))
 }
 
-/// Discards a draft.
+/// Discards a draft; an owner may delete a published incident (it leaves the public
+/// history and the v2 API; subscribers are not notified).
 #[utoipa::path(
     delete, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "incident id")),
-    responses((status = 204, description = "Discarded (drafts)"), WriteErrors),
+    responses((status = 204, description = "Discarded (a draft) or deleted (published; owner only)"), WriteErrors),
 )]
 pub async fn delete_incident(
     state: web::Data<AppState>,
@@ -356,9 +357,20 @@ pub async fn delete_incident(
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let by = actor.name();
+    let owner = actor.can(Role::Owner);
     state
         .store
-        .run(move |s| s.discard_incident(&id, &by))
+        .run(move |s| {
+            if s.get_incident(&id)?.state == IncidentState::Draft {
+                return s.discard_incident(&id, &by);
+            }
+            if !owner {
+                return Err(AppError::Forbidden(
+                    "deleting a published incident needs the owner role".into(),
+                ));
+            }
+            s.delete_incident(&id, &by).map(|_| ())
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
