@@ -148,9 +148,9 @@ route_table! {
         get: admin::confirm::get_incident_delete,
         post: admin::incidents::post_incident_delete,
     },
-    "/admin/incidents/{id}/postmortem" => { post: admin::incidents::post_postmortem },
+    "/admin/incidents/{id}/postmortem" => { post: admin::postmortems::post_postmortem },
     "/admin/incidents/{id}/postmortem/publish" => {
-        post: admin::incidents::post_postmortem_publish,
+        post: admin::postmortems::post_postmortem_publish,
     },
     "/admin/maintenance" => {
         get: admin::maintenance::get_maintenance,

@@ -8,6 +8,7 @@ pub mod maintenance;
 pub mod monitors;
 pub mod oidc;
 pub mod pages;
+pub mod postmortems;
 pub mod session;
 pub mod subscribers;
 pub mod templates;
