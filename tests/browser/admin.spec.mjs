@@ -188,3 +188,40 @@ test('sign-in returns to the page asked for; a failed sign-in focuses the error'
   await submit(p, p.getByRole('button', { name: 'Sign in' }));
   assert.equal(new URL(p.url()).pathname, '/admin/maintenance');
 });
+
+test('groups line up under their column heads; affected components line up', async ({ browser }) => {
+  const server = await startStatusd();
+  const ctx = await newContext(browser);
+  const page = await newPage(ctx);
+  await completeSetup(page, server.setupUrl);
+  await page.goto(`${server.baseUrl}/admin/pages`);
+  await page.getByRole('link', { name: 'Edit' }).first().click();
+  const pageUrl = page.url();
+  for (const name of ['Core services', 'A much longer group name for the edge']) {
+    const f = page.locator('form#new-group');
+    await f.locator('[name=name]').fill(name);
+    await submit(page, f.getByRole('button', { name: 'Add group' }));
+  }
+  const lefts = async (sel) => page.locator(sel).evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+  const names = await lefts('.grouprow input[name=name]');
+  const positions = await lefts('.grouprow input[name=position]');
+  const saves = await lefts('.grouprow button');
+  assert.equal(names.length, 2);
+  for (const col of [names, positions, saves]) assert.equal(new Set(col).size, 1, `column not aligned: ${col}`);
+  const heads = await lefts('.grouphead span');
+  assert.equal(heads[1], positions[0], 'the Position head sits over its inputs');
+  await screenshot(page, 'admin-groups-1280-light');
+  assert.equal(page.url(), pageUrl);
+
+  for (const c of ['API', 'A component with a long name']) {
+    await page.goto(`${server.baseUrl}/admin/components`);
+    const f = page.locator('form#new-component');
+    await f.locator('[name=name]').fill(c);
+    await submit(page, f.getByRole('button', { name: 'Create component' }));
+  }
+  await page.goto(`${server.baseUrl}/admin/incidents`);
+  const selects = await lefts('form#new-incident fieldset.components select');
+  assert.equal(selects.length, 2);
+  assert.equal(new Set(selects).size, 1, `status selects not aligned: ${selects}`);
+  await screenshot(page, 'admin-incident-form-1280-light');
+});

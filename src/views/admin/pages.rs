@@ -71,27 +71,29 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                 @if editor { button type="submit" { "Save page" } }
             }
             h2 { "Groups" }
-            table.list {
-                thead { tr { th { "Name" } th { "Position" } th { "Collapsed" } @if editor { th {} } } }
-                tbody {
+            @if groups.is_empty() { p.empty { "No groups yet; components without a group show at the top." } }
+            @else if editor {
+                div.grouprows {
+                    div.grouphead aria-hidden="true" { span { "Name" } span { "Position" } span { "Collapsed" } span {} span {} }
                     @for g in groups {
-                        tr data-group=(g.name) {
-                            @if editor {
-                                td colspan="3" {
-                                    form.inline method="post" action={"/admin/groups/" (g.id)} {
-                                        (csrf(nav.csrf))
-                                        input name="name" value=(g.name) aria-label="Group name" required;
-                                        input type="number" name="position" value=(g.position) aria-label="Position";
-                                        label.check { input type="checkbox" name="collapsed" value="true" checked[g.collapsed]; "collapsed" }
-                                        button type="submit" { "Save group" }
-                                    }
-                                }
-                                td {
-                                    a.button.danger href={"/admin/groups/" (g.id) "/delete"} { "Delete…" }
-                                }
-                            } @else {
-                                td { (g.name) } td { (g.position) } td { (g.collapsed) }
+                        div.grouprow data-group=(g.name) {
+                            form.groupform method="post" action={"/admin/groups/" (g.id)} {
+                                (csrf(nav.csrf))
+                                input name="name" value=(g.name) aria-label={"Name of group " (g.name)} required maxlength="100";
+                                input type="number" name="position" value=(g.position) aria-label={"Position of " (g.name)};
+                                label.check { input type="checkbox" name="collapsed" value="true" checked[g.collapsed]; "collapsed" }
+                                button type="submit" { "Save group" }
                             }
+                            a.button.danger href={"/admin/groups/" (g.id) "/delete"} { "Delete…" }
+                        }
+                    }
+                }
+            } @else {
+                table.list {
+                    thead { tr { th { "Name" } th { "Position" } th { "Collapsed" } } }
+                    tbody {
+                        @for g in groups {
+                            tr data-group=(g.name) { td { (g.name) } td { (g.position) } td { (g.collapsed) } }
                         }
                     }
                 }
