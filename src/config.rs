@@ -94,18 +94,10 @@ pub struct ConfigArgs {
     #[arg(long, env = "STATUSD_RAW_RETENTION_DAYS")]
     pub raw_retention_days: Option<u32>,
     /// Comma-separated proxies (IPs or CIDRs) whose X-Forwarded-For is believed.
-    #[arg(
-        long,
-        env = "STATUSD_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "STATUSD_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<String>>,
     /// Bearer token accepted by /metrics.
-    #[arg(
-        long,
-        env = "STATUSD_METRICS_TOKEN",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "STATUSD_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
     /// File holding the metrics token.
     #[arg(long, env = "STATUSD_METRICS_TOKEN_FILE")]
@@ -144,31 +136,19 @@ pub struct ConfigArgs {
     #[arg(long, env = "STATUSD_OIDC_CLIENT_ID")]
     pub oidc_client_id: Option<String>,
     /// Client secret at the identity provider.
-    #[arg(
-        long,
-        env = "STATUSD_OIDC_CLIENT_SECRET",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "STATUSD_OIDC_CLIENT_SECRET", hide_env_values = true)]
     pub oidc_client_secret: Option<String>,
     /// File holding the OIDC client secret.
     #[arg(long, env = "STATUSD_OIDC_CLIENT_SECRET_FILE")]
     pub oidc_client_secret_file: Option<PathBuf>,
     /// Comma-separated domain=role pairs for new SSO users, e.g. acme.com=editor.
-    #[arg(
-        long,
-        env = "STATUSD_OIDC_ROLE_DOMAINS",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "STATUSD_OIDC_ROLE_DOMAINS", value_delimiter = ',')]
     pub oidc_role_domains: Option<Vec<String>>,
     /// ID token claim listing the user's groups, e.g. groups.
     #[arg(long, env = "STATUSD_OIDC_GROUPS_CLAIM")]
     pub oidc_groups_claim: Option<String>,
     /// Comma-separated group=role pairs for new SSO users, e.g. sre=owner.
-    #[arg(
-        long,
-        env = "STATUSD_OIDC_ROLE_GROUPS",
-        value_delimiter = ','
-    )]
+    #[arg(long, env = "STATUSD_OIDC_ROLE_GROUPS", value_delimiter = ',')]
     pub oidc_role_groups: Option<Vec<String>>,
     /// Passwords for owners only; everyone else signs in with SSO [default: false].
     #[arg(long, env = "STATUSD_SSO_ONLY")]
