@@ -245,15 +245,18 @@ pub fn main(cli: Cli) -> i32 {
             let mut args: ConfigArgs = data.into();
             args.public_url = public_url;
             match load(&args) {
-                Ok(config) => crate::web::export::export_data_file(&config, &dir, &config.public_url)
-                    .map(|e| {
-                        eprintln!(
-                            "statusd: exported {} files ({} bytes) to {}",
-                            e.files,
-                            e.bytes,
-                            dir.display()
-                        );
-                    }),
+                Ok(config) => {
+                    crate::web::export::export_data_file(&config, &dir, &config.public_url).map(
+                        |e| {
+                            eprintln!(
+                                "statusd: exported {} files ({} bytes) to {}",
+                                e.files,
+                                e.bytes,
+                                dir.display()
+                            );
+                        },
+                    )
+                }
                 Err(code) => return code,
             }
         }
