@@ -8,13 +8,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use toml::Spanned;
 
 type SpannedTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+/// An object's index in its array, its line, and the line of each key.
+type Place = (usize, usize, HashMap<String, usize>);
 
 /// Where each object and key of a file is: for error messages.
 #[derive(Debug, Clone, Default)]
 pub struct Located {
     pub file: String,
     /// (kind, slug) → (index in its array, line of the object, line of each key).
-    items: HashMap<(Kind, String), (usize, usize, HashMap<String, usize>)>,
+    items: HashMap<(Kind, String), Place>,
 }
 
 impl Located {
