@@ -2,6 +2,7 @@
 //! (every server option), offline commands that open the data file (`--config`,
 //! `--data`), and client commands that talk to a running server (`--url`, `--token`).
 
+mod as_code;
 mod offline;
 
 use crate::client::{
@@ -149,6 +150,39 @@ pub enum Command {
         #[command(subcommand)]
         command: SubscriberCommand,
     },
+    /// Plan a status-as-code FILE against the live configuration and apply it in one transaction.
+    /// Through the server when --url is set, else on the data file. Exit 2 with --dry-run when changes are pending.
+    Apply {
+        file: PathBuf,
+        /// Only print the plan.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also delete live objects the file does not name.
+        #[arg(long)]
+        prune: bool,
+        /// Print the plan as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        data: FileArgs,
+        /// A running server to apply through (owner token) instead of the data file.
+        #[arg(long, env = "STATUSD_URL")]
+        url: Option<String>,
+        /// Owner API token for --url.
+        #[arg(long, env = "STATUSD_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+    /// Print the live configuration as a status-as-code file (secrets as env:NAME references).
+    Export {
+        #[command(flatten)]
+        data: FileArgs,
+        /// A running server to export from (owner token) instead of the data file.
+        #[arg(long, env = "STATUSD_URL")]
+        url: Option<String>,
+        /// Owner API token for --url.
+        #[arg(long, env = "STATUSD_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
     /// Print a shell completion script (e.g. `statusd completions bash > /etc/bash_completion.d/statusd`).
     Completions { shell: clap_complete::Shell },
     /// Write man pages to DIR (statusd.1 and one per subcommand), or statusd.1 to stdout.
@@ -277,6 +311,25 @@ pub fn main(cli: Cli) -> i32 {
             Ok(())
         }
         Command::Man { dir } => man(dir),
+        Command::Apply {
+            file,
+            dry_run,
+            prune,
+            json,
+            data,
+            url,
+            token,
+        } => match target(url, token, data) {
+            Ok(t) => match as_code::apply(t, &file, dry_run, prune, json) {
+                Ok(code) => return code,
+                Err(e) => Err(e),
+            },
+            Err(code) => return code,
+        },
+        Command::Export { data, url, token } => match target(url, token, data) {
+            Ok(t) => as_code::export(t),
+            Err(code) => return code,
+        },
     };
     match result {
         Ok(()) => 0,
@@ -284,6 +337,18 @@ pub fn main(cli: Cli) -> i32 {
             eprintln!("statusd: {e}");
             exit_code(&e)
         }
+    }
+}
+
+/// A server when a URL is given, else the data file.
+fn target(
+    url: Option<String>,
+    token: Option<String>,
+    data: FileArgs,
+) -> Result<as_code::Target, i32> {
+    match url.filter(|u| !u.is_empty()) {
+        Some(url) => Ok(as_code::Target::Server { url, token }),
+        None => load(&data.into()).map(as_code::Target::File),
     }
 }
 

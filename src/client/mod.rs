@@ -153,6 +153,29 @@ impl Client {
         Ok(serde_json::json!({"data": all, "next_cursor": null}))
     }
 
+    /// GETs a text document (not JSON).
+    pub fn get_text(&self, path: &str) -> AppResult<String> {
+        let url = format!("{}{path}", self.base);
+        let mut resp = self
+            .agent
+            .get(&url)
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .map_err(|e| transport_error(&self.base, e))?;
+        let status = resp.status().as_u16();
+        let text = resp
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_string()
+            .map_err(|e| AppError::Internal(format!("GET {url}: reading the answer: {e}")))?;
+        if status >= 400 {
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            return Err(server_error(status, &v));
+        }
+        Ok(text)
+    }
+
     pub fn get(&self, path: &str) -> AppResult<Value> {
         self.call("GET", path, None).map(|(v, _)| v)
     }

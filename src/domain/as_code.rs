@@ -72,7 +72,6 @@ impl Kind {
                 ("time_zone", Str),
                 ("custom_host", Str),
                 ("allowed_domains", StrList),
-                ("theme", Str),
             ],
             Kind::Group => &[
                 ("name", Str),
@@ -470,7 +469,7 @@ pub fn live_items(l: &Live) -> Vec<Item> {
     let mut out = Vec::new();
     for p in l.pages {
         let v = json!({"title": p.title, "audience": p.audience, "time_zone": p.time_zone,
-            "custom_host": p.custom_host, "allowed_domains": p.allowed_domains, "theme": p.theme});
+            "custom_host": p.custom_host, "allowed_domains": p.allowed_domains});
         out.push(Item::new(Kind::Page, &p.slug, fields(v)));
     }
     for g in l.groups {
@@ -608,4 +607,183 @@ pub fn resolve_secrets(items: &mut [Item], lookup: &dyn Fn(&str) -> Option<Strin
         }
     }
     unset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(kind: Kind, slug: &str, v: Value) -> Item {
+        Item::new(kind, slug, v)
+    }
+
+    /// Plans as text lines: `+ kind slug`, `~ kind slug field old new`, `- kind slug`.
+    fn lines(actions: &[Action]) -> Vec<String> {
+        actions
+            .iter()
+            .flat_map(|a| match a {
+                Action::Create { kind, slug, .. } => vec![format!("+ {} {slug}", kind.name())],
+                Action::Change {
+                    kind,
+                    slug,
+                    changes,
+                } => changes
+                    .iter()
+                    .map(|c| format!("~ {} {slug} {} {} {}", kind.name(), c.field, c.old, c.new))
+                    .collect(),
+                Action::Delete { kind, slug } => vec![format!("- {} {slug}", kind.name())],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plan_table() {
+        let api = |name: &str| item(Kind::Component, "api", json!({"name": name, "position": 0}));
+        let group = item(Kind::Group, "core", json!({"name": "Core"}));
+        let hook = |secret: &str| {
+            item(
+                Kind::Subscriber,
+                "hook",
+                json!({"url": "https://h.example", "secret": secret}),
+            )
+        };
+        let cases: Vec<(&str, Vec<Item>, Vec<Item>, bool, Vec<&str>)> = vec![
+            ("same", vec![api("API")], vec![api("API")], false, vec![]),
+            (
+                "new",
+                vec![api("API")],
+                vec![],
+                false,
+                vec!["+ component api"],
+            ),
+            (
+                "renamed",
+                vec![api("API v2")],
+                vec![api("API")],
+                false,
+                vec![r#"~ component api name "API" "API v2""#],
+            ),
+            (
+                "left-out key keeps live value",
+                vec![item(Kind::Component, "api", json!({"name": "API"}))],
+                vec![api("API")],
+                false,
+                vec![],
+            ),
+            ("gone, no prune", vec![], vec![api("API")], false, vec![]),
+            (
+                "gone, prune",
+                vec![],
+                vec![api("API")],
+                true,
+                vec!["- component api"],
+            ),
+            (
+                "create in kind order, delete in reverse",
+                vec![api("API"), group.clone()],
+                vec![
+                    item(Kind::Page, "old", json!({})),
+                    item(Kind::Monitor, "m", json!({})),
+                ],
+                true,
+                vec![
+                    "+ group core",
+                    "+ component api",
+                    "- monitor m",
+                    "- page old",
+                ],
+            ),
+            (
+                "masked secret keeps live",
+                vec![hook(SECRET_MASK)],
+                vec![hook("k1")],
+                false,
+                vec![],
+            ),
+            (
+                "new secret",
+                vec![hook("k2")],
+                vec![hook("k1")],
+                false,
+                vec![r#"~ subscriber hook secret "k1" "k2""#],
+            ),
+            (
+                "empty string equals absent",
+                vec![item(Kind::Component, "api", json!({"description": ""}))],
+                vec![item(Kind::Component, "api", json!({}))],
+                false,
+                vec![],
+            ),
+        ];
+        for (name, desired, live, prune, want) in cases {
+            assert_eq!(lines(&plan(&desired, &live, prune)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn rendering_hides_secrets_and_counts() {
+        let actions = plan(
+            &[Item::new(
+                Kind::Subscriber,
+                "hook",
+                json!({"url": "https://h.example", "secret": "k2"}),
+            )],
+            &[Item::new(
+                Kind::Subscriber,
+                "hook",
+                json!({"url": "https://h.example", "secret": "k1"}),
+            )],
+            false,
+        );
+        let text = render(&actions);
+        assert_eq!(
+            text,
+            "~ change subscriber \"hook\"\n    secret: (secret) → (secret)\n0 to create, 1 to change, 0 to delete\n"
+        );
+        assert!(render(&[]).starts_with("no changes"));
+    }
+
+    #[test]
+    fn slugs_are_stable_and_unique() {
+        let recs = [("02", "", "API"), ("01", "", "API"), ("03", "api", "Other")];
+        let s = slugs(recs.into_iter());
+        assert_eq!(
+            (s["01"].as_str(), s["02"].as_str(), s["03"].as_str()),
+            ("api-2", "api-3", "api")
+        );
+        assert_eq!(new_slug(recs.into_iter(), "API"), "api-4");
+        assert_eq!(new_slug(recs.into_iter(), "Web"), "web");
+    }
+
+    #[test]
+    fn secrets_become_references_and_resolve_back() {
+        let mut items = vec![
+            Item::new(
+                Kind::Subscriber,
+                "ops-hook",
+                json!({"url": "https://h", "secret": "k1"}),
+            ),
+            Item::new(
+                Kind::Monitor,
+                "api",
+                json!({"check": {"bearer_token": "t0k", "method": "GET"}}),
+            ),
+        ];
+        reference_secrets(&mut items);
+        assert_eq!(
+            items[0].fields["secret"],
+            "env:STATUSD_SUBSCRIBER_OPS_HOOK_SECRET"
+        );
+        assert_eq!(
+            items[1].fields["check"]["bearer_token"],
+            "env:STATUSD_MONITOR_API_BEARER_TOKEN"
+        );
+        assert_eq!(items[1].fields["check"]["method"], "GET");
+        let unset = resolve_secrets(&mut items, &|n| {
+            (n == "STATUSD_SUBSCRIBER_OPS_HOOK_SECRET").then(|| "k9".to_string())
+        });
+        assert_eq!(items[0].fields["secret"], "k9");
+        assert_eq!(items[1].fields["check"]["bearer_token"], SECRET_MASK);
+        assert_eq!(unset, ["STATUSD_MONITOR_API_BEARER_TOKEN"]);
+    }
 }

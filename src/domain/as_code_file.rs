@@ -20,19 +20,24 @@ pub struct Located {
 }
 
 impl Located {
-    /// `file:line: kinds[i].key: message` for a key of an object (its own line when absent).
-    pub fn error(&self, kind: Kind, slug: &str, key: Option<&str>, message: &str) -> String {
+    /// `file:line: kinds[i].key` for a key of an object (the object's line when the key is absent).
+    pub fn place(&self, kind: Kind, slug: &str, key: Option<&str>) -> String {
         match self.items.get(&(kind, slug.to_string())) {
             Some((index, line, keys)) => {
+                let key = key.filter(|k| keys.contains_key(*k));
                 let line = key.and_then(|k| keys.get(k)).unwrap_or(line);
-                let path = match key {
-                    Some(k) => format!("{}[{index}].{k}", kind.table()),
-                    None => format!("{}[{index}]", kind.table()),
-                };
-                format!("{}:{line}: {path}: {message}", self.file)
+                match key {
+                    Some(k) => format!("{}:{line}: {}[{index}].{k}", self.file, kind.table()),
+                    None => format!("{}:{line}: {}[{index}]", self.file, kind.table()),
+                }
             }
-            None => format!("{}: {} {slug:?}: {message}", self.file, kind.name()),
+            None => format!("{}: {} {slug:?}", self.file, kind.name()),
         }
+    }
+
+    /// `file:line: kinds[i].key: message`.
+    pub fn error(&self, kind: Kind, slug: &str, key: Option<&str>, message: &str) -> String {
+        format!("{}: {message}", self.place(kind, slug, key))
     }
 }
 
@@ -166,6 +171,8 @@ pub fn parse(file: &str, text: &str) -> Result<(Vec<Item>, Located), Vec<String>
             items.push(Item { kind, slug, fields });
         }
     }
+    // Sections may come in any order; plans follow the kind order.
+    items.sort_by_key(|i| i.kind);
     match errors.is_empty() {
         true => Ok((items, located)),
         false => Err(errors),
@@ -273,4 +280,40 @@ pub fn write(items: &[Item], header: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_files_parse_back_to_the_same_items() {
+        let items = vec![
+            Item::new(
+                Kind::Page,
+                "status",
+                serde_json::json!({"title": "Status", "allowed_domains": ["example.com"]}),
+            ),
+            Item::new(
+                Kind::Component,
+                "api",
+                serde_json::json!({"name": "API", "pages": ["status"], "position": 2}),
+            ),
+            Item::new(
+                Kind::Monitor,
+                "m",
+                serde_json::json!({"name": "M", "kind": "http", "check": {"headers": {"X-A": "b"}}}),
+            ),
+        ];
+        let text = write(&items, "# header\n");
+        let (back, _) = parse("f.toml", &text).expect(&text);
+        assert_eq!(back, items, "{text}");
+    }
+
+    #[test]
+    fn a_key_error_points_at_its_line() {
+        let text = "[[components]]\nslug = \"a\"\nname = \"A\"\n\n[[components]]\nslug = \"b\"\nposition = -1\nname = 5\n";
+        let errs = parse("s.toml", text).unwrap_err();
+        assert_eq!(errs, ["s.toml:8: components[1].name: must be a string"]);
+    }
 }
