@@ -12,7 +12,7 @@ use std::path::Path;
 /// Where apply and export work: a running server, or the data file.
 pub enum Target {
     Server { url: String, token: Option<String> },
-    File(Config),
+    File(Box<Config>),
 }
 
 fn client(url: &str, token: Option<String>) -> AppResult<Client> {

@@ -348,7 +348,7 @@ fn target(
 ) -> Result<as_code::Target, i32> {
     match url.filter(|u| !u.is_empty()) {
         Some(url) => Ok(as_code::Target::Server { url, token }),
-        None => load(&data.into()).map(as_code::Target::File),
+        None => load(&data.into()).map(|c| as_code::Target::File(Box::new(c))),
     }
 }
 

@@ -647,7 +647,8 @@ mod tests {
                 json!({"url": "https://h.example", "secret": secret}),
             )
         };
-        let cases: Vec<(&str, Vec<Item>, Vec<Item>, bool, Vec<&str>)> = vec![
+        type Case<'a> = (&'a str, Vec<Item>, Vec<Item>, bool, Vec<&'a str>);
+        let cases: Vec<Case> = vec![
             ("same", vec![api("API")], vec![api("API")], false, vec![]),
             (
                 "new",
