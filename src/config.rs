@@ -66,121 +66,117 @@ pub struct Config {
     pub export_dir: Option<PathBuf>,
 }
 
-/// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
+/// The server's options (`statusd serve`). Each is also `STATUSD_<NAME>` in the environment.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ConfigArgs {
     /// TOML config file.
-    #[arg(long, global = true, env = "STATUSD_CONFIG")]
+    #[arg(long, env = "STATUSD_CONFIG")]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long, global = true, env = "STATUSD_LISTEN")]
+    #[arg(long, env = "STATUSD_LISTEN")]
     pub listen: Option<String>,
+    /// Data file [default: ./statusd.redb].
+    #[arg(long, env = "STATUSD_DATA")]
+    pub data: Option<PathBuf>,
+    /// Base URL of links in mails and feeds, e.g. https://status.example.com.
+    #[arg(long, env = "STATUSD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// SMTP server, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host.
+    #[arg(long, env = "STATUSD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// File holding the SMTP URL (for secrets managers).
+    #[arg(long, env = "STATUSD_SMTP_URL_FILE")]
+    pub smtp_url_file: Option<PathBuf>,
+    /// Sender address of mails.
+    #[arg(long, env = "STATUSD_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// Days raw check results are kept [default: 7].
+    #[arg(long, env = "STATUSD_RAW_RETENTION_DAYS")]
+    pub raw_retention_days: Option<u32>,
+    /// Comma-separated proxies (IPs or CIDRs) whose X-Forwarded-For is believed.
+    #[arg(long, env = "STATUSD_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Bearer token accepted by /metrics.
+    #[arg(long, env = "STATUSD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// File holding the metrics token.
+    #[arg(long, env = "STATUSD_METRICS_TOKEN_FILE")]
+    pub metrics_token_file: Option<PathBuf>,
+    /// Log level filter (error, warn, info, debug, trace) [default: info].
+    #[arg(long, env = "STATUSD_LOG_LEVEL")]
+    pub log_level: Option<String>,
+    /// Log format [default: text].
+    #[arg(long, env = "STATUSD_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// HTTP worker threads [default: one per core].
+    #[arg(long, env = "STATUSD_WORKERS")]
+    pub workers: Option<usize>,
+    /// Largest request body in bytes [default: 1048576].
+    #[arg(long, env = "STATUSD_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Seconds a client has to send a whole request, head and body [default: 30].
+    #[arg(long, env = "STATUSD_REQUEST_TIMEOUT_SECONDS")]
+    pub request_timeout_seconds: Option<u32>,
+    /// Hours a failing notice is retried before it is marked failed [default: 24].
+    #[arg(long, env = "STATUSD_NOTIFY_RETRY_HOURS")]
+    pub notify_retry_hours: Option<u32>,
+    /// Minutes before maintenance starts to remind subscribers; 0 turns it off [default: 60].
+    #[arg(long, env = "STATUSD_MAINTENANCE_REMINDER_MINUTES")]
+    pub maintenance_reminder_minutes: Option<u32>,
+    /// Parallel SMTP connections of the outbox [default: 4].
+    #[arg(long, env = "STATUSD_NOTIFY_CONCURRENCY")]
+    pub notify_concurrency: Option<usize>,
+    /// Probes that may run at the same time [default: 256].
+    #[arg(long, env = "STATUSD_PROBE_CONCURRENCY")]
+    pub probe_concurrency: Option<usize>,
+    /// OpenID Connect issuer URL for single sign-on.
+    #[arg(long, env = "STATUSD_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// Client id statusd has at the identity provider.
+    #[arg(long, env = "STATUSD_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Client secret at the identity provider.
+    #[arg(long, env = "STATUSD_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// File holding the OIDC client secret.
+    #[arg(long, env = "STATUSD_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// Comma-separated domain=role pairs for new SSO users, e.g. acme.com=editor.
+    #[arg(long, env = "STATUSD_OIDC_ROLE_DOMAINS", value_delimiter = ',')]
+    pub oidc_role_domains: Option<Vec<String>>,
+    /// ID token claim listing the user's groups, e.g. groups.
+    #[arg(long, env = "STATUSD_OIDC_GROUPS_CLAIM")]
+    pub oidc_groups_claim: Option<String>,
+    /// Comma-separated group=role pairs for new SSO users, e.g. sre=owner.
+    #[arg(long, env = "STATUSD_OIDC_ROLE_GROUPS", value_delimiter = ',')]
+    pub oidc_role_groups: Option<Vec<String>>,
+    /// Passwords for owners only; everyone else signs in with SSO [default: false].
+    #[arg(long, env = "STATUSD_SSO_ONLY")]
+    pub sso_only: Option<bool>,
+    /// Folder to keep a static export of the public side in (rewritten after every change).
+    #[arg(long, env = "STATUSD_EXPORT_DIR")]
+    pub export_dir: Option<PathBuf>,
+}
+
+/// The options of offline commands that open the data file: `--config` and `--data` only.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FileArgs {
+    /// TOML config file (its `data` key names the data file).
+    #[arg(long, global = true, env = "STATUSD_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Data file [default: ./statusd.redb].
     #[arg(long, global = true, env = "STATUSD_DATA")]
     pub data: Option<PathBuf>,
-    /// Base URL of links in mails and feeds, e.g. https://status.example.com.
-    #[arg(long, global = true, env = "STATUSD_PUBLIC_URL")]
-    pub public_url: Option<String>,
-    /// SMTP server, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host.
-    #[arg(long, global = true, env = "STATUSD_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
-    /// File holding the SMTP URL (for secrets managers).
-    #[arg(long, global = true, env = "STATUSD_SMTP_URL_FILE")]
-    pub smtp_url_file: Option<PathBuf>,
-    /// Sender address of mails.
-    #[arg(long, global = true, env = "STATUSD_SMTP_FROM")]
-    pub smtp_from: Option<String>,
-    /// Days raw check results are kept [default: 7].
-    #[arg(long, global = true, env = "STATUSD_RAW_RETENTION_DAYS")]
-    pub raw_retention_days: Option<u32>,
-    /// Comma-separated proxies (IPs or CIDRs) whose X-Forwarded-For is believed.
-    #[arg(
-        long,
-        global = true,
-        env = "STATUSD_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
-    pub trusted_proxies: Option<Vec<String>>,
-    /// Bearer token accepted by /metrics.
-    #[arg(
-        long,
-        global = true,
-        env = "STATUSD_METRICS_TOKEN",
-        hide_env_values = true
-    )]
-    pub metrics_token: Option<String>,
-    /// File holding the metrics token.
-    #[arg(long, global = true, env = "STATUSD_METRICS_TOKEN_FILE")]
-    pub metrics_token_file: Option<PathBuf>,
-    /// Log level filter (error, warn, info, debug, trace) [default: info].
-    #[arg(long, global = true, env = "STATUSD_LOG_LEVEL")]
-    pub log_level: Option<String>,
-    /// Log format [default: text].
-    #[arg(long, global = true, env = "STATUSD_LOG_FORMAT")]
-    pub log_format: Option<LogFormat>,
-    /// HTTP worker threads [default: one per core].
-    #[arg(long, global = true, env = "STATUSD_WORKERS")]
-    pub workers: Option<usize>,
-    /// Largest request body in bytes [default: 1048576].
-    #[arg(long, global = true, env = "STATUSD_MAX_BODY_BYTES")]
-    pub max_body_bytes: Option<usize>,
-    /// Seconds a client has to send a whole request, head and body [default: 30].
-    #[arg(long, global = true, env = "STATUSD_REQUEST_TIMEOUT_SECONDS")]
-    pub request_timeout_seconds: Option<u32>,
-    /// Hours a failing notice is retried before it is marked failed [default: 24].
-    #[arg(long, global = true, env = "STATUSD_NOTIFY_RETRY_HOURS")]
-    pub notify_retry_hours: Option<u32>,
-    /// Minutes before maintenance starts to remind subscribers; 0 turns it off [default: 60].
-    #[arg(long, global = true, env = "STATUSD_MAINTENANCE_REMINDER_MINUTES")]
-    pub maintenance_reminder_minutes: Option<u32>,
-    /// Parallel SMTP connections of the outbox [default: 4].
-    #[arg(long, global = true, env = "STATUSD_NOTIFY_CONCURRENCY")]
-    pub notify_concurrency: Option<usize>,
-    /// Probes that may run at the same time [default: 256].
-    #[arg(long, global = true, env = "STATUSD_PROBE_CONCURRENCY")]
-    pub probe_concurrency: Option<usize>,
-    /// OpenID Connect issuer URL for single sign-on.
-    #[arg(long, global = true, env = "STATUSD_OIDC_ISSUER")]
-    pub oidc_issuer: Option<String>,
-    /// Client id statusd has at the identity provider.
-    #[arg(long, global = true, env = "STATUSD_OIDC_CLIENT_ID")]
-    pub oidc_client_id: Option<String>,
-    /// Client secret at the identity provider.
-    #[arg(
-        long,
-        global = true,
-        env = "STATUSD_OIDC_CLIENT_SECRET",
-        hide_env_values = true
-    )]
-    pub oidc_client_secret: Option<String>,
-    /// File holding the OIDC client secret.
-    #[arg(long, global = true, env = "STATUSD_OIDC_CLIENT_SECRET_FILE")]
-    pub oidc_client_secret_file: Option<PathBuf>,
-    /// Comma-separated domain=role pairs for new SSO users, e.g. acme.com=editor.
-    #[arg(
-        long,
-        global = true,
-        env = "STATUSD_OIDC_ROLE_DOMAINS",
-        value_delimiter = ','
-    )]
-    pub oidc_role_domains: Option<Vec<String>>,
-    /// ID token claim listing the user's groups, e.g. groups.
-    #[arg(long, global = true, env = "STATUSD_OIDC_GROUPS_CLAIM")]
-    pub oidc_groups_claim: Option<String>,
-    /// Comma-separated group=role pairs for new SSO users, e.g. sre=owner.
-    #[arg(
-        long,
-        global = true,
-        env = "STATUSD_OIDC_ROLE_GROUPS",
-        value_delimiter = ','
-    )]
-    pub oidc_role_groups: Option<Vec<String>>,
-    /// Passwords for owners only; everyone else signs in with SSO [default: false].
-    #[arg(long, global = true, env = "STATUSD_SSO_ONLY")]
-    pub sso_only: Option<bool>,
-    /// Folder to keep a static export of the public side in (rewritten after every change).
-    #[arg(long, global = true, env = "STATUSD_EXPORT_DIR")]
-    pub export_dir: Option<PathBuf>,
+}
+
+impl From<FileArgs> for ConfigArgs {
+    fn from(f: FileArgs) -> Self {
+        ConfigArgs {
+            config: f.config,
+            data: f.data,
+            ..Default::default()
+        }
+    }
 }
 
 /// The TOML file. Unknown keys are an error naming the key.

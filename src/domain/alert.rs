@@ -140,6 +140,8 @@ mod tests {
     fn monitor(on_down: OnDown) -> Monitor {
         let t = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
         Monitor {
+            slug: String::new(),
+            managed_by_config: false,
             id: "m".into(),
             name: "api-check".into(),
             kind: MonitorKind::Http,

@@ -379,6 +379,12 @@ pub struct Template {
     #[serde(default)]
     pub status: Option<IncidentStatus>,
     pub body: String,
+    /// Stable name in status-as-code files (`statusd apply`); derived from the name when empty.
+    #[serde(default)]
+    pub slug: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

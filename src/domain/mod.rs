@@ -1,6 +1,8 @@
 //! Pure types and rules: no I/O, no async, no redb, no actix.
 
 pub mod alert;
+pub mod as_code;
+pub mod as_code_file;
 pub mod attention;
 pub mod csv_io;
 pub mod histogram;

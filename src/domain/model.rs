@@ -53,6 +53,9 @@ pub struct Page {
     pub allowed_domains: Vec<String>,
     #[serde(default)]
     pub theme: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -66,6 +69,12 @@ pub struct Group {
     pub position: i64,
     #[serde(default)]
     pub collapsed: bool,
+    /// Stable name in status-as-code files (`statusd apply`); derived from the name when empty.
+    #[serde(default)]
+    pub slug: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -82,6 +91,12 @@ pub struct Component {
     pub page_ids: Vec<String>,
     pub status: ComponentStatus,
     pub position: i64,
+    /// Stable name in status-as-code files (`statusd apply`); derived from the name when empty.
+    #[serde(default)]
+    pub slug: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Whether public pages also show the monitor-measured uptime (published figures
@@ -194,6 +209,8 @@ mod tests {
     fn comp(name: &str, group: Option<&str>, position: i64) -> Component {
         let t = Utc::now();
         Component {
+            slug: String::new(),
+            managed_by_config: false,
             id: name.to_string(),
             name: name.to_string(),
             description: String::new(),
@@ -210,6 +227,8 @@ mod tests {
     fn group(id: &str, position: i64) -> Group {
         let t = Utc::now();
         Group {
+            slug: String::new(),
+            managed_by_config: false,
             id: id.into(),
             page_id: "p".into(),
             name: id.into(),

@@ -116,6 +116,12 @@ pub struct Monitor {
     /// Heartbeat: the secret in `/api/v1/heartbeat/{token}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_token: Option<String>,
+    /// Stable name in status-as-code files (`statusd apply`); derived from the name when empty.
+    #[serde(default)]
+    pub slug: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -449,6 +455,8 @@ mod tests {
     #[test]
     fn jitter_spreads_monitors() {
         let base = Monitor {
+            slug: String::new(),
+            managed_by_config: false,
             id: String::new(),
             name: "m".into(),
             kind: MonitorKind::Http,

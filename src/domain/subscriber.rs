@@ -95,6 +95,12 @@ pub struct Subscriber {
     /// `form`, `api`, `admin` or `import`.
     #[serde(default)]
     pub source: String,
+    /// Stable name in status-as-code files (`statusd apply`); derived from the name when empty.
+    #[serde(default)]
+    pub slug: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -420,6 +426,8 @@ mod tests {
 
     fn sub(kind: SubscriberKind, comps: &[&str], confirmed: bool) -> Subscriber {
         Subscriber {
+            slug: String::new(),
+            managed_by_config: false,
             id: "s".into(),
             kind,
             page_id: "p1".into(),

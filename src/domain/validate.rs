@@ -63,6 +63,23 @@ pub fn slug(value: &str) -> Result<String, String> {
     Ok(v.to_string())
 }
 
+/// A slug derived from a name ("Checkout API" → "checkout-api"), for objects made without one.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(64).collect();
+    match out.trim_end_matches('-') {
+        "" => "item".to_string(),
+        s => s.to_string(),
+    }
+}
+
 /// An IANA time zone name such as `Europe/Berlin`.
 pub fn time_zone(value: &str) -> Result<String, String> {
     let v = value.trim();
@@ -189,6 +206,20 @@ mod tests {
                 .unwrap_err()
                 .contains("at most 10")
         );
+    }
+
+    #[test]
+    fn slugify_table() {
+        for (name, want) in [
+            ("Checkout API", "checkout-api"),
+            ("  Web / CDN  ", "web-cdn"),
+            ("Zürich DC", "z-rich-dc"),
+            ("--", "item"),
+            ("API v2.3", "api-v2-3"),
+        ] {
+            assert_eq!(slugify(name), want, "{name}");
+            assert!(slug(&slugify(name)).is_ok(), "{name}");
+        }
     }
 
     #[test]

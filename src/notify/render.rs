@@ -532,6 +532,7 @@ mod tests {
     fn fixture(kind: &str) -> (Delivery, BatchCtx) {
         let t = Utc::now();
         let page = Page {
+            managed_by_config: false,
             id: "p".into(),
             slug: "default".into(),
             title: "Acme <Status>".into(),
@@ -590,6 +591,8 @@ mod tests {
             change: None,
         };
         let sub = Subscriber {
+            slug: String::new(),
+            managed_by_config: false,
             id: "S1".into(),
             kind: SubscriberKind::Email,
             page_id: "p".into(),

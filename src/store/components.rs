@@ -2,6 +2,7 @@
 
 use super::events::{Change, set_status};
 use super::{Store, all, get, new_id, tables};
+use crate::domain::as_code::new_slug;
 use crate::domain::{Component, ComponentStatus, Group, Page, sort_components, validate};
 use crate::error::{AppError, AppResult};
 use redb::{ReadableTable, WriteTransaction};
@@ -143,6 +144,14 @@ impl Store {
     }
 
     pub fn create_component(&self, input: NewComponent) -> AppResult<Component> {
+        self.write(|txn| self.create_component_in(txn, input))
+    }
+
+    pub(crate) fn create_component_in(
+        &self,
+        txn: &WriteTransaction,
+        input: NewComponent,
+    ) -> AppResult<Component> {
         let name = validate::name(&input.name, 100).map_err(|m| AppError::invalid("name", m))?;
         let description = validate::text(&input.description, 1000)
             .map_err(|m| AppError::invalid("description", m))?;
@@ -154,7 +163,7 @@ impl Store {
             .transpose()?
             .unwrap_or_default();
         let group_id = input.group_id.filter(|g| !g.is_empty());
-        self.write(|txn| {
+        {
             let group = group_id.as_deref().map(|g| group_in(txn, g)).transpose()?;
             let page_ids = match input.page_ids {
                 Some(ids) if !ids.is_empty() => check_pages(txn, &ids)?,
@@ -175,6 +184,13 @@ impl Store {
             });
             let now = self.now();
             let c = Component {
+                slug: new_slug(
+                    existing
+                        .iter()
+                        .map(|x| (x.id.as_str(), x.slug.as_str(), x.name.as_str())),
+                    &name,
+                ),
+                managed_by_config: false,
                 id: new_id(),
                 name,
                 description,
@@ -188,7 +204,7 @@ impl Store {
             };
             comps.insert(c.id.as_str(), &c)?;
             Ok(c)
-        })
+        }
     }
 
     /// Changes a component; a status change writes a `component.status_changed` event.
@@ -198,7 +214,17 @@ impl Store {
         patch: ComponentPatch,
         actor: &str,
     ) -> AppResult<Component> {
-        self.write(|txn| {
+        self.write(|txn| self.update_component_in(txn, id, patch, actor))
+    }
+
+    pub(crate) fn update_component_in(
+        &self,
+        txn: &WriteTransaction,
+        id: &str,
+        patch: ComponentPatch,
+        actor: &str,
+    ) -> AppResult<Component> {
+        {
             let now = self.now();
             let mut c: Component = get(&txn.open_table(tables::COMPONENTS)?, id)?
                 .ok_or_else(|| AppError::NotFound(format!("component {id}")))?;
@@ -240,18 +266,22 @@ impl Store {
             set_status(txn, &ctx, c.clone(), new_status)?;
             c.status = new_status;
             Ok(c)
-        })
+        }
     }
 
     pub fn delete_component(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| {
+        self.write(|txn| self.delete_component_in(txn, id))
+    }
+
+    pub(crate) fn delete_component_in(&self, txn: &WriteTransaction, id: &str) -> AppResult<()> {
+        {
             let removed = txn.open_table(tables::COMPONENTS)?.remove(id)?.is_some();
             if removed {
                 Ok(())
             } else {
                 Err(AppError::NotFound(format!("component {id}")))
             }
-        })
+        }
     }
 
     /// Moves a component one place up (`-1`) or down (`+1`) among its group, renumbering
@@ -285,24 +315,24 @@ impl Store {
     }
 
     pub fn create_group(&self, input: NewGroup) -> AppResult<Group> {
+        self.write(|txn| self.create_group_in(txn, input))
+    }
+
+    pub(crate) fn create_group_in(
+        &self,
+        txn: &WriteTransaction,
+        input: NewGroup,
+    ) -> AppResult<Group> {
         let name = validate::name(&input.name, 100).map_err(|m| AppError::invalid("name", m))?;
         let page_key = input.page_id.filter(|p| !p.is_empty());
-        let page_id = match page_key {
-            Some(p) => match self.resolve_page(&p) {
-                Ok(page) => Some(page.id),
-                Err(AppError::NotFound(_)) => {
-                    return Err(AppError::UnknownIds {
+        {
+            let page_id = match page_key {
+                Some(p) => super::inputs::resolve_page_in(txn, Some(&p)).map_err(|_| {
+                    AppError::UnknownIds {
                         field: "page_id".into(),
                         message: format!("unknown page id: {p}"),
-                    });
-                }
-                Err(e) => return Err(e),
-            },
-            None => None,
-        };
-        self.write(|txn| {
-            let page_id = match page_id {
-                Some(p) => p,
+                    }
+                })?,
                 None => default_page_id(txn)?,
             };
             let mut groups = txn.open_table(tables::GROUPS)?;
@@ -319,6 +349,13 @@ impl Store {
             });
             let now = self.now();
             let g = Group {
+                slug: new_slug(
+                    all::<Group, _>(&groups)?
+                        .iter()
+                        .map(|x| (x.id.as_str(), x.slug.as_str(), x.name.as_str())),
+                    &name,
+                ),
+                managed_by_config: false,
                 id: new_id(),
                 page_id,
                 name,
@@ -329,11 +366,20 @@ impl Store {
             };
             groups.insert(g.id.as_str(), &g)?;
             Ok(g)
-        })
+        }
     }
 
     pub fn update_group(&self, id: &str, patch: GroupPatch) -> AppResult<Group> {
-        self.write(|txn| {
+        self.write(|txn| self.update_group_in(txn, id, patch))
+    }
+
+    pub(crate) fn update_group_in(
+        &self,
+        txn: &WriteTransaction,
+        id: &str,
+        patch: GroupPatch,
+    ) -> AppResult<Group> {
+        {
             let mut groups = txn.open_table(tables::GROUPS)?;
             let mut g: Group =
                 get(&groups, id)?.ok_or_else(|| AppError::NotFound(format!("group {id}")))?;
@@ -349,12 +395,16 @@ impl Store {
             g.updated_at = self.now();
             groups.insert(id, &g)?;
             Ok(g)
-        })
+        }
     }
 
     /// Deletes a group; its components stay, ungrouped.
     pub fn delete_group(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| {
+        self.write(|txn| self.delete_group_in(txn, id))
+    }
+
+    pub(crate) fn delete_group_in(&self, txn: &WriteTransaction, id: &str) -> AppResult<()> {
+        {
             if txn.open_table(tables::GROUPS)?.remove(id)?.is_none() {
                 return Err(AppError::NotFound(format!("group {id}")));
             }
@@ -366,6 +416,6 @@ impl Store {
                 }
             }
             Ok(())
-        })
+        }
     }
 }

@@ -75,6 +75,7 @@ fn v1_initial(txn: &WriteTransaction, now: DateTime<Utc>) -> AppResult<()> {
     let mut slugs = txn.open_table(tables::PAGE_SLUGS)?;
     if slugs.get("default")?.is_none() {
         let page = crate::domain::Page {
+            managed_by_config: false,
             id: super::new_id(),
             slug: "default".into(),
             title: "Status".into(),

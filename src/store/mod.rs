@@ -2,6 +2,7 @@
 //! code calls them through [`Store::run`], which moves the work to the blocking pool.
 
 mod alerts;
+mod as_code;
 mod clock;
 pub mod codec;
 mod components;
@@ -22,6 +23,7 @@ pub mod tables;
 mod templates;
 mod users;
 
+pub use as_code::ConfigPlan;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
 pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};

@@ -1,6 +1,7 @@
 //! Monitors and their live state; results and rollups are in `results.rs`.
 
 use super::{Store, all, get, new_id, tables};
+use crate::domain::as_code::new_slug;
 use crate::domain::{
     Component, ComponentStatus, Impact, Monitor, MonitorKind, MonitorState, OnDown, parse_cron,
     validate,
@@ -222,6 +223,14 @@ fn apply_input(m: &mut Monitor, input: MonitorInput, txn: &WriteTransaction) -> 
 
 impl Store {
     pub fn create_monitor(&self, input: MonitorInput) -> AppResult<Monitor> {
+        self.write(|txn| self.create_monitor_in(txn, input))
+    }
+
+    pub(crate) fn create_monitor_in(
+        &self,
+        txn: &WriteTransaction,
+        input: MonitorInput,
+    ) -> AppResult<Monitor> {
         if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(invalid("name", "must not be empty"));
         }
@@ -236,9 +245,11 @@ impl Store {
         {
             return Err(invalid("target", "must not be empty"));
         }
-        self.write(|txn| {
+        {
             let now = self.now();
             let mut m = Monitor {
+                slug: String::new(),
+                managed_by_config: false,
                 id: new_id(),
                 name: String::new(),
                 kind,
@@ -260,6 +271,13 @@ impl Store {
                 updated_at: now,
             };
             apply_input(&mut m, input, txn)?;
+            let others: Vec<Monitor> = super::all(&txn.open_table(tables::MONITORS)?)?;
+            m.slug = new_slug(
+                others
+                    .iter()
+                    .map(|x| (x.id.as_str(), x.slug.as_str(), x.name.as_str())),
+                &m.name,
+            );
             if m.kind == MonitorKind::Heartbeat {
                 let token = crate::secret::random_token();
                 txn.open_table(tables::HEARTBEATS)?
@@ -269,11 +287,20 @@ impl Store {
             txn.open_table(tables::MONITORS)?
                 .insert(m.id.as_str(), &m)?;
             Ok(m)
-        })
+        }
     }
 
     pub fn update_monitor(&self, id: &str, input: MonitorInput) -> AppResult<Monitor> {
-        self.write(|txn| {
+        self.write(|txn| self.update_monitor_in(txn, id, input))
+    }
+
+    pub(crate) fn update_monitor_in(
+        &self,
+        txn: &WriteTransaction,
+        id: &str,
+        input: MonitorInput,
+    ) -> AppResult<Monitor> {
+        {
             let mut m: Monitor = get(&txn.open_table(tables::MONITORS)?, id)?
                 .ok_or_else(|| AppError::NotFound(format!("monitor {id}")))?;
             let was = m.kind;
@@ -287,12 +314,16 @@ impl Store {
             m.updated_at = self.now();
             txn.open_table(tables::MONITORS)?.insert(id, &m)?;
             Ok(m)
-        })
+        }
     }
 
     /// Deletes a monitor with its state, results and rollups.
     pub fn delete_monitor(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| {
+        self.write(|txn| self.delete_monitor_in(txn, id))
+    }
+
+    pub(crate) fn delete_monitor_in(&self, txn: &WriteTransaction, id: &str) -> AppResult<()> {
+        {
             let m: Monitor = get(&txn.open_table(tables::MONITORS)?, id)?
                 .ok_or_else(|| AppError::NotFound(format!("monitor {id}")))?;
             txn.open_table(tables::MONITORS)?.remove(id)?;
@@ -309,7 +340,7 @@ impl Store {
             txn.open_table(tables::DAILY_PACKED)?
                 .retain_in((id, i64::MIN)..=(id, i64::MAX), |_, _| false)?;
             Ok(())
-        })
+        }
     }
 
     pub fn list_monitors(&self) -> AppResult<Vec<Monitor>> {

@@ -3,7 +3,7 @@
 use super::{Store, all, get, new_id, tables};
 use crate::domain::{Audience, Page, validate};
 use crate::error::{AppError, AppResult};
-use redb::ReadableTable;
+use redb::{ReadableTable, WriteTransaction};
 use serde::Deserialize;
 
 /// Fields for a new page.
@@ -87,8 +87,13 @@ impl Store {
     }
 
     pub fn create_page(&self, input: NewPage) -> AppResult<Page> {
+        self.write(|txn| self.create_page_in(txn, input))
+    }
+
+    pub(crate) fn create_page_in(&self, txn: &WriteTransaction, input: NewPage) -> AppResult<Page> {
         let now = self.now();
         let page = Page {
+            managed_by_config: false,
             id: new_id(),
             slug: validate::slug(&input.slug).map_err(|m| AppError::invalid("slug", m))?,
             title: validate::name(&input.title, 100).map_err(|m| AppError::invalid("title", m))?,
@@ -106,25 +111,31 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        self.write(|txn| {
-            let mut slugs = txn.open_table(tables::PAGE_SLUGS)?;
-            if slugs.get(page.slug.as_str())?.is_some() {
-                return Err(AppError::invalid(
-                    "slug",
-                    format!("a page with slug {:?} already exists", page.slug),
-                ));
-            }
-            check_host_free(txn, page.custom_host.as_deref(), &page.id)?;
-            slugs.insert(page.slug.as_str(), page.id.as_str())?;
-            txn.open_table(tables::PAGES)?
-                .insert(page.id.as_str(), &page)?;
-            Ok(())
-        })?;
+        let mut slugs = txn.open_table(tables::PAGE_SLUGS)?;
+        if slugs.get(page.slug.as_str())?.is_some() {
+            return Err(AppError::invalid(
+                "slug",
+                format!("a page with slug {:?} already exists", page.slug),
+            ));
+        }
+        check_host_free(txn, page.custom_host.as_deref(), &page.id)?;
+        slugs.insert(page.slug.as_str(), page.id.as_str())?;
+        txn.open_table(tables::PAGES)?
+            .insert(page.id.as_str(), &page)?;
         Ok(page)
     }
 
     pub fn update_page(&self, id: &str, patch: PagePatch) -> AppResult<Page> {
-        self.write(|txn| {
+        self.write(|txn| self.update_page_in(txn, id, patch))
+    }
+
+    pub(crate) fn update_page_in(
+        &self,
+        txn: &WriteTransaction,
+        id: &str,
+        patch: PagePatch,
+    ) -> AppResult<Page> {
+        {
             let mut pages = txn.open_table(tables::PAGES)?;
             let mut page: Page =
                 get(&pages, id)?.ok_or_else(|| AppError::NotFound(format!("page {id}")))?;
@@ -171,12 +182,16 @@ impl Store {
             page.updated_at = self.now();
             pages.insert(id, &page)?;
             Ok(page)
-        })
+        }
     }
 
     /// Deletes a page with its groups; components stay and lose the page.
     pub fn delete_page(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| {
+        self.write(|txn| self.delete_page_in(txn, id))
+    }
+
+    pub(crate) fn delete_page_in(&self, txn: &WriteTransaction, id: &str) -> AppResult<()> {
+        {
             let mut pages = txn.open_table(tables::PAGES)?;
             let page: Page =
                 get(&pages, id)?.ok_or_else(|| AppError::NotFound(format!("page {id}")))?;
@@ -209,7 +224,7 @@ impl Store {
                 }
             }
             Ok(())
-        })
+        }
     }
 }
 

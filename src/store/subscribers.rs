@@ -334,7 +334,7 @@ fn clean_input(input: &NewSubscriber) -> AppResult<Clean> {
 }
 
 /// Writes one sign-up inside a transaction (shared by single sign-ups and imports).
-fn subscribe_in(
+pub(crate) fn subscribe_in(
     txn: &WriteTransaction,
     input: &NewSubscriber,
     source: SubscribeSource,
@@ -383,6 +383,8 @@ fn subscribe_in(
         _ => None,
     };
     let s = Subscriber {
+        slug: String::new(),
+        managed_by_config: false,
         id: new_id(),
         kind: c.kind,
         page_id: page.id.clone(),
@@ -487,8 +489,17 @@ impl Store {
     }
 
     pub fn patch_subscriber(&self, id: &str, patch: SubscriberPatch) -> AppResult<Subscriber> {
+        self.write_quiet(|txn| self.patch_subscriber_in(txn, id, patch))
+    }
+
+    pub(crate) fn patch_subscriber_in(
+        &self,
+        txn: &WriteTransaction,
+        id: &str,
+        patch: SubscriberPatch,
+    ) -> AppResult<Subscriber> {
         let now = self.now();
-        self.write_quiet(|txn| {
+        {
             let mut s: Subscriber =
                 get(&txn.open_table(tables::SUBSCRIBERS)?, id)?.ok_or_else(|| not_found(id))?;
             remove(txn, &s)?;
@@ -530,16 +541,24 @@ impl Store {
             s.updated_at = now;
             put(txn, &s)?;
             Ok(s)
-        })
+        }
     }
 
     pub fn delete_subscriber(&self, id: &str) -> AppResult<Subscriber> {
-        self.write_quiet(|txn| {
+        self.write_quiet(|txn| self.delete_subscriber_in(txn, id))
+    }
+
+    pub(crate) fn delete_subscriber_in(
+        &self,
+        txn: &WriteTransaction,
+        id: &str,
+    ) -> AppResult<Subscriber> {
+        {
             let s: Subscriber =
                 get(&txn.open_table(tables::SUBSCRIBERS)?, id)?.ok_or_else(|| not_found(id))?;
             remove(txn, &s)?;
             Ok(s)
-        })
+        }
     }
 
     /// The subscriber a link token belongs to.

@@ -2,9 +2,11 @@
 
 use super::inputs::{message_text, not_found};
 use super::{Store, all, get, new_id, tables};
+use crate::domain::as_code::new_slug;
 use crate::domain::{IncidentStatus, Template, fill_incident_template, validate};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use redb::WriteTransaction;
 use serde::Deserialize;
 
 /// A template as written by an editor.
@@ -32,13 +34,22 @@ impl Store {
     }
 
     pub fn save_template(&self, id: Option<&str>, input: TemplateInput) -> AppResult<Template> {
+        self.write(|txn| self.save_template_in(txn, id, input))
+    }
+
+    pub(crate) fn save_template_in(
+        &self,
+        txn: &WriteTransaction,
+        id: Option<&str>,
+        input: TemplateInput,
+    ) -> AppResult<Template> {
         let name = validate::name(&input.name, 100).map_err(|m| AppError::invalid("name", m))?;
         let title = validate::text(&input.title, 200).map_err(|m| AppError::invalid("title", m))?;
         let body = message_text(&input.body, "body")?;
         if body.is_empty() {
             return Err(AppError::invalid("body", "must not be empty"));
         }
-        self.write(|txn| {
+        {
             let mut table = txn.open_table(tables::TEMPLATES)?;
             let now = self.now();
             let existing: Vec<Template> = all(&table)?;
@@ -60,6 +71,13 @@ impl Store {
                     t
                 }
                 None => Template {
+                    slug: new_slug(
+                        existing
+                            .iter()
+                            .map(|x| (x.id.as_str(), x.slug.as_str(), x.name.as_str())),
+                        &name,
+                    ),
+                    managed_by_config: false,
                     id: new_id(),
                     name,
                     title,
@@ -71,14 +89,18 @@ impl Store {
             };
             table.insert(t.id.as_str(), &t)?;
             Ok(t)
-        })
+        }
     }
 
     pub fn delete_template(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| match txn.open_table(tables::TEMPLATES)?.remove(id)? {
+        self.write(|txn| self.delete_template_in(txn, id))
+    }
+
+    pub(crate) fn delete_template_in(&self, txn: &WriteTransaction, id: &str) -> AppResult<()> {
+        match txn.open_table(tables::TEMPLATES)?.remove(id)? {
             Some(_) => Ok(()),
             None => Err(not_found("template", id)),
-        })
+        }
     }
 
     /// The text of template `template_id` filled for an incident; an unknown template is

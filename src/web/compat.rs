@@ -308,6 +308,7 @@ mod tests {
     /// The fixture's page rebuilt as statusd records.
     fn snapshot() -> Snapshot {
         let page = Page {
+            managed_by_config: false,
             id: "01JDX0PAGE0000000000000000".into(),
             slug: "default".into(),
             title: "Acme Status".into(),
@@ -320,6 +321,8 @@ mod tests {
             updated_at: jan10(),
         };
         let group = Group {
+            slug: String::new(),
+            managed_by_config: false,
             id: "01JDX0GROUPCORE000000000000".into(),
             page_id: page.id.clone(),
             name: "Core platform".into(),
@@ -329,6 +332,8 @@ mod tests {
             updated_at: jan10(),
         };
         let api = Component {
+            slug: String::new(),
+            managed_by_config: false,
             id: "01JDX0COMPAPI00000000000000".into(),
             name: "API".into(),
             description: "Public REST API".into(),

@@ -85,6 +85,9 @@ route_table! {
     "/api/v1/keys" => { get: api::keys::list_keys, post: api::keys::post_key },
     "/api/v1/keys/{id}" => { delete: api::keys::delete_key },
     "/api/v1/backup" => { get: api::backup::get_backup },
+    "/api/v1/config/plan" => { post: api::config::post_plan },
+    "/api/v1/config/apply" => { post: api::config::post_apply },
+    "/api/v1/config/export" => { get: api::config::get_export },
     "/api/v1/openapi.json" => { get: api::openapi::get_openapi },
 }
 

@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod components;
+pub mod config;
 pub mod events;
 pub mod groups;
 pub mod incidents;

@@ -4,8 +4,8 @@
 //! Longer than 500 lines only through its tests (the code is 198 lines).
 
 use super::{
-    backup, components, events, groups, incidents, keys, maintenance, monitors, pages, postmortems,
-    subscribers, templates,
+    backup, components, config, events, groups, incidents, keys, maintenance, monitors, pages,
+    postmortems, subscribers, templates,
 };
 use crate::error::ErrorBody;
 use actix_web::HttpResponse;
@@ -51,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         subscribers::post_notice_retry,
         keys::list_keys, keys::post_key, keys::delete_key,
         backup::get_backup,
+        config::post_plan, config::post_apply, config::get_export,
         get_openapi,
     ),
     components(schemas(ErrorBody)),
@@ -59,7 +60,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "pages"), (name = "groups"), (name = "components"), (name = "incidents"),
         (name = "maintenance"), (name = "templates"), (name = "events"), (name = "monitors"),
-        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "meta"),
+        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "config"), (name = "meta"),
     ),
 )]
 pub struct ApiDoc;

@@ -1,88 +1,13 @@
-//! The command line: `serve` and the offline admin commands.
+//! Offline commands that open the data file (users, keys, backup, restore) and the
+//! server-side helpers (healthcheck, test mail).
 
-use crate::config::{Config, ConfigArgs};
+use crate::config::Config;
 use crate::domain::{Role, validate};
 use crate::error::{AppError, AppResult};
 use crate::secret;
 use crate::store::Store;
-use clap::{Parser, Subcommand};
+use clap::Subcommand;
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
-
-/// statusd: status pages, incidents and monitoring in one binary.
-#[derive(Parser, Debug)]
-#[command(name = "statusd", version, about)]
-pub struct Cli {
-    #[command(flatten)]
-    pub config: ConfigArgs,
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Run the server (public pages, admin UI, API).
-    Serve,
-    /// Manage users in the data file (server must be stopped).
-    User {
-        #[command(subcommand)]
-        command: UserCommand,
-    },
-    /// Manage API keys in the data file (server must be stopped).
-    Key {
-        #[command(subcommand)]
-        command: KeyCommand,
-    },
-    /// Write a consistent copy of the data file to FILE (via the server when STATUSD_URL is set).
-    Backup { file: PathBuf },
-    /// Restore a backup FILE into the data file given by --data (server must be stopped).
-    Restore {
-        file: PathBuf,
-        /// Replace an existing data file.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Validate the configuration and print it (secrets redacted).
-    CheckConfig,
-    /// Incidents on a running server (STATUSD_URL, STATUSD_TOKEN).
-    Incident {
-        #[command(subcommand)]
-        command: crate::client::IncidentCommand,
-    },
-    /// Maintenance on a running server (STATUSD_URL, STATUSD_TOKEN).
-    Maintenance {
-        #[command(subcommand)]
-        command: crate::client::MaintenanceCommand,
-    },
-    /// Components on a running server (STATUSD_URL, STATUSD_TOKEN).
-    Component {
-        #[command(subcommand)]
-        command: crate::client::ComponentCommand,
-    },
-    /// Send a test mail to ADDRESS through the configured smtp_url and say what happened.
-    SendTestEmail { address: String },
-    /// Write the public pages, feeds, badges and v2 JSON as static files to DIR, from a
-    /// running server (--url) or from the data file of a stopped one (--data).
-    ExportSite {
-        /// Folder to write; an earlier export there is replaced.
-        dir: PathBuf,
-        /// Crawl this running server, e.g. http://127.0.0.1:8080 [default: read --data].
-        #[arg(long)]
-        url: Option<String>,
-        /// More public pages to export by slug, with --url (--data exports all public pages).
-        #[arg(long = "page")]
-        pages: Vec<String>,
-        /// Keep running and rewrite DIR after every change (with --url).
-        #[arg(long, requires = "url")]
-        watch: bool,
-    },
-    /// Exit 0 when the server's /healthz answers 200.
-    Healthcheck {
-        /// Base URL of the server [default: STATUSD_URL, else http://<listen>].
-        #[arg(long, env = "STATUSD_URL")]
-        url: Option<String>,
-    },
-}
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
@@ -121,68 +46,6 @@ pub enum KeyCommand {
     Revoke { id: String },
 }
 
-/// Runs the parsed command; the exit code follows the contract (0 ok, 1 runtime, 2 usage).
-pub fn main(cli: Cli) -> i32 {
-    let config = match Config::load(&cli.config) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("statusd: configuration error: {e}");
-            return 2;
-        }
-    };
-    let explicit_public_url = cli.config.public_url.clone();
-    let result = match cli.command {
-        Command::Serve => crate::run(config),
-        Command::User { command } => user(&config, command),
-        Command::Key { command } => key(&config, command),
-        Command::Backup { file } => backup(&config, &file),
-        Command::Restore { file, force } => restore(&config, &file, force),
-        Command::CheckConfig => {
-            println!("{config:#?}");
-            println!("configuration is valid");
-            Ok(())
-        }
-        Command::Healthcheck { url } => healthcheck(&config, url),
-        Command::ExportSite {
-            dir,
-            url: Some(url),
-            pages,
-            watch,
-        } => crate::export_site::export_from_url(
-            &url,
-            &pages,
-            &dir,
-            explicit_public_url.as_deref(),
-            watch,
-        ),
-        Command::ExportSite { dir, .. } => {
-            crate::web::export::export_data_file(&config, &dir, &config.public_url).map(|e| {
-                eprintln!(
-                    "statusd: exported {} files ({} bytes) to {}",
-                    e.files,
-                    e.bytes,
-                    dir.display()
-                );
-            })
-        }
-        Command::SendTestEmail { address } => send_test_email(&config, &address),
-        Command::Incident { command } => crate::client::incident(command),
-        Command::Maintenance { command } => crate::client::maintenance(command),
-        Command::Component { command } => crate::client::component(command),
-    };
-    match result {
-        Ok(()) => 0,
-        Err(e @ AppError::Invalid { .. }) => {
-            eprintln!("statusd: {e}");
-            2
-        }
-        Err(e) => {
-            eprintln!("statusd: {e}");
-            1
-        }
-    }
-}
-
 fn read_password(from_stdin: bool, email: &str) -> AppResult<(String, bool)> {
     if !from_stdin {
         return Ok((secret::random_token()[..20].to_string(), true));
@@ -197,7 +60,7 @@ fn read_password(from_stdin: bool, email: &str) -> AppResult<(String, bool)> {
     Ok((pw, false))
 }
 
-fn user(config: &Config, command: UserCommand) -> AppResult<()> {
+pub(super) fn user(config: &Config, command: UserCommand) -> AppResult<()> {
     let store = Store::open(&config.data)?;
     match command {
         UserCommand::Add {
@@ -245,7 +108,7 @@ fn user(config: &Config, command: UserCommand) -> AppResult<()> {
     Ok(())
 }
 
-fn key(config: &Config, command: KeyCommand) -> AppResult<()> {
+pub(super) fn key(config: &Config, command: KeyCommand) -> AppResult<()> {
     let store = Store::open(&config.data)?;
     match command {
         KeyCommand::Create { name, role } => {
@@ -274,12 +137,6 @@ fn key(config: &Config, command: KeyCommand) -> AppResult<()> {
     Ok(())
 }
 
-fn client_url(config: &Config, url: Option<String>) -> String {
-    url.unwrap_or_else(|| format!("http://{}", config.listen))
-        .trim_end_matches('/')
-        .to_string()
-}
-
 fn http_agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(std::time::Duration::from_secs(60)))
@@ -288,18 +145,23 @@ fn http_agent() -> ureq::Agent {
         .into()
 }
 
-fn backup(config: &Config, file: &std::path::Path) -> AppResult<()> {
+pub(super) fn backup(
+    config: &Config,
+    file: &std::path::Path,
+    url: Option<String>,
+    token: Option<String>,
+) -> AppResult<()> {
     if file.exists() {
         return Err(AppError::invalid(
             "FILE",
             format!("{} already exists; choose a new file name", file.display()),
         ));
     }
-    if let Ok(url) = std::env::var("STATUSD_URL") {
-        let token = std::env::var("STATUSD_TOKEN").map_err(|_| {
+    if let Some(url) = url.filter(|u| !u.is_empty()) {
+        let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
             AppError::invalid(
-                "STATUSD_TOKEN",
-                "set it to an owner API token to back up through the server",
+                "--token",
+                "give an owner API token (--token or STATUSD_TOKEN) to back up through the server",
             )
         })?;
         let url = format!("{}/api/v1/backup", url.trim_end_matches('/'));
@@ -338,7 +200,7 @@ fn backup(config: &Config, file: &std::path::Path) -> AppResult<()> {
     Ok(())
 }
 
-fn restore(config: &Config, file: &std::path::Path, force: bool) -> AppResult<()> {
+pub(super) fn restore(config: &Config, file: &std::path::Path, force: bool) -> AppResult<()> {
     if !file.exists() {
         return Err(AppError::invalid(
             "FILE",
@@ -382,8 +244,8 @@ fn restore(config: &Config, file: &std::path::Path, force: bool) -> AppResult<()
     Ok(())
 }
 
-fn healthcheck(config: &Config, url: Option<String>) -> AppResult<()> {
-    let url = format!("{}/healthz", client_url(config, url));
+pub(super) fn healthcheck(base: &str) -> AppResult<()> {
+    let url = format!("{}/healthz", base.trim_end_matches('/'));
     let resp = http_agent()
         .get(&url)
         .call()
@@ -396,7 +258,7 @@ fn healthcheck(config: &Config, url: Option<String>) -> AppResult<()> {
     }
 }
 
-fn send_test_email(config: &Config, address: &str) -> AppResult<()> {
+pub(super) fn send_test_email(config: &Config, address: &str) -> AppResult<()> {
     let address = validate::email(address).map_err(|m| AppError::invalid("ADDRESS", m))?;
     let settings = crate::notify::Settings::from_config(config)?;
     let smtp = settings.smtp.clone().ok_or_else(|| {
