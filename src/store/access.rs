@@ -137,7 +137,7 @@ impl Store {
                 .into_iter()
                 .filter(|s| s.page_id == page_id && s.expires_at >= now)
                 .collect();
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         Ok(out)
     }
 
