@@ -8,6 +8,7 @@ pub mod auth;
 pub mod compat;
 pub mod connections;
 pub mod embeds;
+pub mod customer;
 pub mod error;
 pub mod export;
 pub mod feeds;
