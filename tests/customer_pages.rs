@@ -221,7 +221,7 @@ fn a_customer_signs_in_with_the_mailed_link_until_the_domain_is_removed() {
     // Removing the domain ends Ann's session at her next request.
     let (status, v) = server.api_send(
         Method::PATCH,
-        "/api/v1/pages/acme",
+        &format!("/api/v1/pages/{page_id}"),
         &env.token,
         &json!({"allowed_domains": ["globex.example"]}),
     );
@@ -243,7 +243,7 @@ fn a_customer_signs_in_with_the_mailed_link_until_the_domain_is_removed() {
     ] {
         let (status, v) = server.api_send(
             Method::PATCH,
-            "/api/v1/pages/acme",
+            &format!("/api/v1/pages/{page_id}"),
             &env.token,
             &json!({"allowed_domains": [entry]}),
         );

@@ -42,7 +42,7 @@ pub fn page_access(nav: &Nav, v: &AccessView, form: &FormState) -> Markup {
             @if let Some(t) = v.new_token {
                 div.flash.notice role="status" {
                     p { "Read token created. Copy it now: it is not shown again." }
-                    code.token #new-token { (t) }
+                    span #new-token { code.token { (t) } }
                     button.copy type="button" data-copy="new-token" { "Copy" }
                 }
             }
