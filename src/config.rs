@@ -64,6 +64,12 @@ pub struct Config {
     pub sso_only: bool,
     /// Folder the public side is exported to as static files after every change.
     pub export_dir: Option<PathBuf>,
+    /// Days a customer page session lasts.
+    pub customer_session_days: u32,
+    /// Mail providers refused as allowlist entries, beyond the shipped list.
+    pub public_mail_domains: Vec<String>,
+    /// Days audit log entries are kept.
+    pub audit_retention_days: u32,
 }
 
 /// The server's options (`statusd serve`). Each is also `STATUSD_<NAME>` in the environment.
@@ -156,6 +162,15 @@ pub struct ConfigArgs {
     /// Folder to keep a static export of the public side in (rewritten after every change).
     #[arg(long, env = "STATUSD_EXPORT_DIR")]
     pub export_dir: Option<PathBuf>,
+    /// Days a customer page session lasts [default: 30].
+    #[arg(long, env = "STATUSD_CUSTOMER_SESSION_DAYS")]
+    pub customer_session_days: Option<u32>,
+    /// Comma-separated mail providers refused as allowlist entries, beyond the shipped list.
+    #[arg(long, env = "STATUSD_PUBLIC_MAIL_DOMAINS", value_delimiter = ',')]
+    pub public_mail_domains: Option<Vec<String>>,
+    /// Days audit log entries are kept [default: 365].
+    #[arg(long, env = "STATUSD_AUDIT_RETENTION_DAYS")]
+    pub audit_retention_days: Option<u32>,
 }
 
 /// The options of offline commands that open the data file: `--config` and `--data` only.
@@ -211,6 +226,9 @@ struct FileConfig {
     oidc_role_groups: Option<std::collections::BTreeMap<String, String>>,
     sso_only: Option<bool>,
     export_dir: Option<PathBuf>,
+    customer_session_days: Option<u32>,
+    public_mail_domains: Option<Vec<String>>,
+    audit_retention_days: Option<u32>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -387,6 +405,41 @@ impl Config {
                 "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
             ));
         }
+        let customer_session_days = a
+            .customer_session_days
+            .or(file.customer_session_days)
+            .unwrap_or(30);
+        if !(1..=3650).contains(&customer_session_days) {
+            return Err(AppError::invalid(
+                "customer_session_days",
+                "must be between 1 and 3650",
+            ));
+        }
+        let audit_retention_days = a
+            .audit_retention_days
+            .or(file.audit_retention_days)
+            .unwrap_or(365);
+        if audit_retention_days == 0 {
+            return Err(AppError::invalid(
+                "audit_retention_days",
+                "must be at least 1",
+            ));
+        }
+        let mut public_mail_domains = Vec::new();
+        for d in a
+            .public_mail_domains
+            .or(file.public_mail_domains)
+            .unwrap_or_default()
+        {
+            let d = d.trim().to_lowercase();
+            if d.is_empty() {
+                continue;
+            }
+            let host = d.strip_suffix(".*").unwrap_or(&d);
+            crate::domain::validate::hostname(host)
+                .map_err(|m| AppError::invalid("public_mail_domains", m))?;
+            public_mail_domains.push(d);
+        }
         Ok(Config {
             listen,
             data: a
@@ -418,6 +471,9 @@ impl Config {
             oidc,
             sso_only,
             export_dir: a.export_dir.or(file.export_dir),
+            customer_session_days,
+            public_mail_domains,
+            audit_retention_days,
         })
     }
 

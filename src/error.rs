@@ -21,6 +21,9 @@ pub enum AppError {
     /// No session on an admin route: answered with a redirect to the sign-in form.
     #[error("sign-in required")]
     SignInRequired,
+    /// No access to a customer page: answered with a redirect to this sign-in path.
+    #[error("sign-in required")]
+    PageSignInRequired(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("CSRF token missing or wrong; reload the form and try again")]
@@ -56,7 +59,9 @@ impl AppError {
             AppError::UnknownIds { .. } => "unknown_ids",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
-            AppError::Unauthorized | AppError::SignInRequired => "unauthorized",
+            AppError::Unauthorized | AppError::SignInRequired | AppError::PageSignInRequired(_) => {
+                "unauthorized"
+            }
             AppError::Forbidden(_) => "forbidden",
             AppError::Csrf => "csrf",
             AppError::RateLimited => "rate_limited",

@@ -44,6 +44,7 @@ pub fn run(config: Config) -> AppResult<()> {
     init_logging(&config);
     let notify_settings = std::sync::Arc::new(notify::Settings::from_config(&config)?);
     let store = Store::open(&config.data)?;
+    store.set_public_mail_domains(config.public_mail_domains.clone());
     let (prober_handle, prober_inbox) = worker::prober::handle();
     let state = AppState::new(store.clone(), config.clone(), prober_handle.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()

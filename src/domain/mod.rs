@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O, no async, no redb, no actix.
 
+pub mod access;
 pub mod alert;
 pub mod as_code;
 pub mod as_code_file;

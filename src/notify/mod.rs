@@ -1,6 +1,7 @@
 //! Telling subscribers: rendering notices (mail, webhook, Slack, Discord), sending them
 //! over SMTP (mail-send) and HTTP (ureq), and delivering a batch from the outbox.
 
+pub mod access_mail;
 pub mod outbox;
 pub mod render;
 pub mod smtp;

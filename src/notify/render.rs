@@ -267,7 +267,7 @@ pub struct Mail {
     pub list_id: Option<String>,
 }
 
-fn shell(page_title: &str, content: Markup, footer: Markup) -> String {
+pub(crate) fn shell(page_title: &str, content: Markup, footer: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -304,7 +304,7 @@ fn footer_html(sub: &Subscriber, page: &str, scope: &str, s: &Settings) -> Marku
 }
 
 /// Message-ID of a notice: stable, so a retry after a crash carries the same one.
-fn message_id(id: &str, s: &Settings) -> String {
+pub(crate) fn message_id(id: &str, s: &Settings) -> String {
     format!("{id}@{}", s.host)
 }
 

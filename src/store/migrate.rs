@@ -40,6 +40,17 @@ pub(super) fn run(store: &Store) -> AppResult<()> {
         })?;
         tracing::info!(version, "data file migrated");
     }
+    store.write_quiet(unversioned_tables)
+}
+
+/// Tables added without a schema step (nothing to rewrite): created when missing, so
+/// reads may open them on any file.
+fn unversioned_tables(txn: &WriteTransaction) -> AppResult<()> {
+    txn.open_table(tables::SIGNIN_LINKS)?;
+    txn.open_table(tables::CUSTOMER_SESSIONS)?;
+    txn.open_table(tables::READ_TOKENS)?;
+    txn.open_table(tables::READ_TOKEN_HASHES)?;
+    txn.open_table(tables::REFUSED_SIGNINS)?;
     Ok(())
 }
 

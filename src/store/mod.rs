@@ -1,6 +1,7 @@
 //! The data file. The only module that names redb. Methods here are blocking; async
 //! code calls them through [`Store::run`], which moves the work to the blocking pool.
 
+mod access;
 mod alerts;
 mod as_code;
 mod clock;
@@ -24,6 +25,7 @@ mod templates;
 mod users;
 
 pub use as_code::ConfigPlan;
+pub use access::LinkRefusal;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
 pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
@@ -63,6 +65,8 @@ struct Inner {
     /// Bumped after every committed write, so caches of rendered pages know to refresh.
     generation: AtomicU64,
     clock: Arc<dyn Clock>,
+    /// Config `public_mail_domains`: more providers refused as allowlist entries.
+    public_mail_domains: std::sync::RwLock<Vec<String>>,
 }
 
 /// Page cache of the data file. redb's default (1 GiB) would let a big history file
@@ -95,6 +99,7 @@ impl Store {
                 path: path.to_path_buf(),
                 generation: AtomicU64::new(1),
                 clock,
+                public_mail_domains: Default::default(),
             }),
         };
         migrate::run(&store)?;
@@ -104,6 +109,23 @@ impl Store {
     /// The current time, from the store's clock: every timestamp the store writes.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.clock.now()
+    }
+
+    /// Sets the mail providers (beyond the shipped list) refused as allowlist entries.
+    pub fn set_public_mail_domains(&self, domains: Vec<String>) {
+        *self
+            .inner
+            .public_mail_domains
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = domains;
+    }
+
+    pub(crate) fn public_mail_domains(&self) -> Vec<String> {
+        self.inner
+            .public_mail_domains
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The path of the data file.
@@ -208,6 +230,11 @@ impl Store {
         copy(&src, &out, tables::NOTICES)?;
         copy(&src, &out, tables::NOTICE_QUEUE)?;
         copy(&src, &out, tables::REMINDERS)?;
+        copy(&src, &out, tables::SIGNIN_LINKS)?;
+        copy(&src, &out, tables::CUSTOMER_SESSIONS)?;
+        copy(&src, &out, tables::READ_TOKENS)?;
+        copy(&src, &out, tables::READ_TOKEN_HASHES)?;
+        copy(&src, &out, tables::REFUSED_SIGNINS)?;
         out.commit()?;
         Ok(())
     }

@@ -44,10 +44,10 @@ fn clean_host(h: Option<String>) -> AppResult<Option<String>> {
     }
 }
 
-fn clean_domains(ds: Vec<String>) -> AppResult<Vec<String>> {
+fn clean_domains(ds: Vec<String>, extra_public: &[String]) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
     for d in ds.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
-        let d = validate::hostname(d.trim_start_matches('@'))
+        let d = crate::domain::access::allowlist_entry(d, extra_public)
             .map_err(|m| AppError::invalid("allowed_domains", m))?;
         if !out.contains(&d) {
             out.push(d);
@@ -106,7 +106,7 @@ impl Store {
             time_zone: validate::time_zone(input.time_zone.as_deref().unwrap_or("UTC"))
                 .map_err(|m| AppError::invalid("time_zone", m))?,
             custom_host: clean_host(input.custom_host)?,
-            allowed_domains: clean_domains(input.allowed_domains)?,
+            allowed_domains: clean_domains(input.allowed_domains, &self.public_mail_domains())?,
             theme: String::new(),
             created_at: now,
             updated_at: now,
@@ -165,7 +165,7 @@ impl Store {
                 page.custom_host = clean_host(h)?;
             }
             if let Some(d) = patch.allowed_domains {
-                page.allowed_domains = clean_domains(d)?;
+                page.allowed_domains = clean_domains(d, &self.public_mail_domains())?;
             }
             check_host_free(txn, page.custom_host.as_deref(), &page.id)?;
             if page.slug != old_slug {
@@ -185,7 +185,8 @@ impl Store {
         }
     }
 
-    /// Deletes a page with its groups; components stay and lose the page.
+    /// Deletes a page with its groups and everything that opens it (customer sessions,
+    /// sign-in links, read tokens); components stay and lose the page.
     pub fn delete_page(&self, id: &str) -> AppResult<()> {
         self.write(|txn| self.delete_page_in(txn, id))
     }
@@ -201,6 +202,7 @@ impl Store {
                 ));
             }
             pages.remove(id)?;
+            super::access::drop_page_access(txn, id)?;
             txn.open_table(tables::PAGE_SLUGS)?
                 .remove(page.slug.as_str())?;
             let mut groups = txn.open_table(tables::GROUPS)?;

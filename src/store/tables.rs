@@ -2,6 +2,7 @@
 //! `Json<Record>` (see `codec.rs`). All writes go through `Store` methods.
 
 use super::codec::Json;
+use crate::domain::access::{CustomerSession, ReadToken, RefusedSignIn, SignInLink};
 use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
     MonitorState, Page, Session, Template, User,
@@ -86,3 +87,20 @@ pub const NOTICES: TableDefinition<&str, Json<Notice>> = TableDefinition::new("n
 pub const NOTICE_QUEUE: TableDefinition<(i64, &str), ()> = TableDefinition::new("notice_queue");
 /// key: maintenance id → when its reminder event was written. Written by the outbox worker.
 pub const REMINDERS: TableDefinition<&str, &str> = TableDefinition::new("reminders");
+/// key: hex SHA-256 of a mailed customer sign-in link's token → the link (page, address,
+/// expiry). Written by the sign-in form; removed when used. Created at open (no schema step).
+pub const SIGNIN_LINKS: TableDefinition<&str, Json<SignInLink>> =
+    TableDefinition::new("signin_links");
+/// key: hex SHA-256 of a customer session cookie → the session (page, address, last seen).
+/// Written by Continue on a sign-in link; removed by revoke, sign-out and page removal.
+pub const CUSTOMER_SESSIONS: TableDefinition<&str, Json<CustomerSession>> =
+    TableDefinition::new("customer_sessions");
+/// key: read token id → a page's read token (hash only). Written by the pages admin.
+pub const READ_TOKENS: TableDefinition<&str, Json<ReadToken>> = TableDefinition::new("read_tokens");
+/// key: hex SHA-256 of a read token → its id. Lookup index kept with `READ_TOKENS`.
+pub const READ_TOKEN_HASHES: TableDefinition<&str, &str> =
+    TableDefinition::new("read_token_hashes");
+/// key: ULID → a customer sign-in request the page refused (the newest 200 per page).
+/// Written by the sign-in form.
+pub const REFUSED_SIGNINS: TableDefinition<&str, Json<RefusedSignIn>> =
+    TableDefinition::new("refused_signins");

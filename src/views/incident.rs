@@ -200,7 +200,8 @@ pub fn detail(v: &DetailView) -> Markup {
         Item::Incident(i) => (i.title.as_str(), incident_detail(i, ctx)),
         Item::Maintenance(m) => (m.title.as_str(), maintenance_detail(m, ctx)),
     };
-    layout::public(
+    layout::for_page(
+        v.page,
         &format!("{title} · {}", v.page.title),
         html! {
             main.wrap {
@@ -315,7 +316,8 @@ pub fn history_row(item: Item, ctx: &Ctx) -> Markup {
 
 /// Past incidents and completed maintenance of one month, with month navigation.
 pub fn history(v: &HistoryView) -> Markup {
-    layout::public(
+    layout::for_page(
+        v.page,
         &format!("History · {}", v.page.title),
         html! {
             main.wrap {

@@ -5,6 +5,24 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The public page shell: readable on a phone, light and dark, no JavaScript.
 pub fn public(title: &str, body: Markup) -> Markup {
+    shell(title, false, body)
+}
+
+/// The shell of one page's documents: [`public`], and `noindex` unless the page is public.
+pub fn for_page(page: &crate::domain::Page, title: &str, body: Markup) -> Markup {
+    shell(
+        title,
+        page.audience != crate::domain::Audience::Public,
+        body,
+    )
+}
+
+/// The shell of sign-in and other pages search engines should not list.
+pub fn private(title: &str, body: Markup) -> Markup {
+    shell(title, true, body)
+}
+
+fn shell(title: &str, noindex: bool, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -12,6 +30,7 @@ pub fn public(title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
+                @if noindex { meta name="robots" content="noindex"; }
                 title { (title) }
                 link rel="stylesheet" href=(assets::url("style.css"));
                 link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";

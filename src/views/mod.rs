@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod badge;
+pub mod customer;
 pub mod incident;
 pub mod layout;
 pub mod markdown;

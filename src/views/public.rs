@@ -73,7 +73,8 @@ pub fn uptime(v: &UptimeView) -> Markup {
         .iter()
         .filter_map(|c| v.bars.get(&c.id).map(|b| (*c, b)))
         .collect();
-    layout::public(
+    layout::for_page(
+        v.page,
         &format!("Uptime · {}", v.page.title),
         html! {
             main.wrap {
@@ -222,7 +223,8 @@ pub fn page(v: &PageView) -> Markup {
                 .is_none_or(|g| !v.groups.iter().any(|x| &x.id == g))
         })
         .collect();
-    layout::public(
+    layout::for_page(
+        v.page,
         &v.page.title,
         html! {
             main.wrap {

@@ -15,7 +15,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::SignInRequired => StatusCode::SEE_OTHER,
+            AppError::SignInRequired | AppError::PageSignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -30,6 +30,11 @@ impl ResponseError for AppError {
         if let AppError::SignInRequired = self {
             return HttpResponse::SeeOther()
                 .insert_header(("Location", "/admin/login"))
+                .finish();
+        }
+        if let AppError::PageSignInRequired(to) = self {
+            return HttpResponse::SeeOther()
+                .insert_header(("Location", to.as_str()))
                 .finish();
         }
         let status = self.status_code();

@@ -1,11 +1,13 @@
 //! The HTTP server: the only code that names actix.
 
+pub mod access;
 pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod compat;
 pub mod connections;
+pub mod customer;
 pub mod embeds;
 pub mod error;
 pub mod export;
@@ -140,6 +142,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .wrap(actix_web::middleware::from_fn(admin::admin_pages))
             .wrap(actix_web::middleware::from_fn(metrics::count_requests))
+            .wrap(actix_web::middleware::from_fn(access::noindex_header))
             // Outermost, so error pages and refusals carry the headers too.
             .wrap(actix_web::middleware::from_fn(headers::security_headers))
             .configure(routes::configure)

@@ -2,36 +2,16 @@
 //! read model (`crate::snapshot`); `/healthz`.
 
 use crate::domain::{Audience, IncidentState, MaintenanceStatus, Page};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::snapshot::{Rendered, Snapshot, base_path};
 use crate::state::AppState;
 use crate::views;
-use crate::web::auth::MaybeActor;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-/// How a refused visitor is answered: a sign-in redirect for HTML, 401 for machines.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Client {
-    Browser,
-    Machine,
-}
-
-/// Lets everyone see public pages; internal and customer pages need a signed-in team
-/// member (customer email-link sign-in is not built yet, so customers cannot see them).
-pub async fn allow(req: &HttpRequest, page: &Page, client: Client) -> AppResult<()> {
-    if page.audience == Audience::Public {
-        return Ok(());
-    }
-    let actor = MaybeActor::extract(req).await?;
-    match (actor.0, client) {
-        (Some(_), _) => Ok(()),
-        (None, Client::Browser) => Err(AppError::SignInRequired),
-        (None, Client::Machine) => Err(AppError::Unauthorized),
-    }
-}
+pub use super::access::{Client, allow};
 
 /// Cache-Control for a page's documents: shared caches only for public pages.
 pub fn cache_control(page: &Page) -> &'static str {

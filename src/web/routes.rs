@@ -1,7 +1,7 @@
 //! Every path, method and handler of the HTTP server, in one place. Guards are the
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
-use super::{admin, api, assets, compat, embeds, feeds, public, subscribe};
+use super::{admin, api, assets, compat, customer, embeds, feeds, public, subscribe};
 use actix_web::web;
 
 /// Registers each path of a table once with all its methods, records the list as
@@ -123,6 +123,10 @@ route_table! {
     "/admin/pages" => { get: admin::pages::get_pages, post: admin::pages::post_page },
     "/admin/pages/{id}" => { get: admin::pages::get_page, post: admin::pages::post_page_edit },
     "/admin/pages/{id}/delete" => { get: admin::confirm::get_page_delete, post: admin::pages::post_page_delete },
+    "/admin/pages/{id}/access" => { get: admin::page_access::get_page_access },
+    "/admin/pages/{id}/sessions/{sid}/revoke" => { post: admin::page_access::post_session_revoke },
+    "/admin/pages/{id}/tokens" => { post: admin::page_access::post_read_token },
+    "/admin/pages/{id}/tokens/{tid}/revoke" => { post: admin::page_access::post_read_token_revoke },
     "/admin/groups" => { post: admin::pages::post_group },
     "/admin/groups/{id}" => { post: admin::pages::post_group_edit },
     "/admin/groups/{id}/delete" => { get: admin::confirm::get_group_delete, post: admin::pages::post_group_delete },
@@ -217,6 +221,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/p/{slug}").route(web::get().to(public::get_page)))
         .service(web::resource("/incidents/{id}").route(web::get().to(public::get_incident)))
         .service(web::resource("/history").route(web::get().to(public::get_history)))
+        // Customer pages: the sign-in form, and the mailed link's Continue page.
+        .service(
+            web::resource("/p/{slug}/signin")
+                .route(web::get().to(customer::get_signin))
+                .route(web::post().to(customer::post_signin)),
+        )
+        .service(
+            web::resource("/p/{slug}/signin/{token}")
+                .route(web::get().to(customer::get_signin_link))
+                .route(web::post().to(customer::post_signin_link)),
+        )
         .service(web::resource("/p/{slug}/history").route(web::get().to(public::get_page_history)))
         .service(web::resource("/uptime").route(web::get().to(public::get_uptime)))
         .service(web::resource("/p/{slug}/uptime").route(web::get().to(public::get_page_uptime)))

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset of these helpers.
 
+pub mod smtp;
+
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::{Method, StatusCode, redirect};
 use std::io::{BufRead, BufReader, Read, Write};

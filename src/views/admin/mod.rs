@@ -9,6 +9,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod monitors;
 pub mod overview;
+pub mod page_access;
 pub mod pages;
 pub mod session;
 pub mod subscribers;

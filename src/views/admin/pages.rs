@@ -70,6 +70,9 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                 label { "Allowed email domains (customer pages; comma-separated)" input name="allowed_domains" value=(p.allowed_domains.join(", ")); }
                 @if editor { button type="submit" { "Save page" } }
             }
+            @if p.audience == crate::domain::Audience::Customer {
+                p { a href={"/admin/pages/" (p.id) "/access"} { "Customer access: the address to send, who is signed in, read tokens →" } }
+            }
             h2 { "Groups" }
             @if groups.is_empty() { p.empty { "No groups yet; components without a group show at the top." } }
             @else if editor {

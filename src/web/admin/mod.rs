@@ -7,6 +7,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod monitors;
 pub mod oidc;
+pub mod page_access;
 pub mod pages;
 pub mod postmortems;
 pub mod session;
