@@ -62,6 +62,10 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// Passwords work for owners only; everyone else signs in with SSO.
     pub sso_only: bool,
+    /// `max-age` of public pages, feeds and v2 JSON for browsers and shared caches.
+    pub cache_max_age_seconds: u32,
+    /// Lets anonymous webhook/Slack sign-ups name private addresses (tests, labs).
+    pub allow_private_webhook_targets: bool,
 }
 
 /// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
@@ -176,6 +180,12 @@ pub struct ConfigArgs {
     /// Passwords for owners only; everyone else signs in with SSO [default: false].
     #[arg(long, global = true, env = "STATUSD_SSO_ONLY")]
     pub sso_only: Option<bool>,
+    /// Seconds browsers and CDNs may keep public pages, feeds and v2 JSON [default: 30].
+    #[arg(long, global = true, env = "STATUSD_CACHE_MAX_AGE_SECONDS")]
+    pub cache_max_age_seconds: Option<u32>,
+    /// Let anonymous webhook/Slack subscriptions target private addresses [default: false].
+    #[arg(long, global = true, env = "STATUSD_ALLOW_PRIVATE_WEBHOOK_TARGETS")]
+    pub allow_private_webhook_targets: Option<bool>,
 }
 
 /// The TOML file. Unknown keys are an error naming the key.
@@ -209,6 +219,8 @@ struct FileConfig {
     oidc_groups_claim: Option<String>,
     oidc_role_groups: Option<std::collections::BTreeMap<String, String>>,
     sso_only: Option<bool>,
+    cache_max_age_seconds: Option<u32>,
+    allow_private_webhook_targets: Option<bool>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -385,6 +397,16 @@ impl Config {
                 "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
             ));
         }
+        let cache_max_age_seconds = a
+            .cache_max_age_seconds
+            .or(file.cache_max_age_seconds)
+            .unwrap_or(30);
+        if cache_max_age_seconds > 86_400 {
+            return Err(AppError::invalid(
+                "cache_max_age_seconds",
+                "must be at most 86400 (a day)",
+            ));
+        }
         Ok(Config {
             listen,
             data: a
@@ -415,6 +437,11 @@ impl Config {
             probe_concurrency,
             oidc,
             sso_only,
+            cache_max_age_seconds,
+            allow_private_webhook_targets: a
+                .allow_private_webhook_targets
+                .or(file.allow_private_webhook_targets)
+                .unwrap_or(false),
         })
     }
 

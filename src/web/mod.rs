@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod compat;
 pub mod connections;
 pub mod error;
@@ -30,7 +31,7 @@ pub(crate) fn csv_download(filename: &str, body: String) -> HttpResponse {
             "Content-Disposition",
             format!("attachment; filename=\"{filename}\""),
         ))
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .body(body)
 }
 
@@ -133,6 +134,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             }))
             .app_data(web::PayloadConfig::default().limit(limit))
             .wrap(ErrorHandlers::new().default_handler(html_errors))
+            .wrap(actix_web::middleware::from_fn(cache::private_by_default))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .wrap(actix_web::middleware::from_fn(admin::clear_shown_flash))
             // Outermost, so error pages and refusals carry the headers too.

@@ -16,7 +16,7 @@ use maud::Markup;
 fn page_html(status: StatusCode, m: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .body(m.into_string())
 }
