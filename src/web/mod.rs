@@ -134,9 +134,9 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             }))
             .app_data(web::PayloadConfig::default().limit(limit))
             .wrap(ErrorHandlers::new().default_handler(html_errors))
-            .wrap(actix_web::middleware::from_fn(cache::private_by_default))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .wrap(actix_web::middleware::from_fn(admin::clear_shown_flash))
+            .wrap(actix_web::middleware::from_fn(cache::private_by_default))
             // Outermost, so error pages and refusals carry the headers too.
             .wrap(actix_web::middleware::from_fn(headers::security_headers))
             .configure(routes::configure)
