@@ -6,6 +6,7 @@ pub mod csv_io;
 pub mod incident;
 pub mod incident_update;
 pub mod model;
+pub mod netaddr;
 pub mod monitor;
 pub mod monitor_secrets;
 pub mod sla;

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod public;
 pub mod routes;
 pub mod subscribe;
+pub mod subscribe_hook;
 
 use crate::error::AppError;
 use crate::state::AppState;
