@@ -137,7 +137,10 @@ fn anonymous_endpoints_on_private_addresses_are_refused() {
     let receiver = Receiver::start();
     let cases = [
         (receiver.url("/hook"), "loopback"),
-        (format!("http://localhost:{}/hook", receiver.port), "loopback"),
+        (
+            format!("http://localhost:{}/hook", receiver.port),
+            "loopback",
+        ),
         ("http://10.1.2.3/hook".to_string(), "private"),
         ("http://192.168.0.10/hook".to_string(), "private"),
         (
@@ -152,12 +155,24 @@ fn anonymous_endpoints_on_private_addresses_are_refused() {
         for kind in ["webhook", "slack"] {
             let (status, html) = sign_up(&server, kind, url);
             assert_eq!(status, StatusCode::BAD_REQUEST, "{kind} {url}");
-            assert!(html.contains("Endpoint URL:"), "{url}: the error names the field");
-            assert!(html.contains(why), "{url}: the reason ({why}) is shown:\n{html}");
-            assert!(html.contains(&url.replace('&', "&amp;")), "{url}: kept in the form");
+            assert!(
+                html.contains("Endpoint URL:"),
+                "{url}: the error names the field"
+            );
+            assert!(
+                html.contains(why),
+                "{url}: the reason ({why}) is shown:\n{html}"
+            );
+            assert!(
+                html.contains(&url.replace('&', "&amp;")),
+                "{url}: kept in the form"
+            );
         }
     }
-    assert!(receiver.hits().is_empty(), "nothing was sent to a private address");
+    assert!(
+        receiver.hits().is_empty(),
+        "nothing was sent to a private address"
+    );
     assert!(subscribers(&server, &key).is_empty(), "nothing was stored");
     // Editors keep adding any address they like.
     let (status, v) = server.api_send(

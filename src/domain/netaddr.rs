@@ -82,7 +82,10 @@ mod tests {
             ("::1", Some("loopback")),
             ("::", Some("unspecified (this host)")),
             ("::ffff:127.0.0.1", Some("loopback")),
-            ("::ffff:169.254.169.254", Some("link-local or cloud metadata")),
+            (
+                "::ffff:169.254.169.254",
+                Some("link-local or cloud metadata"),
+            ),
             ("::ffff:8.8.8.8", None),
             ("fd00:ec2::254", Some("unique local (private)")),
             ("fc00::1", Some("unique local (private)")),

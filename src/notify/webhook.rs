@@ -20,8 +20,8 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use std::sync::OnceLock;
 use std::time::Duration;
-use ureq::unversioned::transport::DefaultConnector;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::unversioned::transport::NextTimeout;
 
 /// How long one webhook request may take, all in.
@@ -54,16 +54,18 @@ impl Resolver for PublicOnly {
         let all = DefaultResolver::default().resolve(uri, config, timeout)?;
         let mut out = self.empty();
         let mut refused = None;
-        for a in all {
+        for a in all.iter() {
             match netaddr::non_public_reason(a.ip()) {
-                None => out.push(a),
+                None => out.push(*a),
                 Some(why) => refused = Some((a.ip(), why)),
             }
         }
         match (out.is_empty(), refused) {
             (true, Some((ip, why))) => Err(ureq::Error::Io(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
-                format!("{ip} is a {why} address; anonymous webhooks may only reach public addresses"),
+                format!(
+                    "{ip} is a {why} address; anonymous webhooks may only reach public addresses"
+                ),
             ))),
             (true, None) => Err(ureq::Error::HostNotFound),
             (false, _) => Ok(out),
@@ -97,14 +99,16 @@ pub fn public_only(sub: &crate::domain::Subscriber, s: &Settings) -> bool {
 /// The sender checks again at every request ([`public_agent`]).
 pub fn check_public_url(url: &str) -> Result<(), String> {
     use std::net::ToSocketAddrs;
-    let uri: ureq::http::Uri = url
-        .parse()
-        .map_err(|_| format!("{url:?} is not a URL"))?;
+    let uri: ureq::http::Uri = url.parse().map_err(|_| format!("{url:?} is not a URL"))?;
     let host = uri.host().ok_or("the URL has no host name")?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let port = uri
         .port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
+        .unwrap_or(if uri.scheme_str() == Some("http") {
+            80
+        } else {
+            443
+        });
     let addrs: Vec<_> = (host, port)
         .to_socket_addrs()
         .map_err(|e| format!("{host} cannot be resolved: {e}"))?

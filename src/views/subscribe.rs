@@ -90,7 +90,11 @@ fn back_link(page: &Page) -> Markup {
 pub fn subscribe_page(v: &SubscribeView) -> Markup {
     let action = subscribe_path(&v.page.slug);
     let base = action.trim_end_matches("/subscribe");
-    let hook_kind = if v.hook.kind.is_empty() { "webhook" } else { v.hook.kind };
+    let hook_kind = if v.hook.kind.is_empty() {
+        "webhook"
+    } else {
+        v.hook.kind
+    };
     layout::public(
         &format!("Subscribe · {}", v.page.title),
         html! {
@@ -304,7 +308,14 @@ mod tests {
             updated_at: now,
         };
         let pages = [
-            one_button(&page, "Confirm your subscription", "Confirm?", "/x", "Confirm").into_string(),
+            one_button(
+                &page,
+                "Confirm your subscription",
+                "Confirm?",
+                "/x",
+                "Confirm",
+            )
+            .into_string(),
             unsubscribed(Some(&page), Some("a@example.com")).into_string(),
             manage_page(&ManageView {
                 page: &page,
@@ -318,7 +329,10 @@ mod tests {
             .into_string(),
         ];
         for html in pages {
-            assert!(html.contains("<title>") && html.contains("Acme EU"), "{html}");
+            assert!(
+                html.contains("<title>") && html.contains("Acme EU"),
+                "{html}"
+            );
             assert!(html.contains(r#"<a href="/p/eu">← Acme EU</a>"#), "{html}");
         }
     }
