@@ -66,8 +66,8 @@ test('public, incident, history, subscribe, sign-in and admin pages pass axe in 
   const problems = [];
   for (const colorScheme of ['light', 'dark']) {
     for (const width of [1280, 375]) {
-      const visitor = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme }));
-      const signedIn = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme }));
+      const visitor = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme, bypassCSP: true }));
+      const signedIn = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme, bypassCSP: true }));
       await signedIn.goto(`${server.baseUrl}/admin/login`);
       await screenshot(signedIn, `a11y-signin-${colorScheme}-${width}`);
       if (width === 1280) for (const v of await violations(signedIn)) problems.push(`sign-in ${colorScheme}: ${v}`);
@@ -83,7 +83,7 @@ test('public, incident, history, subscribe, sign-in and admin pages pass axe in 
         if (width === 1280) for (const v of await violations(visitor)) problems.push(`${name} ${colorScheme}: ${v}`);
         // Nothing is wider than the screen on a phone.
         const overflow = await visitor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
+        if (overflow > 0) problems.push(`${name} at ${width} px scrolls sideways by ${overflow} px`);
       }
       await visitor.goto(`${server.baseUrl}/`);
       const subscribe = visitor.getByRole('link', { name: 'Subscribe to updates' });
@@ -96,5 +96,5 @@ test('public, incident, history, subscribe, sign-in and admin pages pass axe in 
       assert.deepEqual(visitor.errors, []);
     }
   }
-  assert.deepEqual(problems, [], `axe found serious or critical problems:\n${problems.join('\n')}`);
+  assert.deepEqual(problems, [], `axe (serious or critical) and layout problems:\n${problems.join('\n')}`);
 }, { timeoutMs: 180_000 });
