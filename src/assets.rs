@@ -1,4 +1,5 @@
-//! Embedded static files (CSS, icons, scripts) and their content-hashed URLs.
+//! Embedded static files (CSS, icons, scripts), their content-hashed URLs, and the gzip
+//! compression that they and rendered documents share.
 
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
@@ -15,6 +16,8 @@ pub struct Asset {
     pub data: Cow<'static, [u8]>,
     pub hash: String,
     pub mime: &'static str,
+    /// The gzip form, compressed once at first use; `None` for binary or tiny files.
+    pub gzip: Option<Vec<u8>>,
 }
 
 fn table() -> &'static HashMap<String, Asset> {
@@ -25,12 +28,16 @@ fn table() -> &'static HashMap<String, Asset> {
                 let file = Files::get(&name)?;
                 let hash = hex::encode(&Sha256::digest(&file.data)[..6]);
                 let mime = mime_for(&name);
+                let gzip = (mime.starts_with("text/") || mime.starts_with("image/svg"))
+                    .then(|| gzip(&file.data))
+                    .flatten();
                 Some((
                     name.to_string(),
                     Asset {
                         data: file.data,
                         hash,
                         mime,
+                        gzip,
                     },
                 ))
             })
@@ -68,4 +75,18 @@ pub fn lookup(file: &str) -> Option<(&'static Asset, bool)> {
     let (stem, hash) = rest.rsplit_once('.')?;
     let a = t.get(&format!("{stem}.{ext}"))?;
     Some((a, a.hash == hash))
+}
+
+/// Below this size gzip's header and a round trip's worth of CPU buy nothing.
+const GZIP_MIN_BYTES: usize = 256;
+
+/// The gzip form of `body`, when it is big enough to be worth it and actually shrinks.
+pub fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    if body.len() < GZIP_MIN_BYTES {
+        return None;
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(body).ok()?;
+    enc.finish().ok().filter(|z| z.len() < body.len())
 }

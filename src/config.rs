@@ -70,6 +70,10 @@ pub struct Config {
     pub public_mail_domains: Vec<String>,
     /// Days audit log entries are kept.
     pub audit_retention_days: u32,
+    /// `max-age` of public pages, feeds and v2 JSON for browsers and shared caches.
+    pub cache_max_age_seconds: u32,
+    /// Lets anonymous webhook/Slack sign-ups name private addresses (tests, labs).
+    pub allow_private_webhook_targets: bool,
 }
 
 /// The server's options (`statusd serve`). Each is also `STATUSD_<NAME>` in the environment.
@@ -171,6 +175,12 @@ pub struct ConfigArgs {
     /// Days audit log entries are kept [default: 365].
     #[arg(long, env = "STATUSD_AUDIT_RETENTION_DAYS")]
     pub audit_retention_days: Option<u32>,
+    /// Seconds browsers and CDNs may cache public pages, feeds and v2 JSON [default: 30].
+    #[arg(long, env = "STATUSD_CACHE_MAX_AGE_SECONDS")]
+    pub cache_max_age_seconds: Option<u32>,
+    /// Let anonymous webhook sign-ups name private addresses (tests, labs) [default: false].
+    #[arg(long, env = "STATUSD_ALLOW_PRIVATE_WEBHOOK_TARGETS")]
+    pub allow_private_webhook_targets: Option<bool>,
 }
 
 /// The options of offline commands that open the data file: `--config` and `--data` only.
@@ -227,6 +237,8 @@ struct FileConfig {
     sso_only: Option<bool>,
     export_dir: Option<PathBuf>,
     customer_session_days: Option<u32>,
+    cache_max_age_seconds: Option<u32>,
+    allow_private_webhook_targets: Option<bool>,
     public_mail_domains: Option<Vec<String>>,
     audit_retention_days: Option<u32>,
 }
@@ -405,6 +417,16 @@ impl Config {
                 "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
             ));
         }
+        let cache_max_age_seconds = a
+            .cache_max_age_seconds
+            .or(file.cache_max_age_seconds)
+            .unwrap_or(30);
+        if cache_max_age_seconds > 86_400 {
+            return Err(AppError::invalid(
+                "cache_max_age_seconds",
+                "must be at most 86400 (a day)",
+            ));
+        }
         let customer_session_days = a
             .customer_session_days
             .or(file.customer_session_days)
@@ -472,6 +494,11 @@ impl Config {
             sso_only,
             export_dir: a.export_dir.or(file.export_dir),
             customer_session_days,
+            cache_max_age_seconds,
+            allow_private_webhook_targets: a
+                .allow_private_webhook_targets
+                .or(file.allow_private_webhook_targets)
+                .unwrap_or(false),
             public_mail_domains,
             audit_retention_days,
         })

@@ -257,6 +257,8 @@ impl<'a> PageData<'a> {
 pub struct Rendered {
     pub generation: u64,
     pub body: Bytes,
+    /// The body gzip-compressed once when it is rendered; `None` when too small to gain.
+    pub gzip: Option<Bytes>,
     pub etag: String,
     pub content_type: &'static str,
 }
@@ -267,6 +269,7 @@ impl Rendered {
         let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..10]));
         Rendered {
             generation,
+            gzip: crate::assets::gzip(&body).map(Bytes::from),
             body: Bytes::from(body),
             etag,
             content_type,

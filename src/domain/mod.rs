@@ -13,6 +13,7 @@ pub mod model;
 pub mod monitor;
 pub mod monitor_form;
 pub mod monitor_secrets;
+pub mod netaddr;
 pub mod sla;
 pub mod sso;
 pub mod status;

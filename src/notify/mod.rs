@@ -27,6 +27,8 @@ pub struct Settings {
     pub retry_horizon: chrono::Duration,
     /// Lead time of maintenance reminders; 0 turns them off.
     pub reminder_minutes: i64,
+    /// Lets anonymous visitors' webhooks reach private addresses (tests, closed labs).
+    pub allow_private_targets: bool,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Settings {
             concurrency: c.notify_concurrency.max(1),
             retry_horizon: chrono::Duration::hours(i64::from(c.notify_retry_hours)),
             reminder_minutes: i64::from(c.maintenance_reminder_minutes),
+            allow_private_targets: c.allow_private_webhook_targets,
         })
     }
 

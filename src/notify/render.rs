@@ -526,6 +526,7 @@ mod tests {
             concurrency: 1,
             retry_horizon: chrono::Duration::hours(1),
             reminder_minutes: 60,
+            allow_private_targets: false,
         }
     }
 

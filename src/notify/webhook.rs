@@ -10,13 +10,19 @@ use crate::domain::statuspage::{
     self, ComponentUpdate, Ts, V2Component, WebhookBody, WebhookComponent, WebhookIncident,
     WebhookMeta, WebhookPage,
 };
-use crate::domain::{Event, Indicator, Outcome, SubscriberKind, http_outcome, page_status};
+use crate::domain::{
+    Event, Indicator, Outcome, SubscriberKind, http_outcome, netaddr, page_status,
+};
 use crate::store::{BatchCtx, Delivery};
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
+use std::sync::OnceLock;
 use std::time::Duration;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::NextTimeout;
 
 /// How long one webhook request may take, all in.
 pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,6 +36,95 @@ pub fn agent() -> ureq::Agent {
         .user_agent(concat!("statusd/", env!("CARGO_PKG_VERSION")))
         .build()
         .into()
+}
+
+/// Resolves names like the default resolver, then keeps only public addresses: the
+/// connection goes to exactly the addresses checked here, so DNS cannot be switched
+/// between the check and the connect.
+#[derive(Debug, Default)]
+struct PublicOnly;
+
+impl Resolver for PublicOnly {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let all = DefaultResolver::default().resolve(uri, config, timeout)?;
+        let mut out = self.empty();
+        let mut refused = None;
+        for a in all.iter() {
+            match netaddr::non_public_reason(a.ip()) {
+                None => out.push(*a),
+                Some(why) => refused = Some((a.ip(), why)),
+            }
+        }
+        match (out.is_empty(), refused) {
+            (true, Some((ip, why))) => Err(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "{ip} is a {why} address; anonymous webhooks may only reach public addresses"
+                ),
+            ))),
+            (true, None) => Err(ureq::Error::HostNotFound),
+            (false, _) => Ok(out),
+        }
+    }
+}
+
+/// The client of webhooks that anonymous visitors added: like [`agent`], but it connects
+/// only to public addresses (checked after DNS, at every send).
+pub fn public_agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(WEBHOOK_TIMEOUT))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .user_agent(concat!("statusd/", env!("CARGO_PKG_VERSION")))
+            .build();
+        ureq::Agent::with_parts(config, DefaultConnector::new(), PublicOnly)
+    })
+}
+
+/// Whether a subscriber's requests must stay on the public internet: those an anonymous
+/// visitor added on the subscribe page, unless the operator allowed private targets.
+pub fn public_only(sub: &crate::domain::Subscriber, s: &Settings) -> bool {
+    sub.source == "form" && sub.kind.is_url() && !s.allow_private_targets
+}
+
+/// Refuses a URL whose host is, or resolves to, a non-public address (blocking: DNS).
+/// The sender checks again at every request ([`public_agent`]).
+pub fn check_public_url(url: &str) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    let uri: ureq::http::Uri = url.parse().map_err(|_| format!("{url:?} is not a URL"))?;
+    let host = uri.host().ok_or("the URL has no host name")?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("http") {
+            80
+        } else {
+            443
+        });
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{host} cannot be resolved: {e}"))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(format!("{host} has no address"));
+    }
+    for a in addrs {
+        if let Some(why) = netaddr::non_public_reason(a.ip()) {
+            return Err(format!(
+                "{host} points to {}, a {why} address; use an address on the public internet",
+                a.ip()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `t=...,v1=...` for a body sent at unix time `t`.
@@ -183,6 +278,8 @@ pub struct OutHook {
     pub event: String,
     /// HMAC key (webhook kind only).
     pub secret: Option<String>,
+    /// Sent through [`public_agent`] (an anonymous visitor's endpoint).
+    pub public_only: bool,
 }
 
 /// The request of an event notice for a URL subscriber; `None` when there is nothing to say.
@@ -204,6 +301,7 @@ pub fn event_hook(d: &Delivery, ctx: &BatchCtx, s: &Settings) -> Option<OutHook>
             .secret
             .clone()
             .filter(|_| sub.kind == SubscriberKind::Webhook),
+        public_only: public_only(sub, s),
     })
 }
 
@@ -249,11 +347,13 @@ pub fn test_hook(sub: &crate::domain::Subscriber, s: &Settings) -> Option<OutHoo
             .secret
             .clone()
             .filter(|_| sub.kind == SubscriberKind::Webhook),
+        public_only: public_only(sub, s),
     })
 }
 
 /// Sends one request (blocking) and classifies the answer.
 pub fn send(agent: &ureq::Agent, h: &OutHook) -> Outcome {
+    let agent = if h.public_only { public_agent() } else { agent };
     let mut req = agent
         .post(&h.url)
         .header("Content-Type", "application/json")
@@ -271,6 +371,10 @@ pub fn send(agent: &ureq::Agent, h: &OutHook) -> Outcome {
             // Drain a little of the answer so the connection can be reused.
             let _ = resp.body_mut().with_config().limit(64 * 1024).read_to_vec();
             http_outcome(status)
+        }
+        // A refused address will not become public by waiting.
+        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Outcome::Permanent(format!("{}: {e}", h.url))
         }
         Err(e) => Outcome::Retry(format!("{}: {e}", h.url)),
     }

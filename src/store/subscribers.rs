@@ -351,7 +351,7 @@ pub(crate) fn subscribe_in(
     if let Some(id) = existing_id {
         let mut s: Subscriber =
             get(&txn.open_table(tables::SUBSCRIBERS)?, &id)?.ok_or_else(|| not_found(&id))?;
-        if source == SubscribeSource::Form {
+        if source == SubscribeSource::Form && !s.kind.is_url() {
             if s.confirmed {
                 // Tell the owner of the address, not the form, that it is subscribed.
                 queue_mail(txn, &s, NoticePurpose::AlreadySubscribed, now)?;
@@ -369,8 +369,10 @@ pub(crate) fn subscribe_in(
             created: false,
         });
     }
-    // Editors add URL kinds themselves, so there is nobody else to confirm them.
-    let confirmed = c.kind.is_url() || (source != SubscribeSource::Form && input.skip_confirmation);
+    // Editors add URL kinds themselves, so there is nobody else to confirm them; a
+    // visitor's URL is confirmed by its endpoint answering a signed test delivery.
+    let from_form = source == SubscribeSource::Form;
+    let confirmed = !from_form && (c.kind.is_url() || input.skip_confirmation);
     let secret = match c.kind {
         SubscriberKind::Webhook => Some(
             input
@@ -400,7 +402,7 @@ pub(crate) fn subscribe_in(
         updated_at: now,
     };
     put(txn, &s)?;
-    if !confirmed {
+    if !confirmed && !s.kind.is_url() {
         queue_mail(txn, &s, NoticePurpose::Confirm, now)?;
     }
     Ok(Subscribed {

@@ -228,7 +228,12 @@ pub fn page(v: &PageView) -> Markup {
         &v.page.title,
         html! {
             main.wrap {
-                header.pagehead { h1 { (v.page.title) } }
+                header.pagehead {
+                    div.brand { h1 { (v.page.title) } }
+                    @if v.page.audience == crate::domain::Audience::Public {
+                        a.button.subscribe-top href=(super::subscribe::subscribe_path(&v.page.slug)) { "Subscribe to updates" }
+                    }
+                }
                 div class={"banner " (v.overall.class())} role="status" { (v.overall.description) }
                 @if !v.active_incidents.is_empty() {
                     section.incidents aria-label="Active incidents" {

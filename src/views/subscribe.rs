@@ -40,6 +40,16 @@ pub struct SubscribeView<'a> {
     pub error: Option<&'a str>,
     pub email: &'a str,
     pub chosen: &'a [String],
+    /// The webhook/Slack form as it was sent, with its error.
+    pub hook: HookForm<'a>,
+}
+
+/// The webhook/Slack sign-up form's values and error.
+#[derive(Default)]
+pub struct HookForm<'a> {
+    pub kind: &'a str,
+    pub url: &'a str,
+    pub error: Option<&'a str>,
 }
 
 /// Components as checkboxes, grouped like the status page.
@@ -76,29 +86,86 @@ fn back_link(page: &Page) -> Markup {
     html! { p.back { a href=(href) { "← " (page.title) } } }
 }
 
-/// The full subscribe page.
+/// The full subscribe page: email, webhook or Slack, and feeds, in one place.
 pub fn subscribe_page(v: &SubscribeView) -> Markup {
+    let action = subscribe_path(&v.page.slug);
+    let base = action.trim_end_matches("/subscribe");
+    let hook_kind = if v.hook.kind.is_empty() {
+        "webhook"
+    } else {
+        v.hook.kind
+    };
     layout::public(
         &format!("Subscribe · {}", v.page.title),
         html! {
-            main.wrap {
+            main.wrap.subscribe-page {
                 (back_link(v.page))
                 h1 { "Get updates from " (v.page.title) }
-                (flash(v.error, None))
-                form.stack method="post" action=(subscribe_path(&v.page.slug)) {
-                    label { "Email address" input type="email" name="email" required autocomplete="email" value=(v.email); }
-                    @if !v.components.is_empty() {
-                        fieldset {
-                            legend { "Only some components? Tick them (none ticked: everything on this page)" }
-                            (component_choices(&v.groups, &v.components, v.chosen))
-                        }
-                    }
-                    // Left empty by people; bots that fill every field are ignored.
-                    div hidden { label { "Leave this empty" input name="website" tabindex="-1" autocomplete="off"; } }
-                    button type="submit" { "Subscribe" }
+                nav.links aria-label="Ways to subscribe" {
+                    a href="#email" { "Email" } a href="#webhook" { "Webhook or Slack" } a href="#feeds" { "Atom / RSS" }
                 }
-                p.meta { "We send one mail to confirm the address; nothing else until you confirm. Every mail has a link to change or end the subscription." }
+                section #email {
+                    h2 { "By email" }
+                    (flash(v.error, None))
+                    form.stack method="post" action=(action) {
+                        label { "Email address" input type="email" name="email" required autocomplete="email" value=(v.email); }
+                        @if !v.components.is_empty() {
+                            fieldset {
+                                legend { "Only some components?" }
+                                p.meta { "Tick them; none ticked means everything on this page." }
+                                (component_choices(&v.groups, &v.components, v.chosen))
+                            }
+                        }
+                        // Left empty by people; bots that fill every field are ignored.
+                        div hidden { label { "Leave this empty" input name="website" tabindex="-1" autocomplete="off"; } }
+                        button type="submit" { "Subscribe by email" }
+                    }
+                    p.meta { "We send one mail to confirm the address; nothing else until you confirm. Every mail has a link to change or end the subscription." }
+                }
+                section #webhook {
+                    h2 { "By webhook or Slack" }
+                    (flash(v.hook.error, None))
+                    form.stack method="post" action={(action) "/webhook"} {
+                        label { "Kind"
+                            select name="kind" {
+                                option value="webhook" selected[hook_kind == "webhook"] { "Webhook (signed JSON)" }
+                                option value="slack" selected[hook_kind == "slack"] { "Slack incoming webhook" }
+                            }
+                        }
+                        label { "Endpoint URL" input type="url" name="url" required placeholder="https://example.com/hooks/status" value=(v.hook.url); }
+                        div hidden { label { "Leave this empty" input name="website" tabindex="-1" autocomplete="off"; } }
+                        button type="submit" { "Subscribe endpoint" }
+                    }
+                    p.meta { "We send a signed test delivery right away; the subscription starts once your endpoint answers it with a 2xx status. Only addresses on the public internet are accepted." }
+                }
+                section #feeds {
+                    h2 { "By feed" }
+                    ul {
+                        li { a href={(base) "/history.atom"} { "Atom feed" } }
+                        li { a href={(base) "/history.rss"} { "RSS feed" } }
+                        li { a href={(base) "/api/v2/summary.json"} { "JSON (Statuspage-compatible API)" } }
+                    }
+                }
                 (webhook_notes())
+            }
+        },
+    )
+}
+
+/// After an endpoint answered its signed test delivery: the secret, shown once.
+pub fn hook_active(page: &Page, url: &str, secret: Option<&str>, token: &str) -> Markup {
+    layout::public(
+        &format!("Endpoint subscribed · {}", page.title),
+        html! {
+            main.wrap {
+                (back_link(page))
+                h1 { "Endpoint subscribed" }
+                p.flash.notice role="status" { (url) " answered the test delivery; it will get updates from " (page.title) "." }
+                @if let Some(secret) = secret {
+                    p { "Verify each request's " code { "X-Statusd-Signature" } " with this secret. Copy it now; it is not shown again:" }
+                    code.token { (secret) }
+                }
+                p { "Keep this link to change components or unsubscribe: " a href={"/subscriptions/" (token)} { "manage this subscription" } "." }
             }
         },
     )
@@ -109,7 +176,7 @@ fn webhook_notes() -> Markup {
     html! {
         section #webhooks {
             h2 { "For developers: webhooks" }
-            p { "Team members can add webhook, Slack and Discord subscribers in the admin. Webhooks receive Statuspage-shaped JSON ("
+            p { "Subscribe an endpoint above, or ask the team (they add webhook, Slack and Discord subscribers in the admin). Webhooks receive Statuspage-shaped JSON ("
                 code { "meta" } ", " code { "page" } ", and " code { "incident" } " or " code { "component" } " + " code { "component_update" }
                 ") signed with the subscriber's secret:" }
             pre { code { "X-Statusd-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>" } }
@@ -135,11 +202,12 @@ pub fn check_inbox(page: &Page) -> Markup {
 
 /// A page with one button that posts to `action` (confirm, unsubscribe): link scanners
 /// that open every link in a mail change nothing.
-pub fn one_button(title: &str, text: &str, action: &str, button: &str) -> Markup {
+pub fn one_button(page: &Page, title: &str, text: &str, action: &str, button: &str) -> Markup {
     layout::public(
-        title,
+        &format!("{title} · {}", page.title),
         html! {
             main.wrap {
+                (back_link(page))
                 h1 { (title) }
                 p { (text) }
                 form method="post" action=(action) { button type="submit" { (button) } }
@@ -171,7 +239,8 @@ pub fn manage_page(v: &ManageView) -> Markup {
                 @if !v.components.is_empty() {
                     form.stack method="post" action={"/subscriptions/" (v.token)} {
                         fieldset {
-                            legend { "Components you hear about (none ticked: everything on this page)" }
+                            legend { "Components you hear about" }
+                            p.meta { "None ticked means everything on this page." }
                             (component_choices(&v.groups, &v.components, v.chosen))
                         }
                         button type="submit" { "Save" }
@@ -185,18 +254,26 @@ pub fn manage_page(v: &ManageView) -> Markup {
     )
 }
 
-/// After unsubscribing.
-pub fn unsubscribed(address: Option<&str>) -> Markup {
+/// After unsubscribing; the page is unknown when the link was already used.
+pub fn unsubscribed(page: Option<&Page>, address: Option<&str>) -> Markup {
     layout::public(
-        "Unsubscribed",
+        &match page {
+            Some(p) => format!("Unsubscribed · {}", p.title),
+            None => "Unsubscribed".into(),
+        },
         html! {
             main.wrap {
+                @if let Some(p) = page { (back_link(p)) }
                 h1 { "You are unsubscribed" }
                 p {
-                    @if let Some(a) = address { strong { (a) } " will get no more updates." }
+                    @if let Some(a) = address {
+                        strong { (a) } " will get no more updates"
+                        @if let Some(p) = page { " from " (p.title) }
+                        "."
+                    }
                     @else { "This subscription no longer exists; nothing more will be sent." }
                 }
-                p { a href="/" { "Back to the status page" } }
+                @if page.is_none() { p { a href="/" { "Back to the status page" } } }
             }
         },
     )
@@ -213,5 +290,50 @@ mod tests {
         let html = subscribe_box("eu").into_string();
         assert!(html.contains(r#"action="/p/eu/subscribe""#), "{html}");
         assert!(html.contains(r#"name="email""#));
+    }
+
+    #[test]
+    fn confirm_manage_and_unsubscribe_pages_name_the_page_and_link_back() {
+        let now = chrono::Utc::now();
+        let page = Page {
+            id: "p1".into(),
+            slug: "eu".into(),
+            title: "Acme EU".into(),
+            audience: Default::default(),
+            time_zone: "UTC".into(),
+            custom_host: None,
+            allowed_domains: vec![],
+            theme: String::new(),
+            created_at: now,
+            updated_at: now,
+        };
+        let pages = [
+            one_button(
+                &page,
+                "Confirm your subscription",
+                "Confirm?",
+                "/x",
+                "Confirm",
+            )
+            .into_string(),
+            unsubscribed(Some(&page), Some("a@example.com")).into_string(),
+            manage_page(&ManageView {
+                page: &page,
+                groups: vec![],
+                components: vec![],
+                address: "a@example.com",
+                chosen: &[],
+                token: "t",
+                notice: None,
+            })
+            .into_string(),
+        ];
+        for html in pages {
+            assert!(
+                html.contains("<title>") && html.contains("Acme EU"),
+                "{html}"
+            );
+            assert!(html.contains(r#"<a href="/p/eu">← Acme EU</a>"#), "{html}");
+        }
     }
 }

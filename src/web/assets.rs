@@ -1,5 +1,6 @@
 //! Serves embedded files; hashed URLs are immutable for a year.
 
+use super::cache;
 use crate::assets;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -13,23 +14,31 @@ pub async fn get_asset(req: HttpRequest, file: web::Path<String>) -> HttpRespons
     } else {
         "public, max-age=300"
     };
-    let matches = req
-        .headers()
-        .get("if-none-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    if matches {
-        return HttpResponse::NotModified()
-            .insert_header(("ETag", etag))
-            .insert_header(("Cache-Control", cache))
-            .finish();
-    }
-    HttpResponse::Ok()
-        .content_type(asset.mime)
-        .insert_header(("ETag", etag))
+    let not_modified = cache::etag_matches(&req, &etag);
+    let mut res = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header(("ETag", etag))
         .insert_header(("Cache-Control", cache))
-        .body(match &asset.data {
+        .insert_header(("Vary", "Accept-Encoding"));
+    if not_modified {
+        return res.finish();
+    }
+    res.content_type(asset.mime);
+    let accepts = cache::accepts_gzip(
+        req.headers()
+            .get("accept-encoding")
+            .and_then(|v| v.to_str().ok()),
+    );
+    match asset.gzip.as_ref().filter(|_| accepts) {
+        Some(z) => res
+            .insert_header(("Content-Encoding", "gzip"))
+            .body(web::Bytes::from(z.clone())),
+        None => res.body(match &asset.data {
             std::borrow::Cow::Borrowed(b) => web::Bytes::from_static(b),
             std::borrow::Cow::Owned(v) => web::Bytes::from(v.clone()),
-        })
+        }),
+    }
 }

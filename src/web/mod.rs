@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod compat;
 pub mod connections;
 pub mod customer;
@@ -18,6 +19,7 @@ pub mod metrics;
 pub mod public;
 pub mod routes;
 pub mod subscribe;
+pub mod subscribe_hook;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -34,7 +36,7 @@ pub(crate) fn csv_download(filename: &str, body: String) -> HttpResponse {
             "Content-Disposition",
             format!("attachment; filename=\"{filename}\""),
         ))
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .body(body)
 }
 
@@ -143,6 +145,8 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .wrap(actix_web::middleware::from_fn(admin::admin_pages))
             .wrap(actix_web::middleware::from_fn(metrics::count_requests))
             .wrap(actix_web::middleware::from_fn(access::noindex_header))
+            .wrap(actix_web::middleware::from_fn(admin::clear_shown_flash))
+            .wrap(actix_web::middleware::from_fn(cache::private_by_default))
             // Outermost, so error pages and refusals carry the headers too.
             .wrap(actix_web::middleware::from_fn(headers::security_headers))
             .configure(routes::configure)

@@ -6,48 +6,24 @@ use crate::error::AppResult;
 use crate::snapshot::{Rendered, Snapshot, base_path};
 use crate::state::AppState;
 use crate::views;
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use crate::web::auth::MaybeActor;
+use crate::web::cache;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 pub use super::access::{Client, allow};
 
-/// Cache-Control for a page's documents: shared caches only for public pages.
-pub fn cache_control(page: &Page) -> &'static str {
-    match page.audience {
-        Audience::Public => "public, max-age=0, must-revalidate, stale-if-error=86400",
-        _ => "private, no-store",
-    }
-}
-
-/// Answers with a cached document, or 304 when the client holds the same ETag.
+/// Answers with a cached document of `page` (304 for a held ETag, gzip when accepted),
+/// kept by shared caches only when the page is public.
 pub fn respond(
     req: &HttpRequest,
     r: &Rendered,
     page: &Page,
     extra: &[(&'static str, &'static str)],
 ) -> HttpResponse {
-    let not_modified = req
-        .headers()
-        .get("if-none-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == r.etag));
-    let mut res = if not_modified {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header(("ETag", r.etag.clone()))
-        .insert_header(("Cache-Control", cache_control(page)));
-    for h in extra {
-        res.insert_header(*h);
-    }
-    if not_modified {
-        res.finish()
-    } else {
-        res.content_type(r.content_type).body(r.body.clone())
-    }
+    cache::respond(req, r, &cache::for_request(req, page), extra)
 }
 
 /// The page a request means: `/p/{slug}` when given, else the page whose custom host
@@ -96,9 +72,8 @@ fn render_page(snap: &Snapshot, page: &Page) -> Rendered {
         bars: &d.bars(snap),
         measured: &snap.measured,
         past: d.past_days(snap.now, 15),
-    })
-    .into_string();
-    Rendered::new(snap.generation, html, "text/html; charset=utf-8")
+    });
+    html_document(snap.generation, html)
 }
 
 async fn serve_page(
@@ -168,17 +143,22 @@ pub async fn get_incident(
         ));
     };
     allow(&req, page, Client::Browser).await?;
-    let d = snap.page_data(page);
-    let html = views::incident::detail(&views::incident::DetailView {
-        page,
-        base: base_path(page),
-        ctx: d.ctx(),
-        item,
-    });
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", cache_control(page)))
-        .body(html.into_string()))
+    let key = format!("{}/incident/{}", page.id, id);
+    let r = state.page_cache.document(&key, snap.generation, || {
+        let d = snap.page_data(page);
+        let html = views::incident::detail(&views::incident::DetailView {
+            page,
+            base: base_path(page),
+            ctx: d.ctx(),
+            item,
+        });
+        Ok(html_document(snap.generation, html))
+    })?;
+    Ok(respond(&req, &r, page, &[]))
+}
+
+fn html_document(generation: u64, html: maud::Markup) -> Rendered {
+    Rendered::new(generation, html.into_string(), "text/html; charset=utf-8")
 }
 
 /// `?month=YYYY-MM` of the history pages.
@@ -259,23 +239,33 @@ async fn serve_history(
     items.sort_by_key(|i| std::cmp::Reverse(i.at()));
     let base = base_path(page);
     let link = |m: NaiveDate| format!("{base}/history?month={}", m.format("%Y-%m"));
-    let html = views::incident::history(&views::incident::HistoryView {
-        page,
-        base: base.clone(),
-        ctx: d.ctx(),
-        month: month.format("%B %Y").to_string(),
-        items,
-        newer: (month < this_month)
-            .then(|| shift_month(month, 1).map(link))
-            .flatten(),
-        older: older_exists
-            .then(|| shift_month(month, -1).map(link))
-            .flatten(),
-    });
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", cache_control(page)))
-        .body(html.into_string()))
+    let older = older_exists
+        .then(|| shift_month(month, -1).map(link))
+        .flatten();
+    let newer = (month < this_month)
+        .then(|| shift_month(month, 1).map(link))
+        .flatten();
+    let build = || {
+        let html = views::incident::history(&views::incident::HistoryView {
+            page,
+            base: base.clone(),
+            ctx: d.ctx(),
+            month: month.format("%B %Y").to_string(),
+            items,
+            newer,
+            older,
+        });
+        Ok(html_document(snap.generation, html))
+    };
+    // Months with nothing before them and future months are rendered per request, so
+    // a crawler walking every month cannot fill the cache.
+    let r = if month <= this_month && (older_exists || month == this_month) {
+        let key = format!("{}/history/{}", page.id, month.format("%Y-%m"));
+        state.page_cache.document(&key, snap.generation, build)?
+    } else {
+        std::sync::Arc::new(build()?)
+    };
+    Ok(respond(req, &r, page, &[]))
 }
 
 /// `/history?month=YYYY-MM`.
@@ -318,11 +308,7 @@ async fn serve_uptime(
                 bars: &d.bars(&snap),
                 measured: &snap.measured,
             });
-            Ok(Rendered::new(
-                snap.generation,
-                html.into_string(),
-                "text/html; charset=utf-8",
-            ))
+            Ok(html_document(snap.generation, html))
         })?;
     Ok(respond(req, &r, page, &[]))
 }

@@ -1,7 +1,7 @@
 //! Every path, method and handler of the HTTP server, in one place. Guards are the
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
-use super::{admin, api, assets, compat, customer, embeds, feeds, public, subscribe};
+use super::{admin, api, assets, compat, customer, embeds, feeds, public, subscribe, subscribe_hook};
 use actix_web::web;
 
 /// Registers each path of a table once with all its methods, records the list as
@@ -270,6 +270,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/p/{slug}/subscribe")
                 .route(web::get().to(subscribe::get_page_subscribe))
                 .route(web::post().to(subscribe::post_page_subscribe)),
+        )
+        .service(
+            web::resource("/subscribe/webhook")
+                .route(web::post().to(subscribe_hook::post_subscribe_hook)),
+        )
+        .service(
+            web::resource("/p/{slug}/subscribe/webhook")
+                .route(web::post().to(subscribe_hook::post_page_subscribe_hook)),
         )
         .service(
             web::resource("/subscribe/confirm/{token}")

@@ -13,10 +13,10 @@ use crate::web::auth::client_ip;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
 use maud::Markup;
 
-fn page_html(status: StatusCode, m: Markup) -> HttpResponse {
+pub(super) fn page_html(status: StatusCode, m: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .body(m.into_string())
 }
@@ -26,8 +26,8 @@ fn message(status: StatusCode, title: &str, text: &str) -> HttpResponse {
 }
 
 /// A page and its groups and components in display order.
-struct PageParts {
-    page: Page,
+pub(super) struct PageParts {
+    pub(super) page: Page,
     groups: Vec<Group>,
     components: Vec<Component>,
 }
@@ -55,7 +55,7 @@ impl PageParts {
 }
 
 /// The public page a request means: the slug, else the custom host, else the default.
-async fn public_page(
+pub(super) async fn public_page(
     state: &AppState,
     req: &HttpRequest,
     slug: Option<String>,
@@ -83,7 +83,7 @@ async fn public_page(
         .await
 }
 
-fn no_page() -> HttpResponse {
+pub(super) fn no_page() -> HttpResponse {
     message(
         StatusCode::NOT_FOUND,
         "Page not found",
@@ -92,6 +92,17 @@ fn no_page() -> HttpResponse {
 }
 
 fn render_form(parts: &PageParts, error: Option<&str>, email: &str, chosen: &[String]) -> Markup {
+    render_forms(parts, error, email, chosen, views::HookForm::default())
+}
+
+/// The subscribe page with both forms' values and errors.
+pub(super) fn render_forms(
+    parts: &PageParts,
+    error: Option<&str>,
+    email: &str,
+    chosen: &[String],
+    hook: views::HookForm,
+) -> Markup {
     views::subscribe_page(&views::SubscribeView {
         page: &parts.page,
         groups: parts.groups.iter().collect(),
@@ -99,6 +110,7 @@ fn render_form(parts: &PageParts, error: Option<&str>, email: &str, chosen: &[St
         error,
         email,
         chosen,
+        hook,
     })
 }
 
@@ -133,7 +145,7 @@ pub async fn get_page_subscribe(
 }
 
 /// The fields of a posted form, repeated ones included.
-fn form_pairs(req: &HttpRequest, body: &[u8]) -> AppResult<Vec<(String, String)>> {
+pub(super) fn form_pairs(req: &HttpRequest, body: &[u8]) -> AppResult<Vec<(String, String)>> {
     let ct = req.content_type().to_string();
     if ct != "application/x-www-form-urlencoded" {
         return Err(AppError::UnsupportedMediaType(format!(
@@ -143,7 +155,7 @@ fn form_pairs(req: &HttpRequest, body: &[u8]) -> AppResult<Vec<(String, String)>
     serde_urlencoded::from_bytes(body).map_err(|e| AppError::invalid("form", e.to_string()))
 }
 
-fn field<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+pub(super) fn field<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == key)
@@ -152,7 +164,7 @@ fn field<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 /// The ticked components; none means the whole page.
-fn chosen(pairs: &[(String, String)]) -> Vec<String> {
+pub(super) fn chosen(pairs: &[(String, String)]) -> Vec<String> {
     pairs
         .iter()
         .filter(|(k, _)| k == "component_ids")
@@ -238,13 +250,30 @@ fn link_gone() -> HttpResponse {
     )
 }
 
+/// The subscriber a link's token names, with its page.
+async fn subscriber_and_page(
+    state: &AppState,
+    token: &str,
+) -> AppResult<Option<(crate::domain::Subscriber, Page)>> {
+    let t = token.to_string();
+    state
+        .store
+        .run(move |s| {
+            let Some(sub) = s.subscriber_by_token(&t)? else {
+                return Ok(None);
+            };
+            let page = s.get_page(&sub.page_id)?;
+            Ok(Some((sub, page)))
+        })
+        .await
+}
+
 /// `GET /subscribe/confirm/{token}`: a button, so mail scanners do not confirm.
 pub async fn get_confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let t = token.clone();
-    let Some(sub) = state.store.run(move |s| s.subscriber_by_token(&t)).await? else {
+    let Some((sub, page)) = subscriber_and_page(&state, &token).await? else {
         return Ok(link_gone());
     };
     if sub.is_expired(chrono::Utc::now()) {
@@ -253,6 +282,7 @@ pub async fn get_confirm(
     Ok(page_html(
         StatusCode::OK,
         views::one_button(
+            &page,
             "Confirm your subscription",
             &format!("Confirm that {} should get status updates.", sub.address()),
             &format!("/subscribe/confirm/{token}"),
@@ -361,13 +391,13 @@ pub async fn get_unsubscribe(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let t = token.clone();
-    let Some(sub) = state.store.run(move |s| s.subscriber_by_token(&t)).await? else {
-        return Ok(page_html(StatusCode::OK, views::unsubscribed(None)));
+    let Some((sub, page)) = subscriber_and_page(&state, &token).await? else {
+        return Ok(page_html(StatusCode::OK, views::unsubscribed(None, None)));
     };
     Ok(page_html(
         StatusCode::OK,
         views::one_button(
+            &page,
             "Unsubscribe",
             &format!("Stop sending status updates to {}?", sub.address()),
             &format!("/unsubscribe/{token}"),
@@ -383,12 +413,24 @@ pub async fn post_unsubscribe(
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let t = token.into_inner();
-    let gone = state.store.run(move |s| s.unsubscribe(&t)).await?;
-    if let Some(s) = &gone {
+    let gone = state
+        .store
+        .run(move |s| {
+            let Some(sub) = s.unsubscribe(&t)? else {
+                return Ok(None);
+            };
+            let page = s.get_page(&sub.page_id).ok();
+            Ok(Some((sub, page)))
+        })
+        .await?;
+    if let Some((s, _)) = &gone {
         tracing::info!(subscriber = %s.id, "unsubscribed");
     }
     Ok(page_html(
         StatusCode::OK,
-        views::unsubscribed(gone.as_ref().map(|s| s.address())),
+        views::unsubscribed(
+            gone.as_ref().and_then(|(_, p)| p.as_ref()),
+            gone.as_ref().map(|(s, _)| s.address()),
+        ),
     ))
 }

@@ -34,7 +34,7 @@ use std::collections::HashMap;
 pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .body(markup.into_string())
 }
 

@@ -38,7 +38,7 @@ pub async fn get_backup(
             "Content-Disposition",
             "attachment; filename=\"statusd-backup.redb\"",
         ))
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .body(bytes))
 }
 

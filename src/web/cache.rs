@@ -1,0 +1,175 @@
+//! HTTP caching of documents: who may keep a response (Cache-Control), strong ETags
+//! answered with 304, and the gzip copy rendered once beside each document.
+
+use crate::config::Config;
+use crate::domain::{Audience, Page};
+use crate::snapshot::Rendered;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+/// What no cache may keep: admin, sign-in, subscription pages, the management API, and
+/// every page whose audience is not the public.
+pub const PRIVATE: &str = "private, no-store";
+
+/// How long a stale copy may be served while statusd cannot answer (a day).
+const STALE_IF_ERROR_SECONDS: u32 = 86_400;
+
+/// Cache-Control of a document anyone may see: fresh for `max_age` seconds, then served
+/// stale for as long again while revalidating, and for a day while statusd is down.
+pub fn public(max_age: u32) -> String {
+    if max_age == 0 {
+        return format!(
+            "public, max-age=0, must-revalidate, stale-if-error={STALE_IF_ERROR_SECONDS}"
+        );
+    }
+    format!(
+        "public, max-age={max_age}, stale-while-revalidate={max_age}, stale-if-error={STALE_IF_ERROR_SECONDS}"
+    )
+}
+
+/// Cache-Control of a page's documents: shared caches only for public pages.
+pub fn for_page(config: &Config, page: &Page) -> String {
+    match page.audience {
+        Audience::Public => public(config.cache_max_age_seconds),
+        _ => PRIVATE.to_string(),
+    }
+}
+
+/// Whether an `Accept-Encoding` header allows gzip (`gzip`, `x-gzip` or `*`, with q > 0).
+pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
+    let Some(v) = accept_encoding else {
+        return false;
+    };
+    let mut star = None;
+    for item in v.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+            .filter_map(|q| q.trim().parse::<f32>().ok())
+            .next()
+            .unwrap_or(1.0);
+        match coding.as_str() {
+            "gzip" | "x-gzip" => return q > 0.0,
+            "*" => star = Some(q > 0.0),
+            _ => {}
+        }
+    }
+    star.unwrap_or(false)
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`).
+pub fn etag_matches(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
+}
+
+/// Answers with a rendered document: 304 when the client holds its ETag, else the body,
+/// gzip-compressed when the client accepts it and a compressed copy exists.
+pub fn respond(
+    req: &HttpRequest,
+    r: &Rendered,
+    cache_control: &str,
+    extra: &[(&'static str, &'static str)],
+) -> HttpResponse {
+    let not_modified = etag_matches(req, &r.etag);
+    let mut res = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, r.etag.clone()))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_string()))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    for h in extra {
+        res.insert_header(*h);
+    }
+    if not_modified {
+        return res.finish();
+    }
+    let gzip = r.gzip.as_ref().filter(|_| {
+        accepts_gzip(
+            req.headers()
+                .get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+        )
+    });
+    res.content_type(r.content_type);
+    match gzip {
+        Some(z) => res
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(z.clone()),
+        None => res.body(r.body.clone()),
+    }
+}
+
+/// A response that did not say who may keep it is kept by no one: only the public
+/// documents above opt in to caching.
+pub async fn private_by_default(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+    }
+    Ok(res)
+}
+
+/// The configured policy for a page, read from the app state the request carries.
+pub fn for_request(req: &HttpRequest, page: &Page) -> String {
+    match req.app_data::<web::Data<crate::state::AppState>>() {
+        Some(state) => for_page(&state.config, page),
+        None => PRIVATE.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_accepted_when_the_header_allows_it() {
+        let cases = [
+            (None, false),
+            (Some(""), false),
+            (Some("gzip"), true),
+            (Some("gzip, deflate, br"), true),
+            (Some("br;q=1.0, gzip;q=0.8, *;q=0.1"), true),
+            (Some("deflate, br"), false),
+            (Some("gzip;q=0"), false),
+            (Some("gzip; q=0.000"), false),
+            (Some("GZIP"), true),
+            (Some("x-gzip"), true),
+            (Some("*"), true),
+            (Some("*;q=0"), false),
+            (Some("identity"), false),
+            (Some("gzip;q=0, *"), false),
+        ];
+        for (h, want) in cases {
+            assert_eq!(accepts_gzip(h), want, "{h:?}");
+        }
+    }
+
+    #[test]
+    fn public_documents_may_be_kept_and_served_stale() {
+        assert_eq!(
+            public(30),
+            "public, max-age=30, stale-while-revalidate=30, stale-if-error=86400"
+        );
+        assert_eq!(
+            public(0),
+            "public, max-age=0, must-revalidate, stale-if-error=86400"
+        );
+    }
+}

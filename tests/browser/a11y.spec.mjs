@@ -1,0 +1,100 @@
+// axe-core on the pages people meet (public page with every status, an incident, history,
+// subscribe, sign-in, the admin overview) in light and dark: no serious or critical
+// violation (contrast included), and screenshots at 1280 and 375 px.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ROOT, completeSetup, newContext, newPage, screenshot, startStatusd, submit, test,
+} from './lib.mjs';
+
+const AXE = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Serious and critical axe violations of the page as it is now, as readable lines. */
+async function violations(page) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary.split('\n')[1] || ''}`).join(' | ')}`);
+}
+
+async function api(server, token, method, path, body) {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+test('public, incident, history, subscribe, sign-in and admin pages pass axe in light and dark', async ({ browser }) => {
+  const server = await startStatusd();
+  const admin = await newPage(await newContext(browser));
+  await completeSetup(admin, server.setupUrl);
+  await admin.goto(`${server.baseUrl}/admin/keys`);
+  const form = admin.locator('form#new-key');
+  await form.locator('[name=name]').fill('a11y');
+  await submit(admin, form.getByRole('button', { name: 'Create key' }));
+  const token = (await admin.locator('code.token').innerText()).trim();
+
+  // Every status word and banner colour shows somewhere.
+  const ids = {};
+  for (const [name, status] of [
+    ['Website', 'operational'], ['API', 'degraded_performance'], ['Checkout', 'partial_outage'],
+    ['Search', 'major_outage'], ['Reports', 'under_maintenance'],
+  ]) {
+    const c = await api(server, token, 'POST', '/api/v1/components', { name, description: `The ${name}.` });
+    await api(server, token, 'PATCH', `/api/v1/components/${c.id}`, { status });
+    ids[name] = c.id;
+  }
+  const inc = await api(server, token, 'POST', '/api/v1/incidents', {
+    title: 'Search is down', status: 'identified', impact: 'critical',
+    component_ids: [ids.Search], message: 'We found the cause: a **full disk**. [Details](https://example.com).',
+  });
+  await api(server, token, 'POST', `/api/v1/incidents/${inc.id}/updates`, { status: 'monitoring', message: 'A fix is out.' });
+
+  const pages = [
+    ['public', '/'],
+    ['incident', `/incidents/${inc.id}`],
+    ['history', '/history'],
+    ['subscribe', '/subscribe'],
+    ['uptime', '/uptime'],
+  ];
+  const problems = [];
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [1280, 375]) {
+      const visitor = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme, bypassCSP: true }));
+      const signedIn = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme, bypassCSP: true }));
+      await signedIn.goto(`${server.baseUrl}/admin/login`);
+      await screenshot(signedIn, `a11y-signin-${colorScheme}-${width}`);
+      if (width === 1280) for (const v of await violations(signedIn)) problems.push(`sign-in ${colorScheme}: ${v}`);
+      await signedIn.fill('input[name=email]', 'owner@example.com');
+      await signedIn.fill('input[name=password]', 'correct horse battery staple');
+      await submit(signedIn, signedIn.getByRole('button', { name: /sign in/i }));
+      await signedIn.goto(`${server.baseUrl}/admin`);
+      await screenshot(signedIn, `a11y-admin-${colorScheme}-${width}`);
+      if (width === 1280) for (const v of await violations(signedIn)) problems.push(`admin ${colorScheme}: ${v}`);
+      for (const [name, path] of pages) {
+        await visitor.goto(`${server.baseUrl}${path}`);
+        await screenshot(visitor, `a11y-${name}-${colorScheme}-${width}`);
+        if (width === 1280) for (const v of await violations(visitor)) problems.push(`${name} ${colorScheme}: ${v}`);
+        // Nothing is wider than the screen on a phone.
+        const overflow = await visitor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) problems.push(`${name} at ${width} px scrolls sideways by ${overflow} px`);
+      }
+      await visitor.goto(`${server.baseUrl}/`);
+      const subscribe = visitor.getByRole('link', { name: 'Subscribe to updates' });
+      assert.equal(await subscribe.count(), 1, 'a Subscribe button at the top');
+      await submit(visitor, subscribe);
+      assert.match(visitor.url(), /\/subscribe$/);
+      for (const heading of ['By email', 'By webhook or Slack', 'By feed']) {
+        assert.equal(await visitor.getByRole('heading', { name: heading }).count(), 1, heading);
+      }
+      assert.deepEqual(visitor.errors, []);
+    }
+  }
+  assert.deepEqual(problems, [], `axe (serious or critical) and layout problems:\n${problems.join('\n')}`);
+}, { timeoutMs: 180_000 });
