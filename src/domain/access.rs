@@ -211,6 +211,7 @@ mod tests {
             custom_host: None,
             allowed_domains: domains.iter().map(|d| d.to_string()).collect(),
             theme: String::new(),
+            managed_by_config: false,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

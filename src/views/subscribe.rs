@@ -304,6 +304,7 @@ mod tests {
             custom_host: None,
             allowed_domains: vec![],
             theme: String::new(),
+            managed_by_config: false,
             created_at: now,
             updated_at: now,
         };

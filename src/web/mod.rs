@@ -145,7 +145,6 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .wrap(actix_web::middleware::from_fn(admin::admin_pages))
             .wrap(actix_web::middleware::from_fn(metrics::count_requests))
             .wrap(actix_web::middleware::from_fn(access::noindex_header))
-            .wrap(actix_web::middleware::from_fn(admin::clear_shown_flash))
             .wrap(actix_web::middleware::from_fn(cache::private_by_default))
             // Outermost, so error pages and refusals carry the headers too.
             .wrap(actix_web::middleware::from_fn(headers::security_headers))

@@ -1,14 +1,13 @@
 //! Public status pages, incident detail, history and uptime, served from the snapshot
 //! read model (`crate::snapshot`); `/healthz`.
 
-use crate::domain::{Audience, IncidentState, MaintenanceStatus, Page};
+use crate::domain::{IncidentState, MaintenanceStatus, Page};
 use crate::error::AppResult;
 use crate::snapshot::{Rendered, Snapshot, base_path};
 use crate::state::AppState;
 use crate::views;
-use crate::web::auth::MaybeActor;
 use crate::web::cache;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
