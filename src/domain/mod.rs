@@ -1,9 +1,12 @@
 //! Pure types and rules: no I/O, no async, no redb, no actix.
 
 pub mod alert;
+pub mod alert_lifecycle;
+pub mod alert_writer;
 pub mod attention;
 pub mod csv_io;
 pub mod histogram;
+pub mod inbound;
 pub mod incident;
 pub mod incident_update;
 pub mod model;

@@ -1,12 +1,14 @@
 //! The data file. The only module that names redb. Methods here are blocking; async
 //! code calls them through [`Store::run`], which moves the work to the blocking pool.
 
+mod alert_rules;
 mod alerts;
 mod clock;
 pub mod codec;
 mod components;
 mod events;
 mod history_codec;
+mod inbound;
 mod incidents;
 mod inputs;
 mod maintenance;
@@ -24,6 +26,8 @@ mod users;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
+pub use alert_rules::{AlertRuleInput, DraftEdit, NewSecret};
+pub use inbound::{EVENT_RETENTION_DAYS, Prepared, Received};
 pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 pub use maintenance::{MaintenancePatch, NewMaintenance};
 pub use migrate::SCHEMA_VERSION;
@@ -96,6 +100,7 @@ impl Store {
             }),
         };
         migrate::run(&store)?;
+        store.create_alert_tables()?;
         Ok(store)
     }
 
@@ -206,6 +211,11 @@ impl Store {
         copy(&src, &out, tables::NOTICES)?;
         copy(&src, &out, tables::NOTICE_QUEUE)?;
         copy(&src, &out, tables::REMINDERS)?;
+        copy(&src, &out, tables::ALERT_RULES)?;
+        copy(&src, &out, tables::ALERT_SECRETS)?;
+        copy(&src, &out, tables::ALERT_SECRET_HASHES)?;
+        copy(&src, &out, tables::ALERT_TRACKED)?;
+        copy(&src, &out, tables::ALERT_EVENTS)?;
         out.commit()?;
         Ok(())
     }

@@ -6,6 +6,8 @@ use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
     MonitorState, Page, Session, Template, User,
 };
+use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
+use crate::domain::inbound::AlertRule;
 use crate::domain::{Notice, Subscriber};
 use redb::TableDefinition;
 
@@ -86,3 +88,19 @@ pub const NOTICES: TableDefinition<&str, Json<Notice>> = TableDefinition::new("n
 pub const NOTICE_QUEUE: TableDefinition<(i64, &str), ()> = TableDefinition::new("notice_queue");
 /// key: maintenance id → when its reminder event was written. Written by the outbox worker.
 pub const REMINDERS: TableDefinition<&str, &str> = TableDefinition::new("reminders");
+/// key: rule id → alert mapping rule. Written by the alert rules admin/API.
+pub const ALERT_RULES: TableDefinition<&str, Json<AlertRule>> = TableDefinition::new("alert_rules");
+/// key: secret URL id → a source's secret URL (hash only). Written by the alert sources admin/API.
+pub const ALERT_SECRETS: TableDefinition<&str, Json<AlertSecret>> =
+    TableDefinition::new("alert_secrets");
+/// key: hex SHA-256 of the secret → secret URL id. Lookup index kept with `ALERT_SECRETS`.
+pub const ALERT_SECRET_HASHES: TableDefinition<&str, &str> =
+    TableDefinition::new("alert_secret_hashes");
+/// key: `{source}:{dedup key}` → that key's state and incident. Written with each alert
+/// (in its transaction) and by the drafts inbox.
+pub const ALERT_TRACKED: TableDefinition<&str, Json<TrackedAlert>> =
+    TableDefinition::new("alert_tracked");
+/// key: event id (ULID) → one alert received or refused, with its raw body. Written by the
+/// alert endpoints; pruned after 30 days by the retention worker.
+pub const ALERT_EVENTS: TableDefinition<&str, Json<AlertEvent>> =
+    TableDefinition::new("alert_events");
