@@ -64,6 +64,12 @@ pub struct Config {
     pub sso_only: bool,
     /// Folder the public side is exported to as static files after every change.
     pub export_dir: Option<PathBuf>,
+    /// OpenAI-compatible endpoint that rewrites alert drafts (off when unset).
+    pub ai_url: Option<String>,
+    pub ai_model: String,
+    pub ai_key: Option<Secret>,
+    /// Secret of PagerDuty's webhook signatures; when set, unsigned PagerDuty posts are refused.
+    pub pagerduty_secret: Option<Secret>,
 }
 
 /// Options shared by every subcommand. Each is also `STATUSD_<NAME>` in the environment.
@@ -181,6 +187,21 @@ pub struct ConfigArgs {
     /// Folder to keep a static export of the public side in (rewritten after every change).
     #[arg(long, global = true, env = "STATUSD_EXPORT_DIR")]
     pub export_dir: Option<PathBuf>,
+    /// OpenAI-compatible chat-completions base URL that rewrites alert drafts.
+    #[arg(long, global = true, env = "STATUSD_AI_URL")]
+    pub ai_url: Option<String>,
+    /// Model name sent to ai_url [default: gpt-4o-mini].
+    #[arg(long, global = true, env = "STATUSD_AI_MODEL")]
+    pub ai_model: Option<String>,
+    /// File holding the API key of ai_url.
+    #[arg(long, global = true, env = "STATUSD_AI_KEY_FILE")]
+    pub ai_key_file: Option<PathBuf>,
+    /// Secret of PagerDuty's webhook signatures (X-PagerDuty-Signature).
+    #[arg(long, global = true, env = "STATUSD_PAGERDUTY_SECRET", hide_env_values = true)]
+    pub pagerduty_secret: Option<String>,
+    /// File holding the PagerDuty webhook secret.
+    #[arg(long, global = true, env = "STATUSD_PAGERDUTY_SECRET_FILE")]
+    pub pagerduty_secret_file: Option<PathBuf>,
 }
 
 /// The TOML file. Unknown keys are an error naming the key.
@@ -215,6 +236,11 @@ struct FileConfig {
     oidc_role_groups: Option<std::collections::BTreeMap<String, String>>,
     sso_only: Option<bool>,
     export_dir: Option<PathBuf>,
+    ai_url: Option<String>,
+    ai_model: Option<String>,
+    ai_key_file: Option<PathBuf>,
+    pagerduty_secret: Option<String>,
+    pagerduty_secret_file: Option<PathBuf>,
 }
 
 fn read_secret_file(key: &str, path: &Path) -> AppResult<Secret> {
@@ -391,7 +417,25 @@ impl Config {
                 "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
             ));
         }
+        let ai_url = a.ai_url.or(file.ai_url).map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+        if let Some(u) = &ai_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(AppError::invalid("ai_url", format!("{u:?} must start with http:// or https://")));
+        }
+        let ai_key = match a.ai_key_file.or(file.ai_key_file) {
+            Some(p) => Some(read_secret_file("ai_key_file", &p)?),
+            None => None,
+        };
+        let pagerduty_secret = match a.pagerduty_secret.is_some() || a.pagerduty_secret_file.is_some() {
+            true => secret("pagerduty_secret", a.pagerduty_secret, a.pagerduty_secret_file)?,
+            false => secret("pagerduty_secret", file.pagerduty_secret, file.pagerduty_secret_file)?,
+        };
         Ok(Config {
+            ai_url,
+            ai_model: a.ai_model.or(file.ai_model).unwrap_or_else(|| "gpt-4o-mini".into()),
+            ai_key,
+            pagerduty_secret,
             listen,
             data: a
                 .data

@@ -27,7 +27,7 @@ pub struct DraftText {
 pub fn effect_of(a: &Alert, impact: Impact) -> Effect {
     let t = a.texts().to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["latency", "slow", "duration", "p95", "p99", "response time"]) {
+    if has(&["latency", "slow", "p95", "p99", "response time"]) {
         Effect::Slow
     } else if has(&["down", "unreachable", "unavailable", "outage", "not responding", "absent"]) {
         Effect::Unavailable
@@ -138,6 +138,7 @@ pub fn forbidden_words(a: &Alert, public_names: &[String], hidden_names: &[Strin
     let mut out: Vec<String> = a
         .labels
         .values()
+        .chain(&a.other_values)
         .map(|v| v.trim().to_string())
         .filter(|v| v.chars().count() >= 3 && !public(v) && !HARMLESS.contains(&v.to_ascii_lowercase().as_str()))
         .chain(hidden_names.iter().filter(|n| !public(n)).cloned())

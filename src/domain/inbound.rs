@@ -126,6 +126,8 @@ pub struct Alert {
     pub generate_ai: bool,
     /// Keys of the single alerts of a group (Alertmanager/Grafana fingerprints).
     pub members: Vec<String>,
+    /// Label values of the group's other alerts (never shown publicly either).
+    pub other_values: Vec<String>,
 }
 
 impl Alert {

@@ -85,6 +85,17 @@ route_table! {
     "/api/v1/keys" => { get: api::keys::list_keys, post: api::keys::post_key },
     "/api/v1/keys/{id}" => { delete: api::keys::delete_key },
     "/api/v1/backup" => { get: api::backup::get_backup },
+    "/api/v1/alerts/{source}" => { post: api::alerts::post_alert },
+    "/api/v1/alerts/{source}/{secret}" => { post: api::alerts::post_alert_secret },
+    "/api/v1/alert-rules" => { get: api::alerts::list_alert_rules, post: api::alerts::post_alert_rule },
+    "/api/v1/alert-rules/{id}" => {
+        get: api::alerts::get_alert_rule,
+        put: api::alerts::put_alert_rule,
+        delete: api::alerts::delete_alert_rule,
+    },
+    "/api/v1/alert-sources" => { get: api::alerts::list_alert_sources, post: api::alerts::post_alert_source },
+    "/api/v1/alert-sources/{id}" => { delete: api::alerts::delete_alert_source },
+    "/api/v1/alert-events" => { get: api::alerts::list_alert_events },
     "/api/v1/openapi.json" => { get: api::openapi::get_openapi },
 }
 

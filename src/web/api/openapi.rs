@@ -4,7 +4,7 @@
 //! Longer than 500 lines only through its tests (the code is 198 lines).
 
 use super::{
-    backup, components, events, groups, incidents, keys, maintenance, monitors, pages, postmortems,
+    alerts, backup, components, events, groups, incidents, keys, maintenance, monitors, pages, postmortems,
     subscribers, templates,
 };
 use crate::error::ErrorBody;
@@ -51,6 +51,10 @@ use utoipa::{Modify, OpenApi};
         subscribers::post_notice_retry,
         keys::list_keys, keys::post_key, keys::delete_key,
         backup::get_backup,
+        alerts::post_alert, alerts::post_alert_secret, alerts::list_alert_rules,
+        alerts::post_alert_rule, alerts::get_alert_rule, alerts::put_alert_rule,
+        alerts::delete_alert_rule, alerts::list_alert_sources, alerts::post_alert_source,
+        alerts::delete_alert_source, alerts::list_alert_events,
         get_openapi,
     ),
     components(schemas(ErrorBody)),
@@ -59,7 +63,8 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "pages"), (name = "groups"), (name = "components"), (name = "incidents"),
         (name = "maintenance"), (name = "templates"), (name = "events"), (name = "monitors"),
-        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "meta"),
+        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "alerts"),
+        (name = "meta"),
     ),
 )]
 pub struct ApiDoc;
@@ -153,6 +158,9 @@ const ALIASES: &[(&str, &str, &str)] = &[
     ("MaintenanceTransition", "body", "message"),
     ("NewSubscriber", "page_id", "page"),
     ("NewSubscriber", "status_page_id", "page"),
+    ("GenericAlert", "page", "status_page_id"),
+    ("GenericAlert", "page_id", "status_page_id"),
+    ("GenericAlert", "component_ids", "affected_component_ids"),
 ];
 
 /// Adds each alias as a property with the schema of the field it stands for.
@@ -340,7 +348,9 @@ mod tests {
                 placeholders, path_params,
                 "{method} {path}: path parameters"
             );
-            let public = path == "/api/v1/openapi.json" || path.starts_with("/api/v1/heartbeat/");
+            let public = path == "/api/v1/openapi.json"
+                || path.starts_with("/api/v1/heartbeat/")
+                || path == "/api/v1/alerts/{source}/{secret}";
             if !public {
                 assert!(responses.contains_key("401"), "{method} {path}: no 401");
                 assert!(
@@ -439,6 +449,9 @@ mod tests {
             ("NewSubscriber", serde_fields::<store::NewSubscriber>()),
             ("SubscriberPatch", serde_fields::<store::SubscriberPatch>()),
             ("NewKey", serde_fields::<keys::NewKey>()),
+            ("GenericAlert", serde_fields::<crate::alerts::generic::Body>()),
+            ("AlertRuleInput", serde_fields::<store::AlertRuleInput>()),
+            ("NewAlertSource", serde_fields::<super::alerts::NewAlertSource>()),
         ];
         let mut seen = BTreeSet::new();
         for (method, path, op) in operations(&doc) {
