@@ -197,7 +197,12 @@ pub struct ConfigArgs {
     #[arg(long, global = true, env = "STATUSD_AI_KEY_FILE")]
     pub ai_key_file: Option<PathBuf>,
     /// Secret of PagerDuty's webhook signatures (X-PagerDuty-Signature).
-    #[arg(long, global = true, env = "STATUSD_PAGERDUTY_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "STATUSD_PAGERDUTY_SECRET",
+        hide_env_values = true
+    )]
     pub pagerduty_secret: Option<String>,
     /// File holding the PagerDuty webhook secret.
     #[arg(long, global = true, env = "STATUSD_PAGERDUTY_SECRET_FILE")]
@@ -417,23 +422,42 @@ impl Config {
                 "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
             ));
         }
-        let ai_url = a.ai_url.or(file.ai_url).map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+        let ai_url = a
+            .ai_url
+            .or(file.ai_url)
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
         if let Some(u) = &ai_url
             && !(u.starts_with("http://") || u.starts_with("https://"))
         {
-            return Err(AppError::invalid("ai_url", format!("{u:?} must start with http:// or https://")));
+            return Err(AppError::invalid(
+                "ai_url",
+                format!("{u:?} must start with http:// or https://"),
+            ));
         }
         let ai_key = match a.ai_key_file.or(file.ai_key_file) {
             Some(p) => Some(read_secret_file("ai_key_file", &p)?),
             None => None,
         };
-        let pagerduty_secret = match a.pagerduty_secret.is_some() || a.pagerduty_secret_file.is_some() {
-            true => secret("pagerduty_secret", a.pagerduty_secret, a.pagerduty_secret_file)?,
-            false => secret("pagerduty_secret", file.pagerduty_secret, file.pagerduty_secret_file)?,
-        };
+        let pagerduty_secret =
+            match a.pagerduty_secret.is_some() || a.pagerduty_secret_file.is_some() {
+                true => secret(
+                    "pagerduty_secret",
+                    a.pagerduty_secret,
+                    a.pagerduty_secret_file,
+                )?,
+                false => secret(
+                    "pagerduty_secret",
+                    file.pagerduty_secret,
+                    file.pagerduty_secret_file,
+                )?,
+            };
         Ok(Config {
             ai_url,
-            ai_model: a.ai_model.or(file.ai_model).unwrap_or_else(|| "gpt-4o-mini".into()),
+            ai_model: a
+                .ai_model
+                .or(file.ai_model)
+                .unwrap_or_else(|| "gpt-4o-mini".into()),
             ai_key,
             pagerduty_secret,
             listen,

@@ -26,7 +26,10 @@ fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
         if let Some(v) = f() {
             return v;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -41,7 +44,11 @@ fn post_alert(am: &str, ends_at: chrono::DateTime<chrono::Utc>) {
         "startsAt": (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
         "endsAt": ends_at.to_rfc3339(),
     }]);
-    let resp = reqwest::blocking::Client::new().post(format!("{am}/api/v2/alerts")).json(&alert).send().unwrap();
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{am}/api/v2/alerts"))
+        .json(&alert)
+        .send()
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK, "{:?}", resp.text());
 }
 
@@ -49,9 +56,19 @@ fn post_alert(am: &str, ends_at: chrono::DateTime<chrono::Utc>) {
 fn alertmanager_alert_drafts_dedupes_and_closes() {
     let env = Env::start();
     let (s, t) = (&env.server, env.token.as_str());
-    let (st, c) = s.api_send(Method::POST, "/api/v1/components", t, &json!({"name": "API"}));
+    let (st, c) = s.api_send(
+        Method::POST,
+        "/api/v1/components",
+        t,
+        &json!({"name": "API"}),
+    );
     assert_eq!(st, StatusCode::CREATED, "{c}");
-    let (st, src) = s.api_send(Method::POST, "/api/v1/alert-sources", t, &json!({"name": "test alertmanager", "source": "alertmanager"}));
+    let (st, src) = s.api_send(
+        Method::POST,
+        "/api/v1/alert-sources",
+        t,
+        &json!({"name": "test alertmanager", "source": "alertmanager"}),
+    );
     assert_eq!(st, StatusCode::CREATED, "{src}");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("alertmanager.yml");
@@ -68,7 +85,10 @@ fn alertmanager_alert_drafts_dedupes_and_closes() {
     let _am = Alertmanager(
         Command::new("/usr/bin/prometheus-alertmanager")
             .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .arg("--cluster.listen-address=")
             .stdout(Stdio::null())
@@ -77,7 +97,9 @@ fn alertmanager_alert_drafts_dedupes_and_closes() {
             .expect("start prometheus-alertmanager"),
     );
     wait_for("alertmanager ready", || {
-        reqwest::blocking::get(format!("{am_url}/-/ready")).ok().filter(|r| r.status().is_success())
+        reqwest::blocking::get(format!("{am_url}/-/ready"))
+            .ok()
+            .filter(|r| r.status().is_success())
     });
 
     post_alert(&am_url, chrono::Utc::now() + chrono::Duration::hours(1));
@@ -89,10 +111,24 @@ fn alertmanager_alert_drafts_dedupes_and_closes() {
     assert_eq!(draft["components"][0]["status"], "major_outage");
     let text = format!("{} {}", draft["title"], draft["updates"][0]["message"]);
     assert!(text.contains("API"), "{text}");
-    for leak in ["10.9.8.7", "9100", "payments-api-7", "api-7", "ApiErrorRate", "wiki.internal", "xk2"] {
+    for leak in [
+        "10.9.8.7",
+        "9100",
+        "payments-api-7",
+        "api-7",
+        "ApiErrorRate",
+        "wiki.internal",
+        "xk2",
+    ] {
         assert!(!text.contains(leak), "{leak} leaked into {text}");
     }
-    assert!(draft["source_text"].as_str().unwrap().contains("10.9.8.7:9100"), "the team sees the raw alert");
+    assert!(
+        draft["source_text"]
+            .as_str()
+            .unwrap()
+            .contains("10.9.8.7:9100"),
+        "the team sees the raw alert"
+    );
 
     // The same alert again (a re-fire): Alertmanager notifies, statusd keeps one draft.
     post_alert(&am_url, chrono::Utc::now() + chrono::Duration::hours(1));
@@ -109,7 +145,17 @@ fn alertmanager_alert_drafts_dedupes_and_closes() {
     });
     let (_, events) = s.api_get("/api/v1/alert-events", t);
     let events: Vec<Value> = events.as_array().unwrap().clone();
-    assert_eq!(events[0]["outcome"], "resolved_before_publishing", "{events:?}");
-    assert!(events.iter().all(|e| e["source"] == "alertmanager" && e["via"] == "url:test alertmanager"));
-    assert_eq!(events.iter().filter(|e| e["outcome"] == "drafted").count(), 1);
+    assert_eq!(
+        events[0]["outcome"], "resolved_before_publishing",
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e["source"] == "alertmanager" && e["via"] == "url:test alertmanager")
+    );
+    assert_eq!(
+        events.iter().filter(|e| e["outcome"] == "drafted").count(),
+        1
+    );
 }

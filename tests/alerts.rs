@@ -11,17 +11,35 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/alerts/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/alerts/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn component(s: &Server, token: &str, name: &str) -> String {
-    let (st, c) = s.api_send(Method::POST, "/api/v1/components", token, &json!({"name": name}));
+    let (st, c) = s.api_send(
+        Method::POST,
+        "/api/v1/components",
+        token,
+        &json!({"name": name}),
+    );
     assert_eq!(st, StatusCode::CREATED, "{c}");
     c["id"].as_str().unwrap().to_string()
 }
 
-fn post_raw(s: &Server, path: &str, token: Option<&str>, body: &str, headers: &[(&str, String)]) -> (StatusCode, Value) {
-    let mut req = s.request(Method::POST, path).header("Content-Type", "application/json").body(body.to_string());
+fn post_raw(
+    s: &Server,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+    headers: &[(&str, String)],
+) -> (StatusCode, Value) {
+    let mut req = s
+        .request(Method::POST, path)
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -71,14 +89,23 @@ fn seed_003_payload_drafts_customer_language_dedupes_and_closes_as_filtered() {
     let (st, r) = post_raw(s, "/api/v1/alerts/generic", Some(t), &body, &[]);
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r["received"][0]["outcome"], "drafted", "{r}");
-    let id = r["received"][0]["incident_id"].as_str().unwrap().to_string();
+    let id = r["received"][0]["incident_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (_, i) = s.api_get(&format!("/api/v1/incidents/{id}"), t);
     assert_eq!(i["state"], "draft");
     assert_eq!(i["impact"], "major");
     assert_eq!(i["components"][0]["status"], "partial_outage");
     let text = public_text(&i);
     assert!(text.contains("API"), "{text}");
-    for leak in ["api-health", "/api/health", "503", "DOWN", "We are investigating this issue."] {
+    for leak in [
+        "api-health",
+        "/api/health",
+        "503",
+        "DOWN",
+        "We are investigating this issue.",
+    ] {
         assert!(!text.contains(leak), "{leak} in {text}");
     }
     // The team sees the raw alert and why the AI did not write it.
@@ -88,19 +115,39 @@ fn seed_003_payload_drafts_customer_language_dedupes_and_closes_as_filtered() {
 
     // The same payload again is the same draft.
     let (st, r) = post_raw(s, "/api/v1/alerts/generic", Some(t), &body, &[]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("refire")), "{r}");
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("refire")),
+        "{r}"
+    );
     assert_eq!(drafts(s, t).len(), 1);
 
     // Resolved at the source before anyone published: closed as a filtered false alarm.
     let mut resolved: Value = serde_json::from_str(&body).unwrap();
     resolved["status"] = json!("resolved");
-    let (st, r) = post_raw(s, "/api/v1/alerts/generic", Some(t), &resolved.to_string(), &[]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("resolved_before_publishing")), "{r}");
+    let (st, r) = post_raw(
+        s,
+        "/api/v1/alerts/generic",
+        Some(t),
+        &resolved.to_string(),
+        &[],
+    );
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("resolved_before_publishing")),
+        "{r}"
+    );
     assert!(drafts(s, t).is_empty());
     let (st, _) = s.api_get(&format!("/api/v1/incidents/{id}"), t);
     assert_eq!(st, StatusCode::NOT_FOUND);
-    let outcomes: Vec<String> = events(s, t).iter().map(|e| e["outcome"].as_str().unwrap().to_string()).collect();
-    assert_eq!(outcomes, ["resolved_before_publishing", "refire", "drafted"]);
+    let outcomes: Vec<String> = events(s, t)
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["resolved_before_publishing", "refire", "drafted"]
+    );
 }
 
 #[test]
@@ -120,9 +167,21 @@ fn post_incident_with_raw_input_goes_through_the_writer_in_its_tone() {
     );
     assert_eq!(st, StatusCode::CREATED, "{i}");
     assert_eq!(i["state"], "draft");
-    assert_eq!(i["updates"][0]["message"], "Some requests fail. Investigating.");
-    let (st, e) = s.api_send(Method::POST, "/api/v1/incidents", t, &json!({"title": "x", "raw_input": "y", "tone": "sarcastic"}));
-    assert_eq!((st, e["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("tone")), "{e}");
+    assert_eq!(
+        i["updates"][0]["message"],
+        "Some requests fail. Investigating."
+    );
+    let (st, e) = s.api_send(
+        Method::POST,
+        "/api/v1/incidents",
+        t,
+        &json!({"title": "x", "raw_input": "y", "tone": "sarcastic"}),
+    );
+    assert_eq!(
+        (st, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("tone")),
+        "{e}"
+    );
 }
 
 #[test]
@@ -135,18 +194,52 @@ fn grafana_opsgenie_and_signed_pagerduty_payloads() {
     component(&s, &t, "Sign-in");
     let checkout = component(&s, &t, "Checkout");
     let internal = component(&s, &t, "Internal admin");
-    let (st, page) = s.api_send(Method::POST, "/api/v1/pages", &t, &json!({"slug": "ops", "title": "Ops", "audience": "internal"}));
+    let (st, page) = s.api_send(
+        Method::POST,
+        "/api/v1/pages",
+        &t,
+        &json!({"slug": "ops", "title": "Ops", "audience": "internal"}),
+    );
     assert_eq!(st, StatusCode::CREATED, "{page}");
-    let (st, _) = s.api_send(Method::PATCH, &format!("/api/v1/components/{internal}"), &t, &json!({"page_ids": [page["id"]]}));
+    let (st, _) = s.api_send(
+        Method::PATCH,
+        &format!("/api/v1/components/{internal}"),
+        &t,
+        &json!({"page_ids": [page["id"]]}),
+    );
     assert_eq!(st, StatusCode::OK);
 
     // Grafana: routed by the statusd_component label, nothing internal in the text.
-    let (st, r) = post_raw(&s, "/api/v1/alerts/grafana", Some(&t), &fixture("grafana.json"), &[]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("drafted")), "{r}");
-    let (_, i) = s.api_get(&format!("/api/v1/incidents/{}", r["received"][0]["incident_id"].as_str().unwrap()), &t);
+    let (st, r) = post_raw(
+        &s,
+        "/api/v1/alerts/grafana",
+        Some(&t),
+        &fixture("grafana.json"),
+        &[],
+    );
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("drafted")),
+        "{r}"
+    );
+    let (_, i) = s.api_get(
+        &format!(
+            "/api/v1/incidents/{}",
+            r["received"][0]["incident_id"].as_str().unwrap()
+        ),
+        &t,
+    );
     assert_eq!(i["components"][0]["id"], api.as_str());
     let text = public_text(&i);
-    for leak in ["grafana-db-3", "5432", "10.20.30.40", "api-7", "blue", "High error rate", "Internal admin"] {
+    for leak in [
+        "grafana-db-3",
+        "5432",
+        "10.20.30.40",
+        "api-7",
+        "blue",
+        "High error rate",
+        "Internal admin",
+    ] {
         assert!(!text.contains(leak), "{leak} in {text}");
     }
 
@@ -163,43 +256,115 @@ fn grafana_opsgenie_and_signed_pagerduty_payloads() {
         use hmac::{Hmac, Mac};
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(pd_secret.as_bytes()).unwrap();
         mac.update(b.as_bytes());
-        format!("v1=deadbeef,v1={}", hex::encode(mac.finalize().into_bytes()))
+        format!(
+            "v1=deadbeef,v1={}",
+            hex::encode(mac.finalize().into_bytes())
+        )
     };
-    let (st, e) = post_raw(&s, "/api/v1/alerts/pagerduty", Some(&t), &body, &[("X-PagerDuty-Signature", "v1=00ff".into())]);
+    let (st, e) = post_raw(
+        &s,
+        "/api/v1/alerts/pagerduty",
+        Some(&t),
+        &body,
+        &[("X-PagerDuty-Signature", "v1=00ff".into())],
+    );
     assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
-    assert!(e["error"]["message"].as_str().unwrap().contains("X-PagerDuty-Signature"), "{e}");
-    let (st, r) = post_raw(&s, "/api/v1/alerts/pagerduty", Some(&t), &body, &[("X-PagerDuty-Signature", sign(&body))]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("published")), "{r}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("X-PagerDuty-Signature"),
+        "{e}"
+    );
+    let (st, r) = post_raw(
+        &s,
+        "/api/v1/alerts/pagerduty",
+        Some(&t),
+        &body,
+        &[("X-PagerDuty-Signature", sign(&body))],
+    );
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("published")),
+        "{r}"
+    );
     assert_eq!(r["received"][0]["rule_id"], rule["id"]);
-    let pd_incident = r["received"][0]["incident_id"].as_str().unwrap().to_string();
+    let pd_incident = r["received"][0]["incident_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (_, i) = s.api_get(&format!("/api/v1/incidents/{pd_incident}"), &t);
-    assert_eq!((i["state"].as_str(), i["impact"].as_str()), (Some("published"), Some("critical")));
+    assert_eq!(
+        (i["state"].as_str(), i["impact"].as_str()),
+        (Some("published"), Some("critical"))
+    );
     assert_eq!(i["title"], "Checkout responding slowly");
     assert!(!public_text(&i).contains("pay-worker"), "{i}");
     let (_, c) = s.api_get(&format!("/api/v1/components/{checkout}"), &t);
     assert_eq!(c["status"], "major_outage");
     let resolved = fixture("pagerduty-resolved.json");
-    let (st, r) = post_raw(&s, "/api/v1/alerts/pagerduty", Some(&t), &resolved, &[("X-PagerDuty-Signature", sign(&resolved))]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("resolved")), "{r}");
+    let (st, r) = post_raw(
+        &s,
+        "/api/v1/alerts/pagerduty",
+        Some(&t),
+        &resolved,
+        &[("X-PagerDuty-Signature", sign(&resolved))],
+    );
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("resolved")),
+        "{r}"
+    );
     let (_, i) = s.api_get(&format!("/api/v1/incidents/{pd_incident}"), &t);
     assert_eq!(i["status"], "resolved");
     let (_, c) = s.api_get(&format!("/api/v1/components/{checkout}"), &t);
     assert_eq!(c["status"], "operational");
 
     // Opsgenie: Create drafts, AddNote changes nothing, Close closes the draft.
-    let (st, r) = post_raw(&s, "/api/v1/alerts/opsgenie", Some(&t), &fixture("opsgenie-create.json"), &[]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("drafted")), "{r}");
-    let (_, i) = s.api_get(&format!("/api/v1/incidents/{}", r["received"][0]["incident_id"].as_str().unwrap()), &t);
+    let (st, r) = post_raw(
+        &s,
+        "/api/v1/alerts/opsgenie",
+        Some(&t),
+        &fixture("opsgenie-create.json"),
+        &[],
+    );
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("drafted")),
+        "{r}"
+    );
+    let (_, i) = s.api_get(
+        &format!(
+            "/api/v1/incidents/{}",
+            r["received"][0]["incident_id"].as_str().unwrap()
+        ),
+        &t,
+    );
     assert_eq!(i["impact"], "minor");
     let text = public_text(&i);
     assert!(text.contains("Sign-in"), "{text}");
     for leak in ["auth-2", "10.1.1.9", "auth-7d9f-xk2"] {
         assert!(!text.contains(leak), "{leak} in {text}");
     }
-    let (_, r) = post_raw(&s, "/api/v1/alerts/opsgenie", Some(&t), &fixture("opsgenie-addnote.json"), &[]);
+    let (_, r) = post_raw(
+        &s,
+        "/api/v1/alerts/opsgenie",
+        Some(&t),
+        &fixture("opsgenie-addnote.json"),
+        &[],
+    );
     assert_eq!(r["received"][0]["outcome"], "noted", "{r}");
-    let (_, r) = post_raw(&s, "/api/v1/alerts/opsgenie", Some(&t), &fixture("opsgenie-close.json"), &[]);
-    assert_eq!(r["received"][0]["outcome"], "resolved_before_publishing", "{r}");
+    let (_, r) = post_raw(
+        &s,
+        "/api/v1/alerts/opsgenie",
+        Some(&t),
+        &fixture("opsgenie-close.json"),
+        &[],
+    );
+    assert_eq!(
+        r["received"][0]["outcome"], "resolved_before_publishing",
+        "{r}"
+    );
     drop(dir);
 }
 
@@ -208,23 +373,52 @@ fn secret_urls_are_shown_once_and_revocable() {
     let env = Env::start();
     let (s, t) = (&env.server, env.token.as_str());
     component(s, t, "API");
-    let (st, src) = s.api_send(Method::POST, "/api/v1/alert-sources", t, &json!({"name": "prod", "source": "generic"}));
+    let (st, src) = s.api_send(
+        Method::POST,
+        "/api/v1/alert-sources",
+        t,
+        &json!({"name": "prod", "source": "generic"}),
+    );
     assert_eq!(st, StatusCode::CREATED, "{src}");
     let url = src["url"].as_str().unwrap().to_string();
     let path = url.trim_start_matches(&s.base).to_string();
     let body = json!({"title": "API errors", "labels": {"statusd_component": "API"}}).to_string();
     let (st, r) = post_raw(s, &path, None, &body, &[]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("drafted")), "{r}");
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("drafted")),
+        "{r}"
+    );
     let (_, list) = s.api_get("/api/v1/alert-sources", t);
-    assert!(list[0].get("url").is_none() && !list.to_string().contains(path.rsplit('/').next().unwrap()), "{list}");
+    assert!(
+        list[0].get("url").is_none()
+            && !list.to_string().contains(path.rsplit('/').next().unwrap()),
+        "{list}"
+    );
     // The secret of one source does not open another.
-    let (st, _) = post_raw(s, &path.replace("/generic/", "/opsgenie/"), None, &body, &[]);
+    let (st, _) = post_raw(
+        s,
+        &path.replace("/generic/", "/opsgenie/"),
+        None,
+        &body,
+        &[],
+    );
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let resp = s.api(Method::DELETE, &format!("/api/v1/alert-sources/{}", src["id"].as_str().unwrap()), t).send().unwrap();
+    let resp = s
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/alert-sources/{}", src["id"].as_str().unwrap()),
+            t,
+        )
+        .send()
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     let (st, _) = post_raw(s, &path, None, &body, &[]);
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let rejected = events(s, t).into_iter().filter(|e| e["outcome"] == "rejected").count();
+    let rejected = events(s, t)
+        .into_iter()
+        .filter(|e| e["outcome"] == "rejected")
+        .count();
     assert_eq!(rejected, 2);
 }
 
@@ -235,20 +429,86 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_created() {
     let api = component(s, t, "API");
     let big = format!("{{\"title\": \"{}\"}}", "x".repeat(300 * 1024));
     let cases: Vec<(&str, String, StatusCode, &str)> = vec![
-        ("generic", "{not json".into(), StatusCode::BAD_REQUEST, "body"),
+        (
+            "generic",
+            "{not json".into(),
+            StatusCode::BAD_REQUEST,
+            "body",
+        ),
         ("generic", "[1, 2]".into(), StatusCode::BAD_REQUEST, "body"),
-        ("generic", json!({"severity": "major"}).to_string(), StatusCode::BAD_REQUEST, "title"),
-        ("generic", json!({"title": "x", "severity": "apocalyptic"}).to_string(), StatusCode::BAD_REQUEST, "severity"),
-        ("generic", json!({"title": "x", "status": "maybe"}).to_string(), StatusCode::BAD_REQUEST, "status"),
-        ("generic", json!({"title": "x", "affected_component_ids": ["nope"]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "affected_component_ids"),
-        ("generic", json!({"title": "x", "status_page_id": "nope", "affected_component_ids": [api]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "status_page_id"),
-        ("alertmanager", json!({"status": "firing"}).to_string(), StatusCode::BAD_REQUEST, "alerts"),
-        ("alertmanager", json!({"status": "firing", "alerts": []}).to_string(), StatusCode::BAD_REQUEST, "alerts"),
-        ("alertmanager", json!({"status": "burning", "alerts": [{"status": "firing"}]}).to_string(), StatusCode::BAD_REQUEST, "status"),
-        ("grafana", json!({"title": "seed 003 shape"}).to_string(), StatusCode::BAD_REQUEST, "status"),
-        ("pagerduty", json!({"event": {"event_type": "incident.triggered"}}).to_string(), StatusCode::BAD_REQUEST, "data"),
-        ("pagerduty", json!({"event": {"event_type": "service.created", "data": {"id": "P1"}}}).to_string(), StatusCode::BAD_REQUEST, "event.event_type"),
-        ("opsgenie", json!({"action": "Create", "alert": {"message": "x"}}).to_string(), StatusCode::BAD_REQUEST, "alert.alias"),
+        (
+            "generic",
+            json!({"severity": "major"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "title",
+        ),
+        (
+            "generic",
+            json!({"title": "x", "severity": "apocalyptic"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "severity",
+        ),
+        (
+            "generic",
+            json!({"title": "x", "status": "maybe"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "status",
+        ),
+        (
+            "generic",
+            json!({"title": "x", "affected_component_ids": ["nope"]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "affected_component_ids",
+        ),
+        (
+            "generic",
+            json!({"title": "x", "status_page_id": "nope", "affected_component_ids": [api]})
+                .to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "status_page_id",
+        ),
+        (
+            "alertmanager",
+            json!({"status": "firing"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "alerts",
+        ),
+        (
+            "alertmanager",
+            json!({"status": "firing", "alerts": []}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "alerts",
+        ),
+        (
+            "alertmanager",
+            json!({"status": "burning", "alerts": [{"status": "firing"}]}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "status",
+        ),
+        (
+            "grafana",
+            json!({"title": "seed 003 shape"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "status",
+        ),
+        (
+            "pagerduty",
+            json!({"event": {"event_type": "incident.triggered"}}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "data",
+        ),
+        (
+            "pagerduty",
+            json!({"event": {"event_type": "service.created", "data": {"id": "P1"}}}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "event.event_type",
+        ),
+        (
+            "opsgenie",
+            json!({"action": "Create", "alert": {"message": "x"}}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "alert.alias",
+        ),
         ("generic", big, StatusCode::PAYLOAD_TOO_LARGE, ""),
     ];
     for (source, body, status, field) in &cases {
@@ -265,12 +525,29 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_created() {
     assert!(drafts(s, t).is_empty());
     let (_, all) = s.api_get("/api/v1/incidents", t);
     assert_eq!(all["data"].as_array().unwrap().len(), 0, "{all}");
-    let rejected: Vec<Value> = events(s, t).into_iter().filter(|e| e["outcome"] == "rejected").collect();
+    let rejected: Vec<Value> = events(s, t)
+        .into_iter()
+        .filter(|e| e["outcome"] == "rejected")
+        .collect();
     assert_eq!(rejected.len(), cases.len(), "every refusal is recorded");
-    assert!(rejected.iter().any(|e| e["field"] == "affected_component_ids"));
+    assert!(
+        rejected
+            .iter()
+            .any(|e| e["field"] == "affected_component_ids")
+    );
     // An alert no rule or label routes is kept as unmatched, not dropped.
-    let (st, r) = post_raw(s, "/api/v1/alerts/generic", Some(t), &json!({"title": "Disk full", "labels": {"host": "db-1"}}).to_string(), &[]);
-    assert_eq!((st, r["received"][0]["outcome"].as_str()), (StatusCode::OK, Some("unmatched")), "{r}");
+    let (st, r) = post_raw(
+        s,
+        "/api/v1/alerts/generic",
+        Some(t),
+        &json!({"title": "Disk full", "labels": {"host": "db-1"}}).to_string(),
+        &[],
+    );
+    assert_eq!(
+        (st, r["received"][0]["outcome"].as_str()),
+        (StatusCode::OK, Some("unmatched")),
+        "{r}"
+    );
 }
 
 /// A one-thread chat-completions server: answers each request with `reply(n)` (or
@@ -298,7 +575,11 @@ fn ai_server(replies: Vec<Option<(u16, String)>>) -> String {
                 None => std::thread::sleep(std::time::Duration::from_secs(12)),
                 Some((status, content)) => {
                     let answer = json!({"choices": [{"message": {"role": "assistant", "content": content}}]}).to_string();
-                    let _ = write!(c, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
+                    let _ = write!(
+                        c,
+                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                        answer.len()
+                    );
                 }
             }
         }
@@ -316,26 +597,65 @@ fn ai_rewrite_is_used_when_clean_and_falls_back_on_leaks_errors_and_timeouts() {
     ]);
     let (dir, data) = temp_data();
     let t = offline_key(&data, "editor");
-    let s = Server::start_with_env(&data, &[("STATUSD_AI_URL", url), ("STATUSD_AI_MODEL", "test".into())]);
+    let s = Server::start_with_env(
+        &data,
+        &[("STATUSD_AI_URL", url), ("STATUSD_AI_MODEL", "test".into())],
+    );
     let api = component(&s, &t, "API");
     let post = |fp: &str| {
         let body = json!({"title": "API errors", "fingerprint": fp, "affected_component_ids": [api], "severity": "major",
             "raw_input": "HTTP 503 from db-7.prod.internal", "generate_ai_update": true});
-        let (st, r) = post_raw(&s, "/api/v1/alerts/generic", Some(&t), &body.to_string(), &[]);
+        let (st, r) = post_raw(
+            &s,
+            "/api/v1/alerts/generic",
+            Some(&t),
+            &body.to_string(),
+            &[],
+        );
         assert_eq!(st, StatusCode::OK, "{r}");
-        let (_, i) = s.api_get(&format!("/api/v1/incidents/{}", r["received"][0]["incident_id"].as_str().unwrap()), &t);
+        let (_, i) = s.api_get(
+            &format!(
+                "/api/v1/incidents/{}",
+                r["received"][0]["incident_id"].as_str().unwrap()
+            ),
+            &t,
+        );
         i
     };
     let i = post("a");
-    assert_eq!((i["title"].as_str(), i["updates"][0]["message"].as_str()), (Some("API trouble"), Some("Some of you cannot reach the API. We're on it.")));
-    assert!(i["source_text"].as_str().unwrap().contains("rewritten by the AI"), "{i}");
-    for (fp, note) in [("b", "AI text not used"), ("c", "HTTP 500"), ("d", "did not answer")] {
+    assert_eq!(
+        (i["title"].as_str(), i["updates"][0]["message"].as_str()),
+        (
+            Some("API trouble"),
+            Some("Some of you cannot reach the API. We're on it.")
+        )
+    );
+    assert!(
+        i["source_text"]
+            .as_str()
+            .unwrap()
+            .contains("rewritten by the AI"),
+        "{i}"
+    );
+    for (fp, note) in [
+        ("b", "AI text not used"),
+        ("c", "HTTP 500"),
+        ("d", "did not answer"),
+    ] {
         let started = std::time::Instant::now();
         let i = post(fp);
         assert_eq!(i["title"], "Errors affecting API", "{fp}");
         assert!(!public_text(&i).contains("db-7"), "{i}");
-        assert!(i["source_text"].as_str().unwrap().contains(note), "{fp}: {}", i["source_text"]);
-        assert!(started.elapsed() < std::time::Duration::from_secs(12), "{fp} took {:?}", started.elapsed());
+        assert!(
+            i["source_text"].as_str().unwrap().contains(note),
+            "{fp}: {}",
+            i["source_text"]
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(12),
+            "{fp} took {:?}",
+            started.elapsed()
+        );
     }
     drop(dir);
 }

@@ -16,7 +16,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("alerts", &["alerts", "store", "domain"]),
     (
         "worker",
-        &["worker", "probe", "notify", "alerts", "store", "domain", "views"],
+        &[
+            "worker", "probe", "notify", "alerts", "store", "domain", "views",
+        ],
     ),
 ];
 

@@ -32,7 +32,13 @@ impl AiEndpoint {
 }
 
 /// Asks the endpoint to rewrite `draft`; any failure is a reason in words.
-pub fn rewrite(ep: &AiEndpoint, names: &[String], tone: Tone, draft: &DraftText, alert_text: &str) -> Result<DraftText, String> {
+pub fn rewrite(
+    ep: &AiEndpoint,
+    names: &[String],
+    tone: Tone,
+    draft: &DraftText,
+    alert_text: &str,
+) -> Result<DraftText, String> {
     let url = if ep.url.trim_end_matches('/').ends_with("/chat/completions") {
         ep.url.clone()
     } else {
@@ -43,7 +49,11 @@ pub fn rewrite(ep: &AiEndpoint, names: &[String], tone: Tone, draft: &DraftText,
          Never mention host names, IP addresses, ports, URLs, label values, stack traces or internal tool names. \
          Answer with JSON: {{\"title\": \"...\", \"message\": \"...\"}}.",
         tone.as_str(),
-        if names.is_empty() { "(none; say 'some of our services')".to_string() } else { names.join(", ") }
+        if names.is_empty() {
+            "(none; say 'some of our services')".to_string()
+        } else {
+            names.join(", ")
+        }
     );
     let user = format!(
         "Proposed title: {}\nProposed message: {}\nWhat the monitoring said (internal, do not quote): {}",
@@ -64,7 +74,9 @@ pub fn rewrite(ep: &AiEndpoint, names: &[String], tone: Tone, draft: &DraftText,
     if let Some(k) = &ep.key {
         req = req.header("Authorization", &format!("Bearer {k}"));
     }
-    let mut resp = req.send(body.to_string().as_bytes()).map_err(|e| format!("the AI endpoint did not answer: {e}"))?;
+    let mut resp = req
+        .send(body.to_string().as_bytes())
+        .map_err(|e| format!("the AI endpoint did not answer: {e}"))?;
     let status = resp.status().as_u16();
     let text = resp
         .body_mut()
@@ -75,7 +87,8 @@ pub fn rewrite(ep: &AiEndpoint, names: &[String], tone: Tone, draft: &DraftText,
     if status != 200 {
         return Err(format!("the AI endpoint answered HTTP {status}"));
     }
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| "the AI answer is not JSON".to_string())?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|_| "the AI answer is not JSON".to_string())?;
     let content = v
         .pointer("/choices/0/message/content")
         .and_then(|c| c.as_str())
@@ -85,7 +98,12 @@ pub fn rewrite(ep: &AiEndpoint, names: &[String], tone: Tone, draft: &DraftText,
 
 /// `{"title","message"}` (possibly in a code fence), else the first line and the rest.
 fn parse_content(content: &str) -> Option<DraftText> {
-    let trimmed = content.trim().trim_start_matches("```json").trim_start_matches("```").trim_end_matches("```").trim();
+    let trimmed = content
+        .trim()
+        .trim_start_matches("```json")
+        .trim_start_matches("```")
+        .trim_end_matches("```")
+        .trim();
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(trimmed) {
         let title = v.get("title")?.as_str()?.trim().to_string();
         let message = v.get("message")?.as_str()?.trim().to_string();
@@ -93,7 +111,8 @@ fn parse_content(content: &str) -> Option<DraftText> {
     }
     let (title, message) = trimmed.split_once('\n')?;
     let (title, message) = (title.trim().to_string(), message.trim().to_string());
-    (!title.is_empty() && !message.is_empty() && title.chars().count() <= 200).then_some(DraftText { title, message })
+    (!title.is_empty() && !message.is_empty() && title.chars().count() <= 200)
+        .then_some(DraftText { title, message })
 }
 
 #[cfg(test)]
@@ -102,8 +121,14 @@ mod tests {
 
     #[test]
     fn content_shapes() {
-        let d = parse_content("```json\n{\"title\": \"API slow\", \"message\": \"We are on it.\"}\n```").unwrap();
-        assert_eq!((d.title.as_str(), d.message.as_str()), ("API slow", "We are on it."));
+        let d = parse_content(
+            "```json\n{\"title\": \"API slow\", \"message\": \"We are on it.\"}\n```",
+        )
+        .unwrap();
+        assert_eq!(
+            (d.title.as_str(), d.message.as_str()),
+            ("API slow", "We are on it.")
+        );
         let d = parse_content("API slow\nWe are on it.").unwrap();
         assert_eq!(d.title, "API slow");
         assert!(parse_content("").is_none());

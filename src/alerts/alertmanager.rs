@@ -52,12 +52,19 @@ fn status_of(s: &str, field: &str) -> AppResult<AlertStatus> {
     match s.trim().to_ascii_lowercase().as_str() {
         "firing" | "alerting" => Ok(AlertStatus::Firing),
         "resolved" | "ok" => Ok(AlertStatus::Resolved),
-        other => Err(AppError::invalid(field, format!("unknown status {other:?}; expected firing or resolved"))),
+        other => Err(AppError::invalid(
+            field,
+            format!("unknown status {other:?}; expected firing or resolved"),
+        )),
     }
 }
 
 pub fn parse(source: AlertSource, body: &[u8]) -> AppResult<Alert> {
-    let what = if source == AlertSource::Grafana { "Grafana webhook" } else { "Alertmanager webhook (version 4)" };
+    let what = if source == AlertSource::Grafana {
+        "Grafana webhook"
+    } else {
+        "Alertmanager webhook (version 4)"
+    };
     let b: Body = decode(body, what)?;
     let status = status_of(&b.status, "status")?;
     let Some(first) = b.alerts.first() else {
@@ -72,7 +79,12 @@ pub fn parse(source: AlertSource, body: &[u8]) -> AppResult<Alert> {
         .or(first.fingerprint.as_deref())
         .map(|k| clip(k, 500))
         .filter(|k| !k.is_empty())
-        .ok_or_else(|| AppError::invalid("groupKey", "missing (and the first alert has no fingerprint)"))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "groupKey",
+                "missing (and the first alert has no fingerprint)",
+            )
+        })?;
     let mut labels = b.common_labels.clone();
     let mut other_values = Vec::new();
     for a in &b.alerts {
@@ -84,13 +96,21 @@ pub fn parse(source: AlertSource, body: &[u8]) -> AppResult<Alert> {
             }
         }
     }
-    let annotations = if b.common_annotations.is_empty() { first.annotations.clone() } else { b.common_annotations.clone() };
+    let annotations = if b.common_annotations.is_empty() {
+        first.annotations.clone()
+    } else {
+        b.common_annotations.clone()
+    };
     let title = labels
         .get("alertname")
         .cloned()
         .or(b.title.clone())
         .unwrap_or_else(|| "alert".into());
-    let members = b.alerts.iter().filter_map(|a| a.fingerprint.clone()).collect();
+    let members = b
+        .alerts
+        .iter()
+        .filter_map(|a| a.fingerprint.clone())
+        .collect();
     Ok(Alert {
         source: Some(source),
         key,

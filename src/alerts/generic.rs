@@ -52,7 +52,12 @@ pub fn from_body(b: Body) -> AppResult<Alert> {
         None => AlertStatus::Firing,
         Some(s) if s == "firing" || s == "triggered" || s == "open" => AlertStatus::Firing,
         Some(s) if s == "resolved" || s == "ok" || s == "closed" => AlertStatus::Resolved,
-        Some(s) => return Err(AppError::invalid("status", format!("unknown status {s:?}; expected firing or resolved"))),
+        Some(s) => {
+            return Err(AppError::invalid(
+                "status",
+                format!("unknown status {s:?}; expected firing or resolved"),
+            ));
+        }
     };
     let tone = b
         .tone
@@ -63,9 +68,17 @@ pub fn from_body(b: Body) -> AppResult<Alert> {
     if let Some(s) = b.severity.as_deref()
         && crate::domain::inbound::impact_of_severity(s).is_none()
     {
-        return Err(AppError::invalid("severity", format!("unknown severity {s:?}; expected minor, major or critical")));
+        return Err(AppError::invalid(
+            "severity",
+            format!("unknown severity {s:?}; expected minor, major or critical"),
+        ));
     }
-    let key = match b.fingerprint.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+    let key = match b
+        .fingerprint
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
         Some(f) => clip(f, 200),
         None => sha256_hex(&format!(
             "{}\n{}\n{}",

@@ -42,12 +42,19 @@ struct Body {
 /// Checks `v1=<hex HMAC-SHA256 of the body>` (several comma-separated while rotating).
 pub fn signature_ok(secret: &str, body: &[u8], header: Option<&str>) -> bool {
     let Some(header) = header else { return false };
-    header.split(',').filter_map(|s| s.trim().strip_prefix("v1=")).any(|sig| {
-        let Ok(want) = hex::decode(sig) else { return false };
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
-        mac.update(body);
-        mac.verify_slice(&want).is_ok()
-    })
+    header
+        .split(',')
+        .filter_map(|s| s.trim().strip_prefix("v1="))
+        .any(|sig| {
+            let Ok(want) = hex::decode(sig) else {
+                return false;
+            };
+            let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+                return false;
+            };
+            mac.update(body);
+            mac.verify_slice(&want).is_ok()
+        })
 }
 
 pub fn parse(body: &[u8]) -> AppResult<Alert> {
@@ -58,7 +65,10 @@ pub fn parse(body: &[u8]) -> AppResult<Alert> {
         "incident.resolved" => AlertStatus::Resolved,
         t if t.starts_with("incident.") => AlertStatus::Noted,
         other => {
-            return Err(AppError::invalid("event.event_type", format!("{other:?} is not an incident event")));
+            return Err(AppError::invalid(
+                "event.event_type",
+                format!("{other:?} is not an incident event"),
+            ));
         }
     };
     let mut labels = std::collections::BTreeMap::new();

@@ -161,7 +161,11 @@ pub fn decide(
                 components: route.components.clone(),
                 source_text: texts.source_text.clone(),
             })],
-            if route.publish { "published" } else { "drafted" },
+            if route.publish {
+                "published"
+            } else {
+                "drafted"
+            },
         ),
         (AlertStatus::Resolved, Some(i)) if i.state == IncidentState::Draft => d(
             vec![Action::DiscardDraft {
@@ -268,18 +272,72 @@ mod tests {
         let cases: &[Case] = &[
             (Firing, None, None, false, "drafted"),
             (Firing, None, None, true, "published"),
-            (Firing, Some(TrackState::Open), Some((Draft, Investigating)), false, "refire"),
-            (Firing, Some(TrackState::Open), Some((Published, Investigating)), false, "refire"),
+            (
+                Firing,
+                Some(TrackState::Open),
+                Some((Draft, Investigating)),
+                false,
+                "refire",
+            ),
+            (
+                Firing,
+                Some(TrackState::Open),
+                Some((Published, Investigating)),
+                false,
+                "refire",
+            ),
             // The incident was deleted or resolved by hand: a new episode.
             (Firing, Some(TrackState::Open), None, false, "drafted"),
-            (Firing, Some(TrackState::Open), Some((Published, Done)), false, "drafted"),
-            (Firing, Some(TrackState::Filtered), Some((Draft, Investigating)), false, "drafted"),
-            (Resolved, Some(TrackState::Open), Some((Draft, Investigating)), false, "resolved_before_publishing"),
-            (Resolved, Some(TrackState::Open), Some((Published, Investigating)), true, "resolved"),
-            (Resolved, Some(TrackState::Open), Some((Published, Investigating)), false, "resolve_proposed"),
-            (Resolved, Some(TrackState::Filtered), None, false, "nothing_open"),
+            (
+                Firing,
+                Some(TrackState::Open),
+                Some((Published, Done)),
+                false,
+                "drafted",
+            ),
+            (
+                Firing,
+                Some(TrackState::Filtered),
+                Some((Draft, Investigating)),
+                false,
+                "drafted",
+            ),
+            (
+                Resolved,
+                Some(TrackState::Open),
+                Some((Draft, Investigating)),
+                false,
+                "resolved_before_publishing",
+            ),
+            (
+                Resolved,
+                Some(TrackState::Open),
+                Some((Published, Investigating)),
+                true,
+                "resolved",
+            ),
+            (
+                Resolved,
+                Some(TrackState::Open),
+                Some((Published, Investigating)),
+                false,
+                "resolve_proposed",
+            ),
+            (
+                Resolved,
+                Some(TrackState::Filtered),
+                None,
+                false,
+                "nothing_open",
+            ),
             (Resolved, None, None, false, "nothing_open"),
-            (Noted, Some(TrackState::Open), Some((Draft, Investigating)), false, "noted"),
+            (
+                Noted,
+                Some(TrackState::Open),
+                Some((Draft, Investigating)),
+                false,
+                "noted",
+            ),
         ];
         for (status, t, i, publish, want) in cases {
             let t = t.map(tracked);
@@ -287,7 +345,9 @@ mod tests {
             let d = decide(*status, t.as_ref(), i.as_ref(), &route(*publish), &texts);
             assert_eq!(d.outcome, *want, "{status:?} {t:?} {publish}");
             if *want == "drafted" {
-                assert!(matches!(&d.actions[..], [Action::OpenIncident(n)] if n.draft && n.title == "T"));
+                assert!(
+                    matches!(&d.actions[..], [Action::OpenIncident(n)] if n.draft && n.title == "T")
+                );
             }
         }
     }

@@ -29,7 +29,14 @@ pub fn effect_of(a: &Alert, impact: Impact) -> Effect {
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
     if has(&["latency", "slow", "p95", "p99", "response time"]) {
         Effect::Slow
-    } else if has(&["down", "unreachable", "unavailable", "outage", "not responding", "absent"]) {
+    } else if has(&[
+        "down",
+        "unreachable",
+        "unavailable",
+        "outage",
+        "not responding",
+        "absent",
+    ]) {
         Effect::Unavailable
     } else if has(&["error", "fail", "5xx", "503", "502", "500", "exception"]) {
         Effect::Errors
@@ -63,38 +70,61 @@ pub fn write(effect: Effect, names: &[String], tone: Tone) -> DraftText {
     let (title, message) = match (effect, tone) {
         (Effect::Unavailable, Tone::Professional) => (
             format!("{x} unavailable"),
-            format!("{x} {be} currently unavailable for some customers. We are investigating and will post an update as soon as we know more."),
+            format!(
+                "{x} {be} currently unavailable for some customers. We are investigating and will post an update as soon as we know more."
+            ),
         ),
         (Effect::Unavailable, Tone::Friendly) => (
             format!("{x} {be} down for some of you"),
-            format!("Heads up: {x} {be}n't working for some of you right now. We're on it and will keep you posted here."),
+            format!(
+                "Heads up: {x} {be}n't working for some of you right now. We're on it and will keep you posted here."
+            ),
         ),
-        (Effect::Unavailable, Tone::Minimal) => (format!("{x} unavailable"), "Investigating.".into()),
+        (Effect::Unavailable, Tone::Minimal) => {
+            (format!("{x} unavailable"), "Investigating.".into())
+        }
         (Effect::Errors, Tone::Professional) => (
             format!("Errors affecting {x}"),
-            format!("Some requests to {x} are failing. We are investigating and will post an update as soon as we know more."),
+            format!(
+                "Some requests to {x} are failing. We are investigating and will post an update as soon as we know more."
+            ),
         ),
         (Effect::Errors, Tone::Friendly) => (
             format!("Some {x} requests are failing"),
-            format!("Some requests to {x} are failing right now, sorry about that. We're looking into it and will update you here."),
+            format!(
+                "Some requests to {x} are failing right now, sorry about that. We're looking into it and will update you here."
+            ),
         ),
-        (Effect::Errors, Tone::Minimal) => (format!("{x} errors"), "Some requests fail. Investigating.".into()),
+        (Effect::Errors, Tone::Minimal) => (
+            format!("{x} errors"),
+            "Some requests fail. Investigating.".into(),
+        ),
         (Effect::Slow, Tone::Professional) => (
             format!("{x} responding slowly"),
-            format!("{x} {be} responding more slowly than usual. We are investigating and will post an update as soon as we know more."),
+            format!(
+                "{x} {be} responding more slowly than usual. We are investigating and will post an update as soon as we know more."
+            ),
         ),
         (Effect::Slow, Tone::Friendly) => (
             format!("{x} {be} slow"),
-            format!("{x} {be} slower than it should be right now. We're on it and will update you here."),
+            format!(
+                "{x} {be} slower than it should be right now. We're on it and will update you here."
+            ),
         ),
-        (Effect::Slow, Tone::Minimal) => (format!("{x} slow"), "Slow responses. Investigating.".into()),
+        (Effect::Slow, Tone::Minimal) => {
+            (format!("{x} slow"), "Slow responses. Investigating.".into())
+        }
         (Effect::Degraded, Tone::Professional) => (
             format!("Degraded performance of {x}"),
-            format!("Some customers may notice problems with {x}. We are investigating and will post an update as soon as we know more."),
+            format!(
+                "Some customers may notice problems with {x}. We are investigating and will post an update as soon as we know more."
+            ),
         ),
         (Effect::Degraded, Tone::Friendly) => (
             format!("{x} {be} having some trouble"),
-            format!("{x} {be} having some trouble right now. We're looking into it and will update you here."),
+            format!(
+                "{x} {be} having some trouble right now. We're looking into it and will update you here."
+            ),
         ),
         (Effect::Degraded, Tone::Minimal) => (format!("{x} degraded"), "Investigating.".into()),
     };
@@ -114,13 +144,19 @@ pub fn write_resolved(names: &[String], tone: Tone) -> String {
 
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+"));
 static IPV4: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"));
-static IPV6: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b|\[[0-9a-f:]+\]"));
+static IPV6: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b|\[[0-9a-f:]+\]"));
 static HOST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+\.[a-z]{2,}\b|\b[a-z0-9-]+\.(?:local|internal|lan|svc|cluster|corp|com|net|org|io|dev)\b")
+    re(
+        r"(?i)\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+\.[a-z]{2,}\b|\b[a-z0-9-]+\.(?:local|internal|lan|svc|cluster|corp|com|net|org|io|dev)\b",
+    )
 });
-static PORT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b[a-z][a-z0-9.-]*:\d{2,5}\b|\]:\d{2,5}\b|\bport \d{2,5}\b"));
+static PORT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b[a-z][a-z0-9.-]*:\d{2,5}\b|\]:\d{2,5}\b|\bport \d{2,5}\b"));
 static TRACE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?i)traceback|panicked at|exception in|\bat [\w.$]+\(|\.(?:rs|go|py|java|js|ts|rb):\d+|line \d+, in|goroutine \d+"#)
+    re(
+        r#"(?i)traceback|panicked at|exception in|\bat [\w.$]+\(|\.(?:rs|go|py|java|js|ts|rb):\d+|line \d+, in|goroutine \d+"#,
+    )
 });
 
 fn re(s: &str) -> Regex {
@@ -131,8 +167,8 @@ fn re(s: &str) -> Regex {
 /// component names and severity words) and names of components not on the page.
 pub fn forbidden_words(a: &Alert, public_names: &[String], hidden_names: &[String]) -> Vec<String> {
     const HARMLESS: &[&str] = &[
-        "critical", "major", "minor", "warning", "info", "firing", "resolved", "page", "none", "true",
-        "false", "high", "low", "error",
+        "critical", "major", "minor", "warning", "info", "firing", "resolved", "page", "none",
+        "true", "false", "high", "low", "error",
     ];
     let public = |w: &str| public_names.iter().any(|n| n.eq_ignore_ascii_case(w));
     let mut out: Vec<String> = a
@@ -140,7 +176,11 @@ pub fn forbidden_words(a: &Alert, public_names: &[String], hidden_names: &[Strin
         .values()
         .chain(&a.other_values)
         .map(|v| v.trim().to_string())
-        .filter(|v| v.chars().count() >= 3 && !public(v) && !HARMLESS.contains(&v.to_ascii_lowercase().as_str()))
+        .filter(|v| {
+            v.chars().count() >= 3
+                && !public(v)
+                && !HARMLESS.contains(&v.to_ascii_lowercase().as_str())
+        })
         .chain(hidden_names.iter().filter(|n| !public(n)).cloned())
         .collect();
     out.sort();
@@ -152,7 +192,10 @@ pub fn forbidden_words(a: &Alert, public_names: &[String], hidden_names: &[Strin
 pub fn leak(text: &str, forbidden: &[String]) -> Option<String> {
     let lower = text.to_lowercase();
     if let Some(w) = forbidden.iter().find(|w| lower.contains(&w.to_lowercase())) {
-        return Some(format!("it names internal detail ({} characters from the alert)", w.chars().count()));
+        return Some(format!(
+            "it names internal detail ({} characters from the alert)",
+            w.chars().count()
+        ));
     }
     let checks: [(&LazyLock<Regex>, &str); 6] = [
         (&URL, "a URL"),
@@ -179,7 +222,10 @@ mod tests {
             key: "k".into(),
             status: Some(AlertStatus::Firing),
             title: title.into(),
-            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             ..Default::default()
         }
     }
@@ -205,25 +251,82 @@ mod tests {
         let api = vec!["API".to_string()];
         let two = vec!["API".to_string(), "Sign-in".to_string()];
         let cases: &[(Effect, &[String], Tone, &str, &str)] = &[
-            (Effect::Errors, &api, Tone::Professional, "Errors affecting API", "Some requests to API are failing. We are investigating and will post an update as soon as we know more."),
-            (Effect::Errors, &api, Tone::Friendly, "Some API requests are failing", "Some requests to API are failing right now, sorry about that. We're looking into it and will update you here."),
-            (Effect::Errors, &api, Tone::Minimal, "API errors", "Some requests fail. Investigating."),
-            (Effect::Slow, &two, Tone::Friendly, "API and Sign-in are slow", "API and Sign-in are slower than it should be right now. We're on it and will update you here."),
-            (Effect::Slow, &two, Tone::Minimal, "API and Sign-in slow", "Slow responses. Investigating."),
-            (Effect::Unavailable, &[], Tone::Professional, "some of our services unavailable", "some of our services are currently unavailable for some customers. We are investigating and will post an update as soon as we know more."),
-            (Effect::Degraded, &api, Tone::Minimal, "API degraded", "Investigating."),
+            (
+                Effect::Errors,
+                &api,
+                Tone::Professional,
+                "Errors affecting API",
+                "Some requests to API are failing. We are investigating and will post an update as soon as we know more.",
+            ),
+            (
+                Effect::Errors,
+                &api,
+                Tone::Friendly,
+                "Some API requests are failing",
+                "Some requests to API are failing right now, sorry about that. We're looking into it and will update you here.",
+            ),
+            (
+                Effect::Errors,
+                &api,
+                Tone::Minimal,
+                "API errors",
+                "Some requests fail. Investigating.",
+            ),
+            (
+                Effect::Slow,
+                &two,
+                Tone::Friendly,
+                "API and Sign-in are slow",
+                "API and Sign-in are slower than it should be right now. We're on it and will update you here.",
+            ),
+            (
+                Effect::Slow,
+                &two,
+                Tone::Minimal,
+                "API and Sign-in slow",
+                "Slow responses. Investigating.",
+            ),
+            (
+                Effect::Unavailable,
+                &[],
+                Tone::Professional,
+                "some of our services unavailable",
+                "some of our services are currently unavailable for some customers. We are investigating and will post an update as soon as we know more.",
+            ),
+            (
+                Effect::Degraded,
+                &api,
+                Tone::Minimal,
+                "API degraded",
+                "Investigating.",
+            ),
         ];
         for (effect, names, tone, title, message) in cases {
             let d = write(*effect, names, *tone);
-            assert_eq!((d.title.as_str(), d.message.as_str()), (*title, *message), "{effect:?} {tone:?}");
+            assert_eq!(
+                (d.title.as_str(), d.message.as_str()),
+                (*title, *message),
+                "{effect:?} {tone:?}"
+            );
         }
         assert_eq!(write_resolved(&api, Tone::Minimal), "Resolved.");
-        assert!(write_resolved(&two, Tone::Professional).starts_with("API and Sign-in are working normally"));
+        assert!(
+            write_resolved(&two, Tone::Professional)
+                .starts_with("API and Sign-in are working normally")
+        );
     }
 
     #[test]
     fn leak_filter_catches_internal_detail() {
-        let a = alert("x", &[("instance", "db-7"), ("job", "payments-worker"), ("severity", "critical"), ("statusd_component", "API")]);
+        let a = alert(
+            "x",
+            &[
+                ("instance", "db-7"),
+                ("job", "payments-worker"),
+                ("severity", "critical"),
+                ("statusd_component", "API"),
+            ],
+        );
         let forbidden = forbidden_words(&a, &["API".into()], &["Internal admin".into()]);
         assert_eq!(forbidden, vec!["Internal admin", "db-7", "payments-worker"]);
         let cases: &[(&str, bool)] = &[
@@ -264,7 +367,12 @@ mod tests {
         let names = vec!["API".to_string()];
         let forbidden = forbidden_words(&a, &names, &[]);
         for tone in Tone::ALL {
-            for effect in [Effect::Unavailable, Effect::Errors, Effect::Slow, Effect::Degraded] {
+            for effect in [
+                Effect::Unavailable,
+                Effect::Errors,
+                Effect::Slow,
+                Effect::Degraded,
+            ] {
                 let d = write(effect, &names, tone);
                 assert_eq!(leak(&d.title, &forbidden), None, "{tone:?} {effect:?}");
                 assert_eq!(leak(&d.message, &forbidden), None, "{tone:?} {effect:?}");

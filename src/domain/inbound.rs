@@ -8,7 +8,17 @@ use std::collections::BTreeMap;
 
 /// Where an alert came from; each has its own endpoint and adapter.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum AlertSource {
@@ -98,7 +108,9 @@ impl std::str::FromStr for Tone {
         Tone::ALL
             .into_iter()
             .find(|t| t.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown tone {s:?}; expected professional, friendly or minimal"))
+            .ok_or_else(|| {
+                format!("unknown tone {s:?}; expected professional, friendly or minimal")
+            })
     }
 }
 
@@ -138,7 +150,11 @@ impl Alert {
     /// Every text the source sent, for the effect guess.
     pub fn texts(&self) -> String {
         let mut s = self.title.clone();
-        for v in self.annotations.values().chain(self.labels.get("alertname")) {
+        for v in self
+            .annotations
+            .values()
+            .chain(self.labels.get("alertname"))
+        {
             s.push(' ');
             s.push_str(v);
         }
@@ -177,24 +193,40 @@ impl Matcher {
             .unwrap_or(s.len());
         let label = &s[..name_end];
         if label.is_empty() {
-            return Err(format!("{s:?}: a matcher starts with a label name, e.g. severity=\"critical\""));
+            return Err(format!(
+                "{s:?}: a matcher starts with a label name, e.g. severity=\"critical\""
+            ));
         }
         let rest = s[name_end..].trim_start();
         if rest.is_empty() {
-            return Ok(Matcher { label: label.into(), op: MatchOp::Present, value: String::new() });
+            return Ok(Matcher {
+                label: label.into(),
+                op: MatchOp::Present,
+                value: String::new(),
+            });
         }
-        let (op, v) = [("!~", MatchOp::NotRegex), ("=~", MatchOp::Regex), ("!=", MatchOp::NotEq), ("=", MatchOp::Eq)]
-            .into_iter()
-            .find_map(|(p, op)| rest.strip_prefix(p).map(|v| (op, v.trim())))
-            .ok_or_else(|| format!("{s:?}: expected =, !=, =~ or !~ after {label}"))?;
+        let (op, v) = [
+            ("!~", MatchOp::NotRegex),
+            ("=~", MatchOp::Regex),
+            ("!=", MatchOp::NotEq),
+            ("=", MatchOp::Eq),
+        ]
+        .into_iter()
+        .find_map(|(p, op)| rest.strip_prefix(p).map(|v| (op, v.trim())))
+        .ok_or_else(|| format!("{s:?}: expected =, !=, =~ or !~ after {label}"))?;
         let value = v
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .unwrap_or(v)
             .replace("\\\"", "\"");
-        let m = Matcher { label: label.into(), op, value };
+        let m = Matcher {
+            label: label.into(),
+            op,
+            value,
+        };
         if matches!(op, MatchOp::Regex | MatchOp::NotRegex) {
-            m.regex().map_err(|e| format!("{s:?}: bad regular expression: {e}"))?;
+            m.regex()
+                .map_err(|e| format!("{s:?}: bad regular expression: {e}"))?;
         }
         Ok(m)
     }
@@ -226,7 +258,12 @@ impl std::fmt::Display for Matcher {
             MatchOp::Regex => "=~",
             MatchOp::NotRegex => "!~",
         };
-        write!(f, "{}{op}\"{}\"", self.label, self.value.replace('"', "\\\""))
+        write!(
+            f,
+            "{}{op}\"{}\"",
+            self.label,
+            self.value.replace('"', "\\\"")
+        )
     }
 }
 
@@ -377,8 +414,13 @@ fn with_status(ids: Vec<String>, impact: Impact) -> Vec<(String, ComponentStatus
 mod tests {
     use super::*;
 
+    type Pairs = &'static [(&'static str, &'static str)];
+
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn alert(pairs: &[(&str, &str)]) -> Alert {
@@ -438,7 +480,11 @@ mod tests {
         for (m, want) in cases {
             let parsed = Matcher::parse(m).unwrap();
             assert_eq!(parsed.matches(&l), *want, "{m}");
-            assert_eq!(Matcher::parse(&parsed.to_string()).unwrap(), parsed, "{m} round trip");
+            assert_eq!(
+                Matcher::parse(&parsed.to_string()).unwrap(),
+                parsed,
+                "{m} round trip"
+            );
         }
         for bad in ["", "=\"x\"", "a~x", "a=~\"(\""] {
             assert!(Matcher::parse(bad).is_err(), "{bad:?}");
@@ -452,7 +498,7 @@ mod tests {
             rule("r1", 1, &["severity=~\"critical|page\""], &["c1"]),
             rule("r0", 0, &["service=\"db\""], &["c0"]),
         ];
-        let cases: &[(&[(&str, &str)], Option<&str>)] = &[
+        let cases: &[(Pairs, Option<&str>)] = &[
             (&[("service", "api"), ("severity", "page")], Some("r1")),
             (&[("service", "api")], Some("r2")),
             (&[("service", "db"), ("severity", "critical")], Some("r0")),
@@ -477,7 +523,10 @@ mod tests {
         a.component_ids = vec!["x".into()];
         let r = route(&a, &rules, &[]).unwrap();
         assert_eq!(r.rule_id.as_deref(), Some("pay"));
-        assert_eq!(r.components, vec![("x".into(), ComponentStatus::DegradedPerformance)]);
+        assert_eq!(
+            r.components,
+            vec![("x".into(), ComponentStatus::DegradedPerformance)]
+        );
         a.source = Some(AlertSource::Pagerduty);
         let r = route(&a, &rules, &[]).unwrap();
         assert_eq!((r.rule_id.as_deref(), r.publish), (Some("src"), true));
@@ -486,11 +535,23 @@ mod tests {
     #[test]
     fn without_a_rule_the_statusd_component_and_severity_labels_route() {
         let comps = vec![component("c1", "API"), component("c2", "Sign-in")];
-        let cases: &[(&[(&str, &str)], Option<(&str, Impact)>)] = &[
-            (&[("statusd_component", "c1"), ("severity", "critical")], Some(("c1", Impact::Critical))),
-            (&[("statusd_component", "sign-in"), ("severity", "warning")], Some(("c2", Impact::Minor))),
-            (&[("statusd_component", "API"), ("severity", "info")], Some(("c1", Impact::None))),
-            (&[("statusd_component", "API"), ("severity", "major")], Some(("c1", Impact::Major))),
+        let cases: &[(Pairs, Option<(&str, Impact)>)] = &[
+            (
+                &[("statusd_component", "c1"), ("severity", "critical")],
+                Some(("c1", Impact::Critical)),
+            ),
+            (
+                &[("statusd_component", "sign-in"), ("severity", "warning")],
+                Some(("c2", Impact::Minor)),
+            ),
+            (
+                &[("statusd_component", "API"), ("severity", "info")],
+                Some(("c1", Impact::None)),
+            ),
+            (
+                &[("statusd_component", "API"), ("severity", "major")],
+                Some(("c1", Impact::Major)),
+            ),
             (&[("statusd_component", "API")], Some(("c1", Impact::Minor))),
             (&[("statusd_component", "billing")], None),
             (&[("severity", "critical")], None),

@@ -1,7 +1,10 @@
 //! Alert mapping rules, per-source secret URLs, and the drafts inbox's writes (publish
 //! an edited draft, discard with a reason, publish a proposed resolve).
 
-use super::incidents::{AffectedInput, NewUpdate, add_update_in, affected, discard_in, load_incident, publish_in, put_incident};
+use super::incidents::{
+    AffectedInput, NewUpdate, add_update_in, affected, discard_in, load_incident, publish_in,
+    put_incident,
+};
 use super::inputs::{check_components, message_text, title_text};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::alert_lifecycle::{AlertSecret, TrackState, TrackedAlert};
@@ -56,7 +59,10 @@ pub struct DraftEdit {
 
 fn checked_rule(txn: &WriteTransaction, input: &AlertRuleInput) -> AppResult<()> {
     if input.name.trim().is_empty() || input.name.chars().count() > 200 {
-        return Err(AppError::invalid("name", "give the rule a name of 1 to 200 characters"));
+        return Err(AppError::invalid(
+            "name",
+            "give the rule a name of 1 to 200 characters",
+        ));
     }
     for m in &input.matchers {
         Matcher::parse(m).map_err(|e| AppError::invalid("matchers", e))?;
@@ -67,8 +73,14 @@ fn checked_rule(txn: &WriteTransaction, input: &AlertRuleInput) -> AppResult<()>
             "a rule needs at least one matcher, a source, or payload_components",
         ));
     }
-    if input.auto_publish_minutes.is_some_and(|m| !(1..=10_080).contains(&m)) {
-        return Err(AppError::invalid("auto_publish_minutes", "between 1 and 10080 minutes (a week)"));
+    if input
+        .auto_publish_minutes
+        .is_some_and(|m| !(1..=10_080).contains(&m))
+    {
+        return Err(AppError::invalid(
+            "auto_publish_minutes",
+            "between 1 and 10080 minutes (a week)",
+        ));
     }
     check_components(txn, "component_ids", &input.component_ids)?;
     if let Some(p) = input.page_id.as_deref() {
@@ -82,7 +94,9 @@ fn checked_rule(txn: &WriteTransaction, input: &AlertRuleInput) -> AppResult<()>
 
 fn tracked_of(txn: &WriteTransaction, incident_id: &str) -> AppResult<Option<TrackedAlert>> {
     let all: Vec<TrackedAlert> = all(&txn.open_table(tables::ALERT_TRACKED)?)?;
-    Ok(all.into_iter().find(|t| t.incident_id.as_deref() == Some(incident_id)))
+    Ok(all
+        .into_iter()
+        .find(|t| t.incident_id.as_deref() == Some(incident_id)))
 }
 
 fn put_tracked(txn: &WriteTransaction, t: &TrackedAlert) -> AppResult<()> {
@@ -110,18 +124,26 @@ impl Store {
             checked_rule(txn, &input)?;
             let mut table = txn.open_table(tables::ALERT_RULES)?;
             let old: Option<AlertRule> = match id {
-                Some(id) => Some(get(&table, id)?.ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?),
+                Some(id) => Some(
+                    get(&table, id)?
+                        .ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?,
+                ),
                 None => None,
             };
             let position = input.position.unwrap_or_else(|| {
-                old.as_ref().map_or_else(|| table.len().map_or(0, |n| n as i64), |o| o.position)
+                old.as_ref()
+                    .map_or_else(|| table.len().map_or(0, |n| n as i64), |o| o.position)
             });
             let rule = AlertRule {
                 id: old.as_ref().map_or_else(new_id, |o| o.id.clone()),
                 name: input.name.trim().to_string(),
                 position,
                 source: input.source,
-                matchers: input.matchers.iter().map(|m| m.trim().to_string()).collect(),
+                matchers: input
+                    .matchers
+                    .iter()
+                    .map(|m| m.trim().to_string())
+                    .collect(),
                 payload_components: input.payload_components,
                 page_id: input.page_id.clone().filter(|p| !p.trim().is_empty()),
                 component_ids: input.component_ids.clone(),
@@ -151,10 +173,18 @@ impl Store {
     }
 
     /// Creates a secret URL for a source; the secret is returned once.
-    pub fn create_alert_secret(&self, name: &str, source: AlertSource, by: &str) -> AppResult<NewSecret> {
+    pub fn create_alert_secret(
+        &self,
+        name: &str,
+        source: AlertSource,
+        by: &str,
+    ) -> AppResult<NewSecret> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid("name", "give the URL a name of 1 to 100 characters"));
+            return Err(AppError::invalid(
+                "name",
+                "give the URL a name of 1 to 100 characters",
+            ));
         }
         let token = format!("sa_{}", random_token());
         let secret = AlertSecret {
@@ -214,21 +244,33 @@ impl Store {
     /// The alert record that opened an incident, if an alert did.
     pub fn tracked_alert_of(&self, incident_id: &str) -> AppResult<Option<TrackedAlert>> {
         let all: Vec<TrackedAlert> = all(&self.read()?.open_table(tables::ALERT_TRACKED)?)?;
-        Ok(all.into_iter().find(|t| t.incident_id.as_deref() == Some(incident_id)))
+        Ok(all
+            .into_iter()
+            .find(|t| t.incident_id.as_deref() == Some(incident_id)))
     }
 
     /// Saves the inbox's edits of a draft and publishes it, in one transaction.
-    pub fn publish_edited_draft(&self, id: &str, edit: DraftEdit, actor: &str) -> AppResult<Incident> {
+    pub fn publish_edited_draft(
+        &self,
+        id: &str,
+        edit: DraftEdit,
+        actor: &str,
+    ) -> AppResult<Incident> {
         let title = title_text(&edit.title)?;
         let message = message_text(&edit.message, "message")?;
         if message.is_empty() {
-            return Err(AppError::invalid("message", "write the first update customers will read"));
+            return Err(AppError::invalid(
+                "message",
+                "write the first update customers will read",
+            ));
         }
         let now = self.now();
         self.write(|txn| {
             let mut i = load_incident(txn, id)?;
             if i.state != IncidentState::Draft {
-                return Err(AppError::Conflict("this incident is already published".into()));
+                return Err(AppError::Conflict(
+                    "this incident is already published".into(),
+                ));
             }
             i.title = title;
             if let Some(impact) = edit.impact {
@@ -238,7 +280,11 @@ impl Store {
             if let Some(u) = i.updates.first_mut() {
                 u.message = message;
             }
-            i.history.push(HistoryEntry { at: now, by: actor.into(), action: "edited in the drafts inbox".into() });
+            i.history.push(HistoryEntry {
+                at: now,
+                by: actor.into(),
+                action: "edited in the drafts inbox".into(),
+            });
             put_incident(txn, &i)?;
             publish_in(txn, id, actor, now)
         })
@@ -248,7 +294,10 @@ impl Store {
     pub fn discard_draft_with_reason(&self, id: &str, reason: &str, actor: &str) -> AppResult<()> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(AppError::invalid("reason", "say why this draft is discarded (e.g. a false alarm)"));
+            return Err(AppError::invalid(
+                "reason",
+                "say why this draft is discarded (e.g. a false alarm)",
+            ));
         }
         let now = self.now();
         self.write(|txn| {
@@ -264,16 +313,32 @@ impl Store {
     }
 
     /// Publishes the resolve update the source proposed for a published incident.
-    pub fn publish_proposed_resolve(&self, incident_id: &str, message: &str, actor: &str) -> AppResult<Incident> {
+    pub fn publish_proposed_resolve(
+        &self,
+        incident_id: &str,
+        message: &str,
+        actor: &str,
+    ) -> AppResult<Incident> {
         let now = self.now();
         let message = message_text(message, "message")?;
         self.write(|txn| {
             let mut t = tracked_of(txn, incident_id)?
                 .filter(|t| t.resolve_proposed && t.state == TrackState::Open)
-                .ok_or_else(|| AppError::NotFound(format!("proposed resolve for incident {incident_id}")))?;
+                .ok_or_else(|| {
+                    AppError::NotFound(format!("proposed resolve for incident {incident_id}"))
+                })?;
             let i = load_incident(txn, incident_id)?;
-            let update = NewUpdate { status: Some(IncidentStatus::Resolved), message, notify: true, components: None };
-            let i = if i.status.is_open() { add_update_in(txn, incident_id, update, actor, now)? } else { i };
+            let update = NewUpdate {
+                status: Some(IncidentStatus::Resolved),
+                message,
+                notify: true,
+                components: None,
+            };
+            let i = if i.status.is_open() {
+                add_update_in(txn, incident_id, update, actor, now)?
+            } else {
+                i
+            };
             t.state = TrackState::Resolved;
             t.resolve_proposed = false;
             t.closed_at = Some(now);

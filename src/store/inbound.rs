@@ -4,9 +4,7 @@
 use super::alerts::execute;
 use super::codec::Json;
 use super::{Store, all, get, new_id, tables};
-use crate::domain::alert_lifecycle::{
-    self, AlertEvent, Decision, Texts, TrackState, TrackedAlert,
-};
+use crate::domain::alert_lifecycle::{self, AlertEvent, Decision, Texts, TrackState, TrackedAlert};
 use crate::domain::alert_writer::{self, DraftText};
 use crate::domain::inbound::{self, Alert, AlertSource, AlertStatus, Route};
 use crate::domain::{Component, Incident, IncidentState, Page};
@@ -103,7 +101,10 @@ where
     S: ReadableTable<&'static str, &'static str>,
     P: ReadableTable<&'static str, Json<Page>>,
 {
-    let key = key.map(str::trim).filter(|k| !k.is_empty()).unwrap_or("default");
+    let key = key
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .unwrap_or("default");
     if let Ok(Some(id)) = slugs.get(key) {
         return Some(id.value().to_string());
     }
@@ -120,7 +121,11 @@ fn truncate(raw: &str) -> String {
 
 /// The team-only text kept on the incident: the alert as received, and any AI note.
 fn source_text(a: &Alert, note: Option<&str>) -> String {
-    let mut s = format!("{} alert {:?}", a.source.map_or("", AlertSource::as_str), a.title);
+    let mut s = format!(
+        "{} alert {:?}",
+        a.source.map_or("", AlertSource::as_str),
+        a.title
+    );
     for (k, v) in &a.labels {
         s.push_str(&format!("\n{k}={v}"));
     }
@@ -208,11 +213,23 @@ impl Store {
                 return Ok(received(&event));
             };
             let (text, note) = match ai {
-                Some(Ok(t)) => match alert_writer::leak(&format!("{}\n{}", t.title, t.message), &p.forbidden) {
-                    None => (t, Some("Text rewritten by the AI endpoint.".to_string())),
-                    Some(why) => (p.text.clone(), Some(format!("AI text not used: {why}; the built-in text is proposed."))),
-                },
-                Some(Err(why)) => (p.text.clone(), Some(format!("AI rewrite failed ({why}); the built-in text is proposed."))),
+                Some(Ok(t)) => {
+                    match alert_writer::leak(&format!("{}\n{}", t.title, t.message), &p.forbidden) {
+                        None => (t, Some("Text rewritten by the AI endpoint.".to_string())),
+                        Some(why) => (
+                            p.text.clone(),
+                            Some(format!(
+                                "AI text not used: {why}; the built-in text is proposed."
+                            )),
+                        ),
+                    }
+                }
+                Some(Err(why)) => (
+                    p.text.clone(),
+                    Some(format!(
+                        "AI rewrite failed ({why}); the built-in text is proposed."
+                    )),
+                ),
                 None => (p.text.clone(), None),
             };
             let texts = Texts {
@@ -223,12 +240,18 @@ impl Store {
             };
             let id = format!("{}:{}", source.as_str(), a.key);
             let tracked: Option<TrackedAlert> = get(&txn.open_table(tables::ALERT_TRACKED)?, &id)?;
-            let incident: Option<Incident> = match tracked.as_ref().and_then(|t| t.incident_id.as_deref()) {
-                Some(iid) => get(&txn.open_table(tables::INCIDENTS)?, iid)?,
-                None => None,
-            };
-            let Decision { actions, outcome } =
-                alert_lifecycle::decide(status, tracked.as_ref(), incident.as_ref(), &p.route, &texts);
+            let incident: Option<Incident> =
+                match tracked.as_ref().and_then(|t| t.incident_id.as_deref()) {
+                    Some(iid) => get(&txn.open_table(tables::INCIDENTS)?, iid)?,
+                    None => None,
+                };
+            let Decision { actions, outcome } = alert_lifecycle::decide(
+                status,
+                tracked.as_ref(),
+                incident.as_ref(),
+                &p.route,
+                &texts,
+            );
             let opened = execute(txn, &actions, &actor, now)?;
             let mut t = match (tracked, &opened) {
                 (Some(t), None) => t,
@@ -328,7 +351,7 @@ impl Store {
     /// Every deduplication key seen, newest first.
     pub fn list_tracked_alerts(&self) -> AppResult<Vec<TrackedAlert>> {
         let mut out: Vec<TrackedAlert> = all(&self.read()?.open_table(tables::ALERT_TRACKED)?)?;
-        out.sort_by(|a, b| b.last_seen.cmp(&a.last_seen));
+        out.sort_by_key(|t| std::cmp::Reverse(t.last_seen));
         Ok(out)
     }
 
@@ -355,7 +378,10 @@ impl Store {
         let txn = self.read()?;
         let incidents: Vec<Incident> = all(&txn.open_table(tables::INCIDENTS)?)?;
         let tracked: Vec<TrackedAlert> = all(&txn.open_table(tables::ALERT_TRACKED)?)?;
-        let drafts = incidents.iter().filter(|i| i.state == IncidentState::Draft).count();
+        let drafts = incidents
+            .iter()
+            .filter(|i| i.state == IncidentState::Draft)
+            .count();
         let resolves = tracked
             .iter()
             .filter(|t| t.state == TrackState::Open && t.resolve_proposed)
@@ -372,7 +398,9 @@ impl Store {
             let incidents = txn.open_table(tables::INCIDENTS)?;
             let mut due = Vec::new();
             for t in tracked {
-                let Some(iid) = t.incident_id.as_deref() else { continue };
+                let Some(iid) = t.incident_id.as_deref() else {
+                    continue;
+                };
                 if let Some(i) = get::<Incident, _>(&incidents, iid)?
                     && alert_lifecycle::auto_publish_due(&t, &i, now)
                 {

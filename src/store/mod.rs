@@ -24,9 +24,9 @@ pub mod tables;
 mod templates;
 mod users;
 
+pub use alert_rules::{AlertRuleInput, DraftEdit, NewSecret};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
-pub use alert_rules::{AlertRuleInput, DraftEdit, NewSecret};
 pub use inbound::{EVENT_RETENTION_DAYS, Prepared, Received};
 pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 pub use maintenance::{MaintenancePatch, NewMaintenance};

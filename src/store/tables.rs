@@ -2,12 +2,12 @@
 //! `Json<Record>` (see `codec.rs`). All writes go through `Store` methods.
 
 use super::codec::Json;
+use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
+use crate::domain::inbound::AlertRule;
 use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
     MonitorState, Page, Session, Template, User,
 };
-use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
-use crate::domain::inbound::AlertRule;
 use crate::domain::{Notice, Subscriber};
 use redb::TableDefinition;
 

@@ -25,18 +25,34 @@ pub struct ReceivedOut {
 }
 
 fn source_of(s: &str) -> AppResult<AlertSource> {
-    s.parse().map_err(|_| AppError::NotFound(format!("alert source {s:?} (generic, alertmanager, grafana, pagerduty or opsgenie)")))
+    s.parse().map_err(|_| {
+        AppError::NotFound(format!(
+            "alert source {s:?} (generic, alertmanager, grafana, pagerduty or opsgenie)"
+        ))
+    })
 }
 
 /// Reads the body up to the limit; a larger one is recorded and refused with 413.
-async fn read_body(state: &AppState, source: AlertSource, via: &str, mut payload: web::Payload) -> AppResult<Vec<u8>> {
+async fn read_body(
+    state: &AppState,
+    source: AlertSource,
+    via: &str,
+    mut payload: web::Payload,
+) -> AppResult<Vec<u8>> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::invalid("body", format!("could not read the body: {e}")))?;
+        let chunk = chunk
+            .map_err(|e| AppError::invalid("body", format!("could not read the body: {e}")))?;
         if body.len() + chunk.len() > ALERT_MAX_BODY {
             let e = AppError::PayloadTooLarge(ALERT_MAX_BODY);
-            let (via, head) = (via.to_string(), String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned());
-            state.store.run(move |s| s.record_alert_rejection(source, &head, &via, &e)).await?;
+            let (via, head) = (
+                via.to_string(),
+                String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned(),
+            );
+            state
+                .store
+                .run(move |s| s.record_alert_rejection(source, &head, &via, &e))
+                .await?;
             return Err(AppError::PayloadTooLarge(ALERT_MAX_BODY));
         }
         body.extend_from_slice(&chunk);
@@ -45,21 +61,51 @@ async fn read_body(state: &AppState, source: AlertSource, via: &str, mut payload
 }
 
 /// Checks PagerDuty's signature when a secret is configured; records a refusal.
-async fn check_signature(state: &AppState, req: &HttpRequest, source: AlertSource, via: &str, body: &[u8]) -> AppResult<()> {
-    let Some(secret) = state.config.pagerduty_secret.as_ref().filter(|_| source == AlertSource::Pagerduty) else {
+async fn check_signature(
+    state: &AppState,
+    req: &HttpRequest,
+    source: AlertSource,
+    via: &str,
+    body: &[u8],
+) -> AppResult<()> {
+    let Some(secret) = state
+        .config
+        .pagerduty_secret
+        .as_ref()
+        .filter(|_| source == AlertSource::Pagerduty)
+    else {
         return Ok(());
     };
-    let header = req.headers().get("x-pagerduty-signature").and_then(|v| v.to_str().ok());
+    let header = req
+        .headers()
+        .get("x-pagerduty-signature")
+        .and_then(|v| v.to_str().ok());
     if alerts::pagerduty::signature_ok(&secret.0, body, header) {
         return Ok(());
     }
-    let e = AppError::invalid("X-PagerDuty-Signature", "missing or wrong; check the webhook's signing secret (pagerduty_secret)");
-    let (via, raw, e2) = (via.to_string(), String::from_utf8_lossy(body).into_owned(), AppError::invalid("X-PagerDuty-Signature", e.to_string()));
-    state.store.run(move |s| s.record_alert_rejection(source, &raw, &via, &e2)).await?;
+    let e = AppError::invalid(
+        "X-PagerDuty-Signature",
+        "missing or wrong; check the webhook's signing secret (pagerduty_secret)",
+    );
+    let (via, raw, e2) = (
+        via.to_string(),
+        String::from_utf8_lossy(body).into_owned(),
+        AppError::invalid("X-PagerDuty-Signature", e.to_string()),
+    );
+    state
+        .store
+        .run(move |s| s.record_alert_rejection(source, &raw, &via, &e2))
+        .await?;
     Err(AppError::Forbidden(e.to_string()))
 }
 
-async fn ingest(state: &AppState, req: &HttpRequest, source: AlertSource, via: String, payload: web::Payload) -> AppResult<HttpResponse> {
+async fn ingest(
+    state: &AppState,
+    req: &HttpRequest,
+    source: AlertSource,
+    via: String,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
     let body = read_body(state, source, &via, payload).await?;
     check_signature(state, req, source, &via, &body).await?;
     let ai = AiEndpoint::from_config(&state.config);
@@ -109,16 +155,33 @@ pub async fn post_alert_secret(
 ) -> AppResult<HttpResponse> {
     let (source, token) = path.into_inner();
     let source = source_of(&source)?;
-    let found = state.store.run(move |s| s.alert_secret(source, &token)).await?;
+    let found = state
+        .store
+        .run(move |s| s.alert_secret(source, &token))
+        .await?;
     let Some(secret) = found else {
         let e = AppError::Unauthorized;
         state
             .store
-            .run(move |s| s.record_alert_rejection(source, "", "secret URL", &AppError::invalid("secret", "wrong or revoked secret URL")))
+            .run(move |s| {
+                s.record_alert_rejection(
+                    source,
+                    "",
+                    "secret URL",
+                    &AppError::invalid("secret", "wrong or revoked secret URL"),
+                )
+            })
             .await?;
         return Err(e);
     };
-    ingest(&state, &req, source, format!("url:{}", secret.name), payload).await
+    ingest(
+        &state,
+        &req,
+        source,
+        format!("url:{}", secret.name),
+        payload,
+    )
+    .await
 }
 
 /// Lists the mapping rules in the order they are tried.
@@ -139,8 +202,15 @@ pub async fn list_alert_rules(state: web::Data<AppState>, _: Viewer) -> AppResul
     })),
     responses((status = 201, description = "Created", body = AlertRule), WriteErrors),
 )]
-pub async fn post_alert_rule(state: web::Data<AppState>, _: Editor, body: web::Json<AlertRuleInput>) -> AppResult<HttpResponse> {
-    let r = state.store.run(move |s| s.put_alert_rule(None, body.into_inner())).await?;
+pub async fn post_alert_rule(
+    state: web::Data<AppState>,
+    _: Editor,
+    body: web::Json<AlertRuleInput>,
+) -> AppResult<HttpResponse> {
+    let r = state
+        .store
+        .run(move |s| s.put_alert_rule(None, body.into_inner()))
+        .await?;
     Ok(created(&r))
 }
 
@@ -149,8 +219,14 @@ pub async fn post_alert_rule(state: web::Data<AppState>, _: Editor, body: web::J
     get, path = "/api/v1/alert-rules/{id}", tag = "alerts", params(("id" = String, Path)),
     responses((status = 200, description = "The rule", body = AlertRule), ReadErrors),
 )]
-pub async fn get_alert_rule(state: web::Data<AppState>, _: Viewer, id: web::Path<String>) -> AppResult<HttpResponse> {
-    Ok(json(&state.store.run(move |s| s.get_alert_rule(&id)).await?))
+pub async fn get_alert_rule(
+    state: web::Data<AppState>,
+    _: Viewer,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    Ok(json(
+        &state.store.run(move |s| s.get_alert_rule(&id)).await?,
+    ))
 }
 
 /// Replaces a rule.
@@ -159,8 +235,16 @@ pub async fn get_alert_rule(state: web::Data<AppState>, _: Viewer, id: web::Path
     request_body = AlertRuleInput,
     responses((status = 200, description = "The rule as stored", body = AlertRule), WriteErrors),
 )]
-pub async fn put_alert_rule(state: web::Data<AppState>, _: Editor, id: web::Path<String>, body: web::Json<AlertRuleInput>) -> AppResult<HttpResponse> {
-    let r = state.store.run(move |s| s.put_alert_rule(Some(&id), body.into_inner())).await?;
+pub async fn put_alert_rule(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+    body: web::Json<AlertRuleInput>,
+) -> AppResult<HttpResponse> {
+    let r = state
+        .store
+        .run(move |s| s.put_alert_rule(Some(&id), body.into_inner()))
+        .await?;
     Ok(json(&r))
 }
 
@@ -169,7 +253,11 @@ pub async fn put_alert_rule(state: web::Data<AppState>, _: Editor, id: web::Path
     delete, path = "/api/v1/alert-rules/{id}", tag = "alerts", params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), ReadErrors),
 )]
-pub async fn delete_alert_rule(state: web::Data<AppState>, _: Editor, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn delete_alert_rule(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     state.store.run(move |s| s.delete_alert_rule(&id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -196,7 +284,15 @@ pub struct AlertSourceOut {
 }
 
 fn source_out(s: AlertSecret, url: Option<String>) -> AlertSourceOut {
-    AlertSourceOut { id: s.id, name: s.name, source: s.source, prefix: s.prefix, created_at: s.created_at, last_used_at: s.last_used_at, url }
+    AlertSourceOut {
+        id: s.id,
+        name: s.name,
+        source: s.source,
+        prefix: s.prefix,
+        created_at: s.created_at,
+        last_used_at: s.last_used_at,
+        url,
+    }
 }
 
 /// Lists the secret URLs (never their secrets).
@@ -206,7 +302,12 @@ fn source_out(s: AlertSecret, url: Option<String>) -> AlertSourceOut {
 )]
 pub async fn list_alert_sources(state: web::Data<AppState>, _: Viewer) -> AppResult<HttpResponse> {
     let list = state.store.run(|s| s.list_alert_secrets()).await?;
-    Ok(json(&list.into_iter().map(|s| source_out(s, None)).collect::<Vec<_>>()))
+    Ok(json(
+        &list
+            .into_iter()
+            .map(|s| source_out(s, None))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Creates a secret URL for a source; the URL is in this answer only.
@@ -215,11 +316,23 @@ pub async fn list_alert_sources(state: web::Data<AppState>, _: Viewer) -> AppRes
     request_body(content = NewAlertSource, example = json!({"name": "prod alertmanager", "source": "alertmanager"})),
     responses((status = 201, description = "Created; `url` is shown once", body = AlertSourceOut), WriteErrors),
 )]
-pub async fn post_alert_source(state: web::Data<AppState>, Editor(actor): Editor, body: web::Json<NewAlertSource>) -> AppResult<HttpResponse> {
+pub async fn post_alert_source(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    body: web::Json<NewAlertSource>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let by = actor.name();
-    let n = state.store.run(move |s| s.create_alert_secret(&b.name, b.source, &by)).await?;
-    let url = format!("{}/api/v1/alerts/{}/{}", state.config.public_url, n.secret.source.as_str(), n.token);
+    let n = state
+        .store
+        .run(move |s| s.create_alert_secret(&b.name, b.source, &by))
+        .await?;
+    let url = format!(
+        "{}/api/v1/alerts/{}/{}",
+        state.config.public_url,
+        n.secret.source.as_str(),
+        n.token
+    );
     Ok(created(&source_out(n.secret, Some(url))))
 }
 
@@ -228,7 +341,11 @@ pub async fn post_alert_source(state: web::Data<AppState>, Editor(actor): Editor
     delete, path = "/api/v1/alert-sources/{id}", tag = "alerts", params(("id" = String, Path)),
     responses((status = 204, description = "Revoked"), ReadErrors),
 )]
-pub async fn delete_alert_source(state: web::Data<AppState>, _: Editor, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn delete_alert_source(
+    state: web::Data<AppState>,
+    _: Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     state.store.run(move |s| s.revoke_alert_secret(&id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,8 +4,8 @@
 //! Longer than 500 lines only through its tests (the code is 198 lines).
 
 use super::{
-    alerts, backup, components, events, groups, incidents, keys, maintenance, monitors, pages, postmortems,
-    subscribers, templates,
+    alerts, backup, components, events, groups, incidents, keys, maintenance, monitors, pages,
+    postmortems, subscribers, templates,
 };
 use crate::error::ErrorBody;
 use actix_web::HttpResponse;
@@ -449,9 +449,15 @@ mod tests {
             ("NewSubscriber", serde_fields::<store::NewSubscriber>()),
             ("SubscriberPatch", serde_fields::<store::SubscriberPatch>()),
             ("NewKey", serde_fields::<keys::NewKey>()),
-            ("GenericAlert", serde_fields::<crate::alerts::generic::Body>()),
+            (
+                "GenericAlert",
+                serde_fields::<crate::alerts::generic::Body>(),
+            ),
             ("AlertRuleInput", serde_fields::<store::AlertRuleInput>()),
-            ("NewAlertSource", serde_fields::<super::alerts::NewAlertSource>()),
+            (
+                "NewAlertSource",
+                serde_fields::<super::alerts::NewAlertSource>(),
+            ),
         ];
         let mut seen = BTreeSet::new();
         for (method, path, op) in operations(&doc) {
