@@ -74,6 +74,12 @@ pub struct Config {
     pub cache_max_age_seconds: u32,
     /// Lets anonymous webhook/Slack sign-ups name private addresses (tests, labs).
     pub allow_private_webhook_targets: bool,
+    /// OpenAI-compatible endpoint that rewrites alert drafts (off when unset).
+    pub ai_url: Option<String>,
+    pub ai_model: String,
+    pub ai_key: Option<Secret>,
+    /// Secret of PagerDuty's webhook signatures; when set, unsigned PagerDuty posts are refused.
+    pub pagerduty_secret: Option<Secret>,
 }
 
 /// The server's options (`statusd serve`). Each is also `STATUSD_<NAME>` in the environment.
@@ -181,6 +187,21 @@ pub struct ConfigArgs {
     /// Let anonymous webhook sign-ups name private addresses (tests, labs) [default: false].
     #[arg(long, env = "STATUSD_ALLOW_PRIVATE_WEBHOOK_TARGETS")]
     pub allow_private_webhook_targets: Option<bool>,
+    /// OpenAI-compatible chat-completions base URL that rewrites alert drafts.
+    #[arg(long, env = "STATUSD_AI_URL")]
+    pub ai_url: Option<String>,
+    /// Model name sent to ai_url [default: gpt-4o-mini].
+    #[arg(long, env = "STATUSD_AI_MODEL")]
+    pub ai_model: Option<String>,
+    /// File holding the API key of ai_url.
+    #[arg(long, env = "STATUSD_AI_KEY_FILE")]
+    pub ai_key_file: Option<PathBuf>,
+    /// Secret of PagerDuty's webhook signatures (X-PagerDuty-Signature).
+    #[arg(long, env = "STATUSD_PAGERDUTY_SECRET", hide_env_values = true)]
+    pub pagerduty_secret: Option<String>,
+    /// File holding the PagerDuty webhook secret.
+    #[arg(long, env = "STATUSD_PAGERDUTY_SECRET_FILE")]
+    pub pagerduty_secret_file: Option<PathBuf>,
 }
 
 /// The options of offline commands that open the data file: `--config` and `--data` only.
@@ -239,6 +260,11 @@ struct FileConfig {
     customer_session_days: Option<u32>,
     cache_max_age_seconds: Option<u32>,
     allow_private_webhook_targets: Option<bool>,
+    ai_url: Option<String>,
+    ai_model: Option<String>,
+    ai_key_file: Option<PathBuf>,
+    pagerduty_secret: Option<String>,
+    pagerduty_secret_file: Option<PathBuf>,
     public_mail_domains: Option<Vec<String>>,
     audit_retention_days: Option<u32>,
 }
@@ -417,6 +443,36 @@ impl Config {
                 "needs single sign-on: set oidc_issuer and oidc_client_id, or turn sso_only off",
             ));
         }
+        let ai_url = a
+            .ai_url
+            .or(file.ai_url)
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &ai_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(AppError::invalid(
+                "ai_url",
+                format!("{u:?} must start with http:// or https://"),
+            ));
+        }
+        let ai_key = match a.ai_key_file.or(file.ai_key_file) {
+            Some(p) => Some(read_secret_file("ai_key_file", &p)?),
+            None => None,
+        };
+        let pagerduty_secret =
+            match a.pagerduty_secret.is_some() || a.pagerduty_secret_file.is_some() {
+                true => secret(
+                    "pagerduty_secret",
+                    a.pagerduty_secret,
+                    a.pagerduty_secret_file,
+                )?,
+                false => secret(
+                    "pagerduty_secret",
+                    file.pagerduty_secret,
+                    file.pagerduty_secret_file,
+                )?,
+            };
         let cache_max_age_seconds = a
             .cache_max_age_seconds
             .or(file.cache_max_age_seconds)
@@ -463,6 +519,13 @@ impl Config {
             public_mail_domains.push(d);
         }
         Ok(Config {
+            ai_url,
+            ai_model: a
+                .ai_model
+                .or(file.ai_model)
+                .unwrap_or_else(|| "gpt-4o-mini".into()),
+            ai_key,
+            pagerduty_secret,
             listen,
             data: a
                 .data

@@ -1,5 +1,6 @@
 //! statusd: a self-hosted status page appliance in one binary.
 
+pub mod alerts;
 pub mod assets;
 pub mod cli;
 pub mod client;
@@ -114,14 +115,20 @@ pub fn run(config: Config) -> AppResult<()> {
             shutdown.clone(),
         ))
     });
+    let alert_drafts = worker::alert_drafts::AlertDraftWorker {
+        store: store.clone(),
+        every: std::time::Duration::from_secs(15),
+    };
     rt.block_on(async move {
         let maintenance = tokio::spawn(maintenance.run(shutdown.clone()));
+        let alert_drafts = tokio::spawn(alert_drafts.run(shutdown.clone()));
         let retention = tokio::spawn(retention.run(shutdown.clone()));
         let prober = tokio::spawn(prober.run(shutdown));
         let served = web::serve(state, announce).await;
         let _ = stop.send(true);
         let _ = maintenance.await;
         let _ = retention.await;
+        let _ = alert_drafts.await;
         let _ = prober.await;
         served
     })

@@ -598,11 +598,33 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("patch", "/api/v1/monitors/{id}", json!({"name": "Renamed"})),
         ("delete", "/api/v1/monitors/{id}", json!(null)),
         ("post", "/api/v1/monitors/{id}/check", json!({})),
+        ("post", "/api/v1/alerts/{source}", json!({"title": "x"})),
+        (
+            "post",
+            "/api/v1/alert-rules",
+            json!({"name": "r", "matchers": ["a=\"b\""]}),
+        ),
+        (
+            "put",
+            "/api/v1/alert-rules/{id}",
+            json!({"name": "r", "matchers": ["a=\"b\""]}),
+        ),
+        ("delete", "/api/v1/alert-rules/{id}", json!(null)),
+        (
+            "post",
+            "/api/v1/alert-sources",
+            json!({"name": "s", "source": "generic"}),
+        ),
+        ("delete", "/api/v1/alert-sources/{id}", json!(null)),
     ];
     let registered: HashSet<(String, String)> = statusd::web::routes::API_ROUTES
         .iter()
-        // Heartbeat pings are public by design: the secret is the token in the path.
-        .filter(|(m, p)| *m != "get" && !p.starts_with("/api/v1/heartbeat/"))
+        // Heartbeat pings and alert secret URLs are public by design: the secret is in the path.
+        .filter(|(m, p)| {
+            *m != "get"
+                && !p.starts_with("/api/v1/heartbeat/")
+                && *p != "/api/v1/alerts/{source}/{secret}"
+        })
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect();
     let tested: HashSet<(String, String)> = api_table
@@ -626,9 +648,14 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("templates") => &template,
             Some("keys") => &some_key,
             Some("monitors") => &monitor,
+            // The role is checked before the id is looked up.
+            Some("alerts" | "alert-rules" | "alert-sources") => "none",
             other => panic!("no id for {other:?}"),
         };
-        let path = pattern.replace("{id}", id).replace("{update_id}", &update);
+        let path = pattern
+            .replace("{id}", id)
+            .replace("{update_id}", &update)
+            .replace("{source}", "generic");
         let method: Method = method.to_uppercase().parse().unwrap();
         let with_body = |rb: reqwest::blocking::RequestBuilder| {
             if body.is_null() { rb } else { rb.json(body) }

@@ -1,4 +1,4 @@
-//! Dependencies run one way: domain ← store ← probe/notify ← worker ← web. A file under
+//! Dependencies run one way: domain ← store ← probe/notify/alerts ← worker ← web. A file under
 //! a lower folder that names a higher module (or actix) fails this test with its line.
 
 use std::path::{Path, PathBuf};
@@ -13,9 +13,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("store", &["store", "domain"]),
     ("probe", &["probe", "store", "domain"]),
     ("notify", &["notify", "store", "domain", "views"]),
+    ("alerts", &["alerts", "store", "domain"]),
     (
         "worker",
-        &["worker", "probe", "notify", "store", "domain", "views"],
+        &[
+            "worker", "probe", "notify", "alerts", "store", "domain", "views",
+        ],
     ),
 ];
 

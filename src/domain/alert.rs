@@ -42,6 +42,9 @@ pub enum Action {
     },
     /// Deletes a draft nobody published: the problem went away before review.
     DiscardDraft { incident_id: String },
+    /// The source resolved a published incident; a person publishes the resolve update
+    /// from the drafts inbox (changes no incident by itself).
+    ProposeResolve { incident_id: String },
     /// Nothing to do; the reason is logged.
     Skip { reason: &'static str },
 }
@@ -216,6 +219,7 @@ mod tests {
                     assert_eq!(incident_id, "i");
                     "discard"
                 }
+                Action::ProposeResolve { .. } => "propose-resolve",
                 Action::Skip { .. } => "skip",
             })
             .collect()

@@ -2,11 +2,14 @@
 
 pub mod access;
 pub mod alert;
+pub mod alert_lifecycle;
+pub mod alert_writer;
 pub mod as_code;
 pub mod as_code_file;
 pub mod attention;
 pub mod csv_io;
 pub mod histogram;
+pub mod inbound;
 pub mod incident;
 pub mod incident_update;
 pub mod model;

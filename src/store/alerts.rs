@@ -74,7 +74,7 @@ impl Store {
 }
 
 /// Runs each action inside `txn`; the first error rolls the whole transaction back.
-fn execute(
+pub(super) fn execute(
     txn: &WriteTransaction,
     actions: &[Action],
     actor: &str,
@@ -127,6 +127,8 @@ fn execute(
                 add_update_in(txn, incident_id, update, actor, now)?;
             }
             Action::DiscardDraft { incident_id } => discard_in(txn, incident_id)?,
+            // Recorded on the alert's key by the caller; the incident waits for a person.
+            Action::ProposeResolve { .. } => {}
             Action::Skip { reason } => tracing::info!(actor, reason, "alert policy: no action"),
         }
     }

@@ -282,6 +282,47 @@ pub(super) fn add_update_in(
     Ok(i)
 }
 
+/// Publishes a draft inside `txn`: components take their statuses, subscribers are told.
+pub(super) fn publish_in(
+    txn: &WriteTransaction,
+    id: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Incident> {
+    let mut i = load_incident(txn, id)?;
+    if i.state == IncidentState::Published {
+        return Err(AppError::Conflict(
+            "this incident is already published".into(),
+        ));
+    }
+    let ctx = Change::of_incident(actor, &i, now);
+    i.state = IncidentState::Published;
+    i.published_at = Some(ctx.now);
+    i.updated_at = ctx.now;
+    i.history.push(HistoryEntry {
+        at: ctx.now,
+        by: actor.into(),
+        action: "published".into(),
+    });
+    let notify = i.updates.last().is_none_or(|u| u.notify);
+    let ids = i.component_ids();
+    apply(txn, &ctx, &mut i, &ids)?;
+    let kind = if i.status.is_open() {
+        "incident.published"
+    } else {
+        "incident.resolved"
+    };
+    emit(
+        txn,
+        &ctx,
+        kind,
+        i.updates.last().map(|u| u.id.as_str()),
+        i.component_ids(),
+        notify,
+    )?;
+    Ok(i)
+}
+
 /// Deletes a draft that was never published, inside `txn`.
 pub(super) fn discard_in(txn: &WriteTransaction, id: &str) -> AppResult<()> {
     let i = load_incident(txn, id)?;
@@ -320,40 +361,8 @@ impl Store {
     }
 
     pub fn publish_incident(&self, id: &str, actor: &str) -> AppResult<Incident> {
-        self.write(|txn| {
-            let mut i = load_incident(txn, id)?;
-            if i.state == IncidentState::Published {
-                return Err(AppError::Conflict(
-                    "this incident is already published".into(),
-                ));
-            }
-            let ctx = Change::of_incident(actor, &i, self.now());
-            i.state = IncidentState::Published;
-            i.published_at = Some(ctx.now);
-            i.updated_at = ctx.now;
-            i.history.push(HistoryEntry {
-                at: ctx.now,
-                by: actor.into(),
-                action: "published".into(),
-            });
-            let notify = i.updates.last().is_none_or(|u| u.notify);
-            let ids = i.component_ids();
-            apply(txn, &ctx, &mut i, &ids)?;
-            let kind = if i.status.is_open() {
-                "incident.published"
-            } else {
-                "incident.resolved"
-            };
-            emit(
-                txn,
-                &ctx,
-                kind,
-                i.updates.last().map(|u| u.id.as_str()),
-                i.component_ids(),
-                notify,
-            )?;
-            Ok(i)
-        })
+        let now = self.now();
+        self.write(|txn| publish_in(txn, id, actor, now))
     }
 
     /// Deletes a draft that was never published.

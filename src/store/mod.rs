@@ -2,6 +2,7 @@
 //! code calls them through [`Store::run`], which moves the work to the blocking pool.
 
 mod access;
+mod alert_rules;
 mod alerts;
 mod as_code;
 mod clock;
@@ -9,6 +10,7 @@ pub mod codec;
 mod components;
 mod events;
 mod history_codec;
+mod inbound;
 mod incidents;
 mod inputs;
 mod maintenance;
@@ -24,10 +26,12 @@ pub mod tables;
 mod templates;
 mod users;
 
-pub use as_code::ConfigPlan;
 pub use access::LinkRefusal;
+pub use alert_rules::{AlertRuleInput, DraftEdit, NewSecret};
+pub use as_code::ConfigPlan;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use components::{ComponentPatch, GroupPatch, NewComponent, NewGroup};
+pub use inbound::{EVENT_RETENTION_DAYS, Prepared, Received};
 pub use incidents::{AffectedInput, IncidentFilter, IncidentPatch, NewIncident, NewUpdate};
 pub use maintenance::{MaintenancePatch, NewMaintenance};
 pub use migrate::SCHEMA_VERSION;
@@ -103,6 +107,7 @@ impl Store {
             }),
         };
         migrate::run(&store)?;
+        store.create_alert_tables()?;
         Ok(store)
     }
 
@@ -235,6 +240,11 @@ impl Store {
         copy(&src, &out, tables::READ_TOKENS)?;
         copy(&src, &out, tables::READ_TOKEN_HASHES)?;
         copy(&src, &out, tables::REFUSED_SIGNINS)?;
+        copy(&src, &out, tables::ALERT_RULES)?;
+        copy(&src, &out, tables::ALERT_SECRETS)?;
+        copy(&src, &out, tables::ALERT_SECRET_HASHES)?;
+        copy(&src, &out, tables::ALERT_TRACKED)?;
+        copy(&src, &out, tables::ALERT_EVENTS)?;
         out.commit()?;
         Ok(())
     }

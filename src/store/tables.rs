@@ -3,6 +3,8 @@
 
 use super::codec::Json;
 use crate::domain::access::{CustomerSession, ReadToken, RefusedSignIn, SignInLink};
+use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
+use crate::domain::inbound::AlertRule;
 use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
     MonitorState, Page, Session, Template, User,
@@ -104,3 +106,19 @@ pub const READ_TOKEN_HASHES: TableDefinition<&str, &str> =
 /// Written by the sign-in form.
 pub const REFUSED_SIGNINS: TableDefinition<&str, Json<RefusedSignIn>> =
     TableDefinition::new("refused_signins");
+/// key: rule id → alert mapping rule. Written by the alert rules admin/API.
+pub const ALERT_RULES: TableDefinition<&str, Json<AlertRule>> = TableDefinition::new("alert_rules");
+/// key: secret URL id → a source's secret URL (hash only). Written by the alert sources admin/API.
+pub const ALERT_SECRETS: TableDefinition<&str, Json<AlertSecret>> =
+    TableDefinition::new("alert_secrets");
+/// key: hex SHA-256 of the secret → secret URL id. Lookup index kept with `ALERT_SECRETS`.
+pub const ALERT_SECRET_HASHES: TableDefinition<&str, &str> =
+    TableDefinition::new("alert_secret_hashes");
+/// key: `{source}:{dedup key}` → that key's state and incident. Written with each alert
+/// (in its transaction) and by the drafts inbox.
+pub const ALERT_TRACKED: TableDefinition<&str, Json<TrackedAlert>> =
+    TableDefinition::new("alert_tracked");
+/// key: event id (ULID) → one alert received or refused, with its raw body. Written by the
+/// alert endpoints; pruned after 30 days by the retention worker.
+pub const ALERT_EVENTS: TableDefinition<&str, Json<AlertEvent>> =
+    TableDefinition::new("alert_events");

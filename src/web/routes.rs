@@ -1,7 +1,9 @@
 //! Every path, method and handler of the HTTP server, in one place. Guards are the
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
-use super::{admin, api, assets, compat, customer, embeds, feeds, public, subscribe, subscribe_hook};
+use super::{
+    admin, api, assets, compat, customer, embeds, feeds, public, subscribe, subscribe_hook,
+};
 use actix_web::web;
 
 /// Registers each path of a table once with all its methods, records the list as
@@ -88,6 +90,17 @@ route_table! {
     "/api/v1/config/plan" => { post: api::config::post_plan },
     "/api/v1/config/apply" => { post: api::config::post_apply },
     "/api/v1/config/export" => { get: api::config::get_export },
+    "/api/v1/alerts/{source}" => { post: api::alerts::post_alert },
+    "/api/v1/alerts/{source}/{secret}" => { post: api::alerts::post_alert_secret },
+    "/api/v1/alert-rules" => { get: api::alerts::list_alert_rules, post: api::alerts::post_alert_rule },
+    "/api/v1/alert-rules/{id}" => {
+        get: api::alerts::get_alert_rule,
+        put: api::alerts::put_alert_rule,
+        delete: api::alerts::delete_alert_rule,
+    },
+    "/api/v1/alert-sources" => { get: api::alerts::list_alert_sources, post: api::alerts::post_alert_source },
+    "/api/v1/alert-sources/{id}" => { delete: api::alerts::delete_alert_source },
+    "/api/v1/alert-events" => { get: api::alerts::list_alert_events },
     "/api/v1/openapi.json" => { get: api::openapi::get_openapi },
 }
 

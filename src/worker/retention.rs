@@ -1,5 +1,5 @@
 //! Retention: raw check results older than the window are pruned hourly; the hourly and
-//! daily rollups they were folded into stay.
+//! daily rollups they were folded into stay. Alert events (raw bodies) go after 30 days.
 
 use super::Shutdown;
 use crate::store::Store;
@@ -26,6 +26,9 @@ impl RetentionWorker {
                 .await
             {
                 tracing::error!(error = %e, "pruning results");
+            }
+            if let Err(e) = self.store.run(|s| s.prune_alert_events(s.now())).await {
+                tracing::error!(error = %e, "pruning alert events");
             }
         }
     }

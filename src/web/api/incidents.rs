@@ -6,6 +6,8 @@
 
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json, moment};
+use crate::alerts::{self, ai::AiEndpoint};
+use crate::domain::inbound::{Alert, AlertSource, AlertStatus, Tone};
 use crate::domain::{ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -103,9 +105,11 @@ pub struct IncidentBody {
     /// Alert text from an integration; kept for the editor, never shown publicly.
     #[serde(default)]
     raw_input: Option<String>,
-    /// Accepted for compatibility with AI-drafting tools; statusd drafts no text itself.
+    /// With `raw_input` and no `message`: the AI endpoint (`ai_url`) rewrites the
+    /// built-in customer-language text; any failure falls back to it.
     #[serde(default)]
     generate_ai_update: Option<bool>,
+    /// Tone of the written first update: professional (default), friendly or minimal.
     #[serde(default)]
     tone: Option<String>,
 }
@@ -161,6 +165,33 @@ pub async fn post_incident(
     // Alert-like payloads (with raw alert text) become drafts unless told otherwise.
     let draft = b.draft.unwrap_or(b.raw_input.is_some());
     let by = actor.name();
+    let tone = parse::<Tone>("tone", b.tone.as_deref())?;
+    // Alert text without a message: the customer-language writer drafts the first update.
+    if b.raw_input.is_some() && b.message.is_none() && b.template_id.is_none() {
+        let alert = Alert {
+            source: Some(AlertSource::Generic),
+            status: Some(AlertStatus::Firing),
+            title: b.title.clone(),
+            component_ids: components.iter().map(|c| c.id.clone()).collect(),
+            page: b.status_page_id.clone(),
+            severity: b.severity.clone(),
+            raw_input: b.raw_input.clone(),
+            tone,
+            generate_ai: b.generate_ai_update.unwrap_or(false),
+            ..Default::default()
+        };
+        let ai = AiEndpoint::from_config(&state.config);
+        let written = state
+            .store
+            .run(move |s| alerts::draft_text(s, ai.as_ref(), &alert))
+            .await?;
+        if let Some((text, note)) = written {
+            b.message = Some(text.message);
+            if let (Some(raw), Some(note)) = (b.raw_input.as_mut(), note) {
+                raw.push_str(&format!("\n\n{note}"));
+            }
+        }
+    }
     let i = state
         .store
         .run(move |s| {
@@ -176,7 +207,6 @@ pub async fn post_incident(
                 )?,
                 None => b.message.clone().unwrap_or_default(),
             };
-            let _ = (b.generate_ai_update, &b.tone);
             s.create_incident(
                 NewIncident {
                     page: b.status_page_id,

@@ -1,5 +1,6 @@
 //! `/api/v1`: the management API. JSON in and out, `Authorization: Bearer`.
 
+pub mod alerts;
 pub mod backup;
 pub mod components;
 pub mod config;

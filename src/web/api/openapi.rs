@@ -4,8 +4,8 @@
 //! Longer than 500 lines only through its tests (the code is 198 lines).
 
 use super::{
-    backup, components, config, events, groups, incidents, keys, maintenance, monitors, pages,
-    postmortems, subscribers, templates,
+    alerts, backup, components, config, events, groups, incidents, keys, maintenance, monitors,
+    pages, postmortems, subscribers, templates,
 };
 use crate::error::ErrorBody;
 use actix_web::HttpResponse;
@@ -52,6 +52,10 @@ use utoipa::{Modify, OpenApi};
         keys::list_keys, keys::post_key, keys::delete_key,
         backup::get_backup,
         config::post_plan, config::post_apply, config::get_export,
+        alerts::post_alert, alerts::post_alert_secret, alerts::list_alert_rules,
+        alerts::post_alert_rule, alerts::get_alert_rule, alerts::put_alert_rule,
+        alerts::delete_alert_rule, alerts::list_alert_sources, alerts::post_alert_source,
+        alerts::delete_alert_source, alerts::list_alert_events,
         get_openapi,
     ),
     components(schemas(ErrorBody)),
@@ -60,7 +64,8 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "pages"), (name = "groups"), (name = "components"), (name = "incidents"),
         (name = "maintenance"), (name = "templates"), (name = "events"), (name = "monitors"),
-        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "config"), (name = "meta"),
+        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "config"), (name = "alerts"),
+        (name = "meta"),
     ),
 )]
 pub struct ApiDoc;
@@ -154,6 +159,9 @@ const ALIASES: &[(&str, &str, &str)] = &[
     ("MaintenanceTransition", "body", "message"),
     ("NewSubscriber", "page_id", "page"),
     ("NewSubscriber", "status_page_id", "page"),
+    ("GenericAlert", "page", "status_page_id"),
+    ("GenericAlert", "page_id", "status_page_id"),
+    ("GenericAlert", "component_ids", "affected_component_ids"),
 ];
 
 /// Adds each alias as a property with the schema of the field it stands for.
@@ -341,7 +349,9 @@ mod tests {
                 placeholders, path_params,
                 "{method} {path}: path parameters"
             );
-            let public = path == "/api/v1/openapi.json" || path.starts_with("/api/v1/heartbeat/");
+            let public = path == "/api/v1/openapi.json"
+                || path.starts_with("/api/v1/heartbeat/")
+                || path == "/api/v1/alerts/{source}/{secret}";
             if !public {
                 assert!(responses.contains_key("401"), "{method} {path}: no 401");
                 assert!(
@@ -440,6 +450,15 @@ mod tests {
             ("NewSubscriber", serde_fields::<store::NewSubscriber>()),
             ("SubscriberPatch", serde_fields::<store::SubscriberPatch>()),
             ("NewKey", serde_fields::<keys::NewKey>()),
+            (
+                "GenericAlert",
+                serde_fields::<crate::alerts::generic::Body>(),
+            ),
+            ("AlertRuleInput", serde_fields::<store::AlertRuleInput>()),
+            (
+                "NewAlertSource",
+                serde_fields::<super::alerts::NewAlertSource>(),
+            ),
         ];
         let mut seen = BTreeSet::new();
         for (method, path, op) in operations(&doc) {
