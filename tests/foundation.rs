@@ -616,6 +616,8 @@ fn viewer_gets_403_on_every_mutating_route() {
             json!({"name": "s", "source": "generic"}),
         ),
         ("delete", "/api/v1/alert-sources/{id}", json!(null)),
+        ("post", "/api/v1/config/plan", json!({"toml": ""})),
+        ("post", "/api/v1/config/apply", json!({"toml": ""})),
     ];
     let registered: HashSet<(String, String)> = statusd::web::routes::API_ROUTES
         .iter()
@@ -649,7 +651,7 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("keys") => &some_key,
             Some("monitors") => &monitor,
             // The role is checked before the id is looked up.
-            Some("alerts" | "alert-rules" | "alert-sources") => "none",
+            Some("alerts" | "alert-rules" | "alert-sources" | "config") => "none",
             other => panic!("no id for {other:?}"),
         };
         let path = pattern

@@ -266,7 +266,9 @@ pub fn plan(desired: &[Item], live: &[Item], prune: bool) -> Vec<Action> {
             desired.iter().map(|d| (d.kind, d.slug.as_str())).collect();
         for kind in Kind::ALL.iter().rev() {
             for l in live.iter().filter(|l| l.kind == *kind) {
-                if !wanted.contains(&(l.kind, l.slug.as_str())) {
+                // The default page is the one shown at `/`: it is never pruned.
+                let default_page = l.kind == Kind::Page && l.slug == "default";
+                if !default_page && !wanted.contains(&(l.kind, l.slug.as_str())) {
                     actions.push(Action::Delete {
                         kind: l.kind,
                         slug: l.slug.clone(),

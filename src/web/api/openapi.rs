@@ -459,6 +459,7 @@ mod tests {
                 "NewAlertSource",
                 serde_fields::<super::alerts::NewAlertSource>(),
             ),
+            ("ConfigBody", serde_fields::<super::config::ConfigBody>()),
         ];
         let mut seen = BTreeSet::new();
         for (method, path, op) in operations(&doc) {
