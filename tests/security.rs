@@ -488,9 +488,9 @@ fn timed_sign_in(server: &Server, email: &str, password: &str) -> (StatusCode, D
     (resp.status(), started.elapsed())
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+/// Load on a shared machine only adds time, so the fastest attempt is the truest cost.
+fn fastest(v: Vec<Duration>) -> Duration {
+    v.into_iter().min().unwrap_or_default()
 }
 
 /// Item 4: a wrong password for a known email and any password for an unknown email take
@@ -511,11 +511,11 @@ fn sign_in_timing_does_not_reveal_accounts() {
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         unknown.push(t);
     }
-    let (k, u) = (median(known), median(unknown));
+    let (k, u) = (fastest(known), fastest(unknown));
     let ratio = k.as_secs_f64() / u.as_secs_f64();
     assert!(
         (0.5..=2.0).contains(&ratio),
-        "median sign-in time: known email {k:?}, unknown email {u:?} (ratio {ratio:.2})"
+        "fastest sign-in: known email {k:?}, unknown email {u:?} (ratio {ratio:.2})"
     );
 }
 
