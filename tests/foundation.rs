@@ -443,6 +443,25 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("/admin/monitors/{id}/check", &[]),
         ("/admin/monitors/{id}/pause", &[]),
         ("/admin/monitors/{id}/delete", &[]),
+        (
+            "/admin/drafts/{id}/publish",
+            &[("title", "Viewer"), ("message", "m"), ("impact", "minor")],
+        ),
+        ("/admin/drafts/{id}/discard", &[("reason", "viewer")]),
+        ("/admin/drafts/{id}/resolve", &[("message", "viewer")]),
+        ("/admin/alerts/sources/{id}", &[("name", "viewer url")]),
+        ("/admin/alerts/sources/{id}/test", &[]),
+        ("/admin/alerts/secrets/{id}/revoke", &[]),
+        (
+            "/admin/alert-rules",
+            &[("name", "Viewer rule"), ("source", "generic")],
+        ),
+        (
+            "/admin/alert-rules/{id}",
+            &[("name", "Renamed"), ("source", "generic")],
+        ),
+        ("/admin/alert-rules/{id}/move", &[("direction", "up")]),
+        ("/admin/alert-rules/{id}/delete", &[]),
     ];
     let mut expected = admin_post_routes();
     for exempt in ["/admin/setup", "/admin/login", "/admin/logout"] {
@@ -472,6 +491,8 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("maintenance") => &maint,
             Some("templates") => &template,
             Some("monitors") => &monitor,
+            // The role is checked before the id is looked at.
+            Some("drafts" | "alerts" | "alert-rules") => &incident,
             other => panic!("no id for {other:?}"),
         };
         let path = pattern.replace("{id}", id).replace("{uid}", &update);

@@ -6,6 +6,7 @@ pub mod alertmanager;
 pub mod generic;
 pub mod opsgenie;
 pub mod pagerduty;
+pub mod sample;
 
 use crate::domain::alert_writer::{DraftText, leak};
 use crate::domain::inbound::{Alert, AlertSource};

@@ -159,6 +159,28 @@ impl Store {
         })
     }
 
+    /// Moves a rule one place up or down (first match wins), renumbering all in one go.
+    pub fn move_alert_rule(&self, id: &str, up: bool) -> AppResult<()> {
+        self.write(|txn| {
+            let mut table = txn.open_table(tables::ALERT_RULES)?;
+            let mut rules: Vec<AlertRule> = all(&table)?;
+            rules.sort_by(|a, b| a.position.cmp(&b.position).then(a.id.cmp(&b.id)));
+            let at = rules
+                .iter()
+                .position(|r| r.id == id)
+                .ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?;
+            let to = if up { at.checked_sub(1) } else { Some(at + 1) };
+            if let Some(to) = to.filter(|t| *t < rules.len()) {
+                rules.swap(at, to);
+            }
+            for (n, mut r) in rules.into_iter().enumerate() {
+                r.position = i64::try_from(n).unwrap_or(i64::MAX);
+                table.insert(r.id.as_str(), &r)?;
+            }
+            Ok(())
+        })
+    }
+
     pub fn delete_alert_rule(&self, id: &str) -> AppResult<()> {
         self.write(|txn| {
             txn.open_table(tables::ALERT_RULES)?

@@ -3,6 +3,7 @@
 
 use super::alerts::execute;
 use super::codec::Json;
+use super::incidents::{load_incident, put_incident};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::alert_lifecycle::{self, AlertEvent, Decision, Texts, TrackState, TrackedAlert};
 use crate::domain::alert_writer::{self, DraftText};
@@ -141,6 +142,139 @@ fn source_text(a: &Alert, note: Option<&str>) -> String {
     s
 }
 
+/// Routes, decides and records one alert inside `txn` (see `Store::receive_alert`).
+fn receive_in(
+    txn: &WriteTransaction,
+    a: &Alert,
+    raw: &str,
+    via: &str,
+    ai: Option<Result<DraftText, String>>,
+    now: DateTime<Utc>,
+) -> AppResult<Received> {
+    let source = a.source.unwrap_or(AlertSource::Generic);
+    let status = a.status.unwrap_or(AlertStatus::Firing);
+    let actor = format!("alert:{}", source.as_str());
+    let rules = all(&txn.open_table(tables::ALERT_RULES)?)?;
+    let comps: Vec<Component> = all(&txn.open_table(tables::COMPONENTS)?)?;
+    let prepared = {
+        let slugs = txn.open_table(tables::PAGE_SLUGS)?;
+        let pages = txn.open_table(tables::PAGES)?;
+        prepare_from(a, &rules, &comps, |k| page_id(&slugs, &pages, k))?
+    };
+    let mut event = AlertEvent {
+        id: new_id(),
+        at: now,
+        source,
+        key: a.key.clone(),
+        status: Some(status),
+        outcome: "unmatched".into(),
+        rule_id: None,
+        incident_id: None,
+        title: a.title.clone(),
+        labels: a.labels.clone(),
+        error: None,
+        field: None,
+        via: via.into(),
+        raw: truncate(raw),
+    };
+    let Some(p) = prepared else {
+        put_event(txn, &event)?;
+        return Ok(received(&event));
+    };
+    let (text, note) = match ai {
+        Some(Ok(t)) => {
+            match alert_writer::leak(&format!("{}\n{}", t.title, t.message), &p.forbidden) {
+                None => (t, Some("Text rewritten by the AI endpoint.".to_string())),
+                Some(why) => (
+                    p.text.clone(),
+                    Some(format!(
+                        "AI text not used: {why}; the built-in text is proposed."
+                    )),
+                ),
+            }
+        }
+        Some(Err(why)) => (
+            p.text.clone(),
+            Some(format!(
+                "AI rewrite failed ({why}); the built-in text is proposed."
+            )),
+        ),
+        None => (p.text.clone(), None),
+    };
+    let texts = Texts {
+        title: text.title,
+        message: text.message,
+        resolved_message: alert_writer::write_resolved(&p.names, p.route.tone),
+        source_text: source_text(a, note.as_deref()),
+    };
+    let id = format!("{}:{}", source.as_str(), a.key);
+    let tracked: Option<TrackedAlert> = get(&txn.open_table(tables::ALERT_TRACKED)?, &id)?;
+    let incident: Option<Incident> = match tracked.as_ref().and_then(|t| t.incident_id.as_deref()) {
+        Some(iid) => get(&txn.open_table(tables::INCIDENTS)?, iid)?,
+        None => None,
+    };
+    let Decision { actions, outcome } = alert_lifecycle::decide(
+        status,
+        tracked.as_ref(),
+        incident.as_ref(),
+        &p.route,
+        &texts,
+    );
+    let opened = execute(txn, &actions, &actor, now)?;
+    let mut t = match (tracked, &opened) {
+        (Some(t), None) => t,
+        _ => TrackedAlert {
+            id: id.clone(),
+            source,
+            key: a.key.clone(),
+            state: TrackState::Open,
+            incident_id: opened.clone(),
+            rule_id: p.route.rule_id.clone(),
+            title: a.title.clone(),
+            first_seen: now,
+            last_seen: now,
+            fires: 0,
+            members: vec![],
+            resolve_proposed: false,
+            auto_publish_at: p
+                .route
+                .auto_publish_minutes
+                .filter(|_| !p.route.publish)
+                .and_then(|m| now.checked_add_signed(Duration::minutes(i64::from(m)))),
+            discard_reason: None,
+            closed_at: None,
+        },
+    };
+    t.last_seen = now;
+    for m in &a.members {
+        if !t.members.contains(m) {
+            t.members.push(m.clone());
+        }
+    }
+    match outcome {
+        "drafted" | "published" | "refire" => t.fires = t.fires.saturating_add(1),
+        "resolved_before_publishing" => {
+            t.state = TrackState::Filtered;
+            t.closed_at = Some(now);
+        }
+        "resolved" => {
+            t.state = TrackState::Resolved;
+            t.closed_at = Some(now);
+        }
+        "resolve_proposed" => t.resolve_proposed = true,
+        _ => {}
+    }
+    if outcome != "nothing_open" || t.incident_id.is_some() {
+        txn.open_table(tables::ALERT_TRACKED)?
+            .insert(id.as_str(), &t)?;
+    }
+    event.outcome = outcome.into();
+    event.rule_id = p.route.rule_id.clone();
+    event.incident_id = opened.or(t.incident_id.clone());
+    put_event(txn, &event)?;
+    Ok(received(&event))
+}
+
 fn put_event(txn: &WriteTransaction, e: &AlertEvent) -> AppResult<()> {
     txn.open_table(tables::ALERT_EVENTS)?
         .insert(e.id.as_str(), e)?;
@@ -181,130 +315,21 @@ impl Store {
         ai: Option<Result<DraftText, String>>,
     ) -> AppResult<Received> {
         let now = self.now();
-        let source = a.source.unwrap_or(AlertSource::Generic);
-        let status = a.status.unwrap_or(AlertStatus::Firing);
-        let actor = format!("alert:{}", source.as_str());
+        self.write(|txn| receive_in(txn, a, raw, via, ai, now))
+    }
+
+    /// Receives a test alert from the admin: as `receive_alert`, and a draft it opens is
+    /// titled "Test alert: …" in the same transaction so nobody mistakes it for real.
+    pub fn receive_test_alert(&self, a: &Alert, raw: &str, via: &str) -> AppResult<Received> {
+        let now = self.now();
         self.write(|txn| {
-            let rules = all(&txn.open_table(tables::ALERT_RULES)?)?;
-            let comps: Vec<Component> = all(&txn.open_table(tables::COMPONENTS)?)?;
-            let prepared = {
-                let slugs = txn.open_table(tables::PAGE_SLUGS)?;
-                let pages = txn.open_table(tables::PAGES)?;
-                prepare_from(a, &rules, &comps, |k| page_id(&slugs, &pages, k))?
-            };
-            let mut event = AlertEvent {
-                id: new_id(),
-                at: now,
-                source,
-                key: a.key.clone(),
-                status: Some(status),
-                outcome: "unmatched".into(),
-                rule_id: None,
-                incident_id: None,
-                title: a.title.clone(),
-                labels: a.labels.clone(),
-                error: None,
-                field: None,
-                via: via.into(),
-                raw: truncate(raw),
-            };
-            let Some(p) = prepared else {
-                put_event(txn, &event)?;
-                return Ok(received(&event));
-            };
-            let (text, note) = match ai {
-                Some(Ok(t)) => {
-                    match alert_writer::leak(&format!("{}\n{}", t.title, t.message), &p.forbidden) {
-                        None => (t, Some("Text rewritten by the AI endpoint.".to_string())),
-                        Some(why) => (
-                            p.text.clone(),
-                            Some(format!(
-                                "AI text not used: {why}; the built-in text is proposed."
-                            )),
-                        ),
-                    }
-                }
-                Some(Err(why)) => (
-                    p.text.clone(),
-                    Some(format!(
-                        "AI rewrite failed ({why}); the built-in text is proposed."
-                    )),
-                ),
-                None => (p.text.clone(), None),
-            };
-            let texts = Texts {
-                title: text.title,
-                message: text.message,
-                resolved_message: alert_writer::write_resolved(&p.names, p.route.tone),
-                source_text: source_text(a, note.as_deref()),
-            };
-            let id = format!("{}:{}", source.as_str(), a.key);
-            let tracked: Option<TrackedAlert> = get(&txn.open_table(tables::ALERT_TRACKED)?, &id)?;
-            let incident: Option<Incident> =
-                match tracked.as_ref().and_then(|t| t.incident_id.as_deref()) {
-                    Some(iid) => get(&txn.open_table(tables::INCIDENTS)?, iid)?,
-                    None => None,
-                };
-            let Decision { actions, outcome } = alert_lifecycle::decide(
-                status,
-                tracked.as_ref(),
-                incident.as_ref(),
-                &p.route,
-                &texts,
-            );
-            let opened = execute(txn, &actions, &actor, now)?;
-            let mut t = match (tracked, &opened) {
-                (Some(t), None) => t,
-                _ => TrackedAlert {
-                    id: id.clone(),
-                    source,
-                    key: a.key.clone(),
-                    state: TrackState::Open,
-                    incident_id: opened.clone(),
-                    rule_id: p.route.rule_id.clone(),
-                    title: a.title.clone(),
-                    first_seen: now,
-                    last_seen: now,
-                    fires: 0,
-                    members: vec![],
-                    resolve_proposed: false,
-                    auto_publish_at: p
-                        .route
-                        .auto_publish_minutes
-                        .filter(|_| !p.route.publish)
-                        .and_then(|m| now.checked_add_signed(Duration::minutes(i64::from(m)))),
-                    discard_reason: None,
-                    closed_at: None,
-                },
-            };
-            t.last_seen = now;
-            for m in &a.members {
-                if !t.members.contains(m) {
-                    t.members.push(m.clone());
-                }
+            let r = receive_in(txn, a, raw, via, None, now)?;
+            if let (Some(id), "drafted") = (r.incident_id.as_deref(), r.outcome.as_str()) {
+                let mut i = load_incident(txn, id)?;
+                i.title = format!("Test alert: {}", i.title);
+                put_incident(txn, &i)?;
             }
-            match outcome {
-                "drafted" | "published" | "refire" => t.fires = t.fires.saturating_add(1),
-                "resolved_before_publishing" => {
-                    t.state = TrackState::Filtered;
-                    t.closed_at = Some(now);
-                }
-                "resolved" => {
-                    t.state = TrackState::Resolved;
-                    t.closed_at = Some(now);
-                }
-                "resolve_proposed" => t.resolve_proposed = true,
-                _ => {}
-            }
-            if outcome != "nothing_open" || t.incident_id.is_some() {
-                txn.open_table(tables::ALERT_TRACKED)?
-                    .insert(id.as_str(), &t)?;
-            }
-            event.outcome = outcome.into();
-            event.rule_id = p.route.rule_id.clone();
-            event.incident_id = opened.or(t.incident_id.clone());
-            put_event(txn, &event)?;
-            Ok(received(&event))
+            Ok(r)
         })
     }
 

@@ -49,11 +49,14 @@ pub struct Nav<'a> {
     /// The message the last action left ("Incident published."), shown once; true
     /// when it reports a failure.
     pub flash: Option<(&'a str, bool)>,
+    /// Drafts waiting for review (the badge beside "Drafts"), when known.
+    pub drafts: Option<usize>,
 }
 
 /// Daily work: always in the top bar.
-const PRIMARY_LINKS: [(&str, &str); 6] = [
+const PRIMARY_LINKS: [(&str, &str); 7] = [
     ("/admin", "Overview"),
+    ("/admin/drafts", "Drafts"),
     ("/admin/incidents", "Incidents"),
     ("/admin/monitors", "Monitors"),
     ("/admin/maintenance", "Maintenance"),
@@ -61,8 +64,22 @@ const PRIMARY_LINKS: [(&str, &str); 6] = [
     ("/admin/subscribers", "Subscribers"),
 ];
 
+/// The drafts link with its count badge ("Drafts 3").
+fn drafts_link(nav: &Nav) -> Markup {
+    let current = nav.active == "/admin/drafts";
+    html! {
+        a #nav-drafts href="/admin/drafts" class=[current.then_some("active")] aria-current=[current.then_some("page")] {
+            "Drafts"
+            @if let Some(n) = nav.drafts.filter(|n| *n > 0) { " " span.nav-count { (n) } }
+        }
+    }
+}
+
 /// Set-up and occasional screens: grouped under "More" so the bar fits one row.
-const MORE_LINKS: [(&str, &str); 7] = [
+const MORE_LINKS: [(&str, &str); 10] = [
+    ("/admin/alerts", "Alert sources"),
+    ("/admin/alert-rules", "Alert rules"),
+    ("/admin/alerts/events", "Alert history"),
     ("/admin/pages", "Pages & groups"),
     ("/admin/templates", "Templates"),
     ("/admin/outbox", "Notices"),
@@ -99,7 +116,9 @@ pub fn admin(title: &str, nav: &Nav, body: Markup) -> Markup {
                 header.topbar {
                     a.brand href="/admin" { "statusd" }
                     nav.mainnav aria-label="Admin" {
-                        @for (href, label) in PRIMARY_LINKS { (nav_link(href, label, nav.active)) }
+                        @for (href, label) in PRIMARY_LINKS {
+                            @if href == "/admin/drafts" { (drafts_link(nav)) } @else { (nav_link(href, label, nav.active)) }
+                        }
                         details.more {
                             summary class=[more_active.then_some("active")] { "More" }
                             div.menu {

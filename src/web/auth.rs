@@ -33,6 +33,8 @@ pub struct Actor {
     pub csrf: Option<String>,
     /// The message the last redirect left for this browser ("Component created.").
     pub flash: Option<String>,
+    /// Drafts waiting for review, for the navigation badge (admin pages only).
+    pub drafts: Option<usize>,
 }
 
 impl Actor {
@@ -97,11 +99,23 @@ async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
             role: key.role,
             csrf: None,
             flash: None,
+            drafts: None,
         }
     } else {
         let cookie = req.cookie(SESSION_COOKIE).ok_or_else(missing)?;
         let hash = sha256_hex(cookie.value());
-        let found = state.store.run(move |s| s.session(&hash)).await?;
+        let page = !is_api(req) && req.method() == actix_web::http::Method::GET;
+        let (found, drafts) = state
+            .store
+            .run(move |s| {
+                let found = s.session(&hash)?;
+                let drafts = match (&found, page) {
+                    (Some(_), true) => Some(s.count_drafts()?),
+                    _ => None,
+                };
+                Ok((found, drafts))
+            })
+            .await?;
         let (session, user) = found.ok_or_else(missing)?;
         // A browser session may change things through the API only with its CSRF token
         // in a header; SameSite alone does not stop same-site pages.
@@ -128,6 +142,7 @@ async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
                     .decode_utf8_lossy()
                     .into_owned()
             }),
+            drafts,
         }
     };
     req.extensions_mut().insert(actor.clone());

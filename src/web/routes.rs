@@ -224,6 +224,29 @@ route_table! {
     "/admin/outbox" => { get: admin::subscribers::get_outbox },
     "/admin/outbox/retry" => { post: admin::subscribers::post_retry_all },
     "/admin/outbox/{id}/retry" => { post: admin::subscribers::post_retry },
+    "/admin/drafts" => { get: admin::drafts::get_drafts },
+    "/admin/drafts/{id}" => { get: admin::drafts::get_draft },
+    "/admin/drafts/{id}/publish" => { post: admin::drafts::post_draft_publish },
+    "/admin/drafts/{id}/discard" => {
+        get: admin::drafts::get_draft_discard,
+        post: admin::drafts::post_draft_discard,
+    },
+    "/admin/drafts/{id}/resolve" => { post: admin::drafts::post_draft_resolve },
+    "/admin/alerts" => { get: admin::alerts::get_alerts },
+    "/admin/alerts/events" => { get: admin::alerts::get_events },
+    "/admin/alerts/sources/{id}" => { get: admin::alerts::get_source, post: admin::alerts::post_secret },
+    "/admin/alerts/sources/{id}/test" => { post: admin::alerts::post_test },
+    "/admin/alerts/secrets/{id}/revoke" => {
+        get: admin::alerts::get_secret_revoke,
+        post: admin::alerts::post_secret_revoke,
+    },
+    "/admin/alert-rules" => { get: admin::alert_rules::get_rules, post: admin::alert_rules::post_rule },
+    "/admin/alert-rules/{id}" => { get: admin::alert_rules::get_rule, post: admin::alert_rules::post_rule_edit },
+    "/admin/alert-rules/{id}/move" => { post: admin::alert_rules::post_rule_move },
+    "/admin/alert-rules/{id}/delete" => {
+        get: admin::alert_rules::get_rule_delete,
+        post: admin::alert_rules::post_rule_delete,
+    },
 }
 
 /// Mounts every route.

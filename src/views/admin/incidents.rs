@@ -201,7 +201,7 @@ pub fn incident(
         html! {
             (flash(form.error.as_deref(), form.notice.as_deref()))
             p.lead {
-                @if i.state == IncidentState::Draft { strong.draft { "Draft — not public. " } }
+                @if i.state == IncidentState::Draft { strong.draft { "Draft — not public. " } a href={"/admin/drafts/" (i.id)} { "Review beside its alert" } " · " }
                 "Status: " strong { (i.status.label()) } " · Impact: " (i.impact.as_str()) " · Started " (when(i.started_at))
                 @if let Some(r) = i.resolved_at { " · Resolved " (when(r)) }
                 " · " a href={"/incidents/" (i.id)} { "Public page" }

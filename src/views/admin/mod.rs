@@ -2,8 +2,11 @@
 //! with a `csrf` field; failed posts re-render the same screen with the message and the
 //! values the user typed.
 
+pub mod alert_rules;
+pub mod alerts;
 pub mod components;
 pub mod confirm;
+pub mod drafts;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;

@@ -1,7 +1,10 @@
 //! Admin UI handlers, one area per file.
 
+pub mod alert_rules;
+pub mod alerts;
 pub mod components;
 pub mod confirm;
+pub mod drafts;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
@@ -116,6 +119,7 @@ pub(crate) struct NavData {
     role: &'static str,
     csrf: String,
     flash: Option<String>,
+    drafts: Option<usize>,
 }
 
 impl NavData {
@@ -126,6 +130,7 @@ impl NavData {
             role: actor.role.as_str(),
             csrf: actor.csrf.clone().unwrap_or_default(),
             flash: actor.flash.clone(),
+            drafts: actor.drafts,
         }
     }
     pub fn nav(&self) -> Nav<'_> {
@@ -141,6 +146,7 @@ impl NavData {
                     Some(e) => (e, true),
                     None => (f, false),
                 }),
+            drafts: self.drafts,
         }
     }
 }
