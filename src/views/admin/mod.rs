@@ -2,6 +2,7 @@
 //! with a `csrf` field; failed posts re-render the same screen with the message and the
 //! values the user typed.
 
+pub mod audit;
 pub mod components;
 pub mod confirm;
 pub mod incidents;
