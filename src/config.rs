@@ -68,7 +68,7 @@ pub struct Config {
     pub customer_session_days: u32,
     /// Mail providers refused as allowlist entries, beyond the shipped list.
     pub public_mail_domains: Vec<String>,
-    /// Days audit log entries are kept.
+    /// Days audit log entries are kept; 0 keeps them forever.
     pub audit_retention_days: u32,
     /// `max-age` of public pages, feeds and v2 JSON for browsers and shared caches.
     pub cache_max_age_seconds: u32,
@@ -178,7 +178,7 @@ pub struct ConfigArgs {
     /// Comma-separated mail providers refused as allowlist entries, beyond the shipped list.
     #[arg(long, env = "STATUSD_PUBLIC_MAIL_DOMAINS", value_delimiter = ',')]
     pub public_mail_domains: Option<Vec<String>>,
-    /// Days audit log entries are kept [default: 365].
+    /// Days audit log entries are kept, 0 for ever [default: 365].
     #[arg(long, env = "STATUSD_AUDIT_RETENTION_DAYS")]
     pub audit_retention_days: Option<u32>,
     /// Seconds browsers and CDNs may cache public pages, feeds and v2 JSON [default: 30].
@@ -497,12 +497,6 @@ impl Config {
             .audit_retention_days
             .or(file.audit_retention_days)
             .unwrap_or(365);
-        if audit_retention_days == 0 {
-            return Err(AppError::invalid(
-                "audit_retention_days",
-                "must be at least 1",
-            ));
-        }
         let mut public_mail_domains = Vec::new();
         for d in a
             .public_mail_domains

@@ -105,6 +105,7 @@ pub fn run(config: Config) -> AppResult<()> {
     let retention = worker::retention::RetentionWorker {
         store: store.clone(),
         raw_retention_days: config.raw_retention_days,
+        audit_retention_days: config.audit_retention_days,
     };
     let export = config.export_dir.clone().map(|dir| {
         rt.spawn(export_site::export_on_change(

@@ -5,6 +5,7 @@ mod access;
 mod alert_rules;
 mod alerts;
 mod as_code;
+mod audit;
 mod clock;
 pub mod codec;
 mod components;
@@ -108,6 +109,7 @@ impl Store {
         };
         migrate::run(&store)?;
         store.create_alert_tables()?;
+        store.create_audit_table()?;
         Ok(store)
     }
 
@@ -245,6 +247,7 @@ impl Store {
         copy(&src, &out, tables::ALERT_SECRET_HASHES)?;
         copy(&src, &out, tables::ALERT_TRACKED)?;
         copy(&src, &out, tables::ALERT_EVENTS)?;
+        copy(&src, &out, tables::AUDIT)?;
         out.commit()?;
         Ok(())
     }

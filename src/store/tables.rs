@@ -4,6 +4,7 @@
 use super::codec::Json;
 use crate::domain::access::{CustomerSession, ReadToken, RefusedSignIn, SignInLink};
 use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
+use crate::domain::audit::AuditEntry;
 use crate::domain::inbound::AlertRule;
 use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
@@ -122,3 +123,7 @@ pub const ALERT_TRACKED: TableDefinition<&str, Json<TrackedAlert>> =
 /// alert endpoints; pruned after 30 days by the retention worker.
 pub const ALERT_EVENTS: TableDefinition<&str, Json<AlertEvent>> =
     TableDefinition::new("alert_events");
+/// key: entry id (ULID, so time-ordered) → one audit log entry (actor, action, object,
+/// summary, client address). Written after each change by `web::audit`; pruned after
+/// `audit_retention_days`. Created at open (no schema step).
+pub const AUDIT: TableDefinition<&str, Json<AuditEntry>> = TableDefinition::new("audit");

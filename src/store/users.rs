@@ -83,10 +83,12 @@ impl Store {
     /// sessions, so no cookie issued under the old role lives on.
     pub fn set_user_role(&self, id: &str, role: Role) -> AppResult<User> {
         self.write(|txn| {
+            // Counted before `users` is open: redb refuses a table opened twice.
+            let others = owners_left(txn, id)?;
             let mut users = txn.open_table(tables::USERS)?;
             let mut u: User =
                 get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-            if u.role == Role::Owner && role != Role::Owner && owners_left(txn, id)? == 0 {
+            if u.role == Role::Owner && role != Role::Owner && others == 0 {
                 return Err(AppError::Conflict(
                     "this is the last owner; make someone else owner first".into(),
                 ));
@@ -115,10 +117,12 @@ impl Store {
 
     pub fn delete_user(&self, id: &str) -> AppResult<()> {
         self.write(|txn| {
+            // Counted before `users` is open: redb refuses a table opened twice.
+            let others = owners_left(txn, id)?;
             let mut users = txn.open_table(tables::USERS)?;
             let u: User =
                 get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-            if u.role == Role::Owner && owners_left(txn, id)? == 0 {
+            if u.role == Role::Owner && others == 0 {
                 return Err(AppError::Conflict(
                     "this is the last owner; make someone else owner first".into(),
                 ));

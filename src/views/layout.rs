@@ -76,7 +76,7 @@ fn drafts_link(nav: &Nav) -> Markup {
 }
 
 /// Set-up and occasional screens: grouped under "More" so the bar fits one row.
-const MORE_LINKS: [(&str, &str); 10] = [
+const MORE_LINKS: [(&str, &str); 11] = [
     ("/admin/alerts", "Alert sources"),
     ("/admin/alert-rules", "Alert rules"),
     ("/admin/alerts/events", "Alert history"),
@@ -86,6 +86,7 @@ const MORE_LINKS: [(&str, &str); 10] = [
     ("/admin/reports/sla", "SLA report"),
     ("/admin/users", "Users"),
     ("/admin/keys", "API keys"),
+    ("/admin/audit", "Audit log"),
     ("/", "Public page"),
 ];
 

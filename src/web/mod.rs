@@ -4,6 +4,7 @@ pub mod access;
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod compat;
@@ -141,6 +142,8 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             }))
             .app_data(web::PayloadConfig::default().limit(limit))
             .wrap(ErrorHandlers::new().default_handler(html_errors))
+            // Inside the upload deadline, which bounds its read of the body.
+            .wrap(actix_web::middleware::from_fn(audit::record))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .wrap(actix_web::middleware::from_fn(admin::admin_pages))
             .wrap(actix_web::middleware::from_fn(metrics::count_requests))

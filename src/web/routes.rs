@@ -63,6 +63,7 @@ route_table! {
         delete: api::templates::delete_template,
     },
     "/api/v1/events" => { get: api::events::list_events },
+    "/api/v1/audit" => { get: api::audit::list_audit },
     "/api/v1/monitors" => { get: api::monitors::list_monitors, post: api::monitors::post_monitor },
     "/api/v1/monitors/{id}" => {
         get: api::monitors::get_monitor,
@@ -221,6 +222,7 @@ route_table! {
         get: admin::confirm::get_subscriber_delete,
         post: admin::subscribers::post_delete,
     },
+    "/admin/audit" => { get: admin::audit::get_audit },
     "/admin/outbox" => { get: admin::subscribers::get_outbox },
     "/admin/outbox/retry" => { post: admin::subscribers::post_retry_all },
     "/admin/outbox/{id}/retry" => { post: admin::subscribers::post_retry },

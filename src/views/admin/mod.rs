@@ -4,6 +4,7 @@
 
 pub mod alert_rules;
 pub mod alerts;
+pub mod audit;
 pub mod components;
 pub mod confirm;
 pub mod drafts;

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::views::admin::FormState;
 use crate::views::admin::users as views;
 use crate::web::auth::{Actor, CsrfForm, Owner, Viewer};
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
 
 async fn list(
@@ -75,6 +75,7 @@ pub struct RoleForm {
 }
 
 pub async fn post_user_role(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Owner(actor): Owner,
     id: web::Path<String>,
@@ -83,13 +84,19 @@ pub async fn post_user_role(
     let (id, role) = (id.into_inner(), form.data.role.clone());
     match state
         .store
-        .run(move |s| s.set_user_role(&id, parse_role(&role)?))
+        .run(move |s| {
+            let before = s.get_user(&id)?.role;
+            Ok((before, s.set_user_role(&id, parse_role(&role)?)?))
+        })
         .await
     {
-        Ok(u) => Ok(done(
-            "/admin/users",
-            &format!("{} is now {}.", u.email, u.role),
-        )),
+        Ok((before, u)) => {
+            crate::web::audit::note(&req, format!("{}: role {before} → {}", u.email, u.role));
+            Ok(done(
+                "/admin/users",
+                &format!("{} is now {}.", u.email, u.role),
+            ))
+        }
         Err(e) => form_error(e, &[], |form, status| list(&state, &actor, form, status)).await,
     }
 }

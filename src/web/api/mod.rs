@@ -1,6 +1,7 @@
 //! `/api/v1`: the management API. JSON in and out, `Authorization: Bearer`.
 
 pub mod alerts;
+pub mod audit;
 pub mod backup;
 pub mod components;
 pub mod config;

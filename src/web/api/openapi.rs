@@ -4,8 +4,8 @@
 //! Longer than 500 lines only through its tests (the code is 198 lines).
 
 use super::{
-    alerts, backup, components, config, events, groups, incidents, keys, maintenance, monitors,
-    pages, postmortems, subscribers, templates,
+    alerts, audit, backup, components, config, events, groups, incidents, keys, maintenance,
+    monitors, pages, postmortems, subscribers, templates,
 };
 use crate::error::ErrorBody;
 use actix_web::HttpResponse;
@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         templates::list_templates, templates::post_template, templates::get_template,
         templates::put_template, templates::delete_template,
         events::list_events,
+        audit::list_audit,
         monitors::list_monitors, monitors::post_monitor, monitors::get_monitor,
         monitors::patch_monitor, monitors::delete_monitor, monitors::post_check,
         monitors::get_results, monitors::heartbeat, monitors::get_sla,
@@ -64,7 +65,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "pages"), (name = "groups"), (name = "components"), (name = "incidents"),
         (name = "maintenance"), (name = "templates"), (name = "events"), (name = "monitors"),
-        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "config"), (name = "alerts"),
+        (name = "subscribers"), (name = "keys"), (name = "backup"), (name = "config"), (name = "alerts"), (name = "audit"),
         (name = "meta"),
     ),
 )]
