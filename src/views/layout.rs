@@ -62,13 +62,14 @@ const PRIMARY_LINKS: [(&str, &str); 6] = [
 ];
 
 /// Set-up and occasional screens: grouped under "More" so the bar fits one row.
-const MORE_LINKS: [(&str, &str); 7] = [
+const MORE_LINKS: [(&str, &str); 8] = [
     ("/admin/pages", "Pages & groups"),
     ("/admin/templates", "Templates"),
     ("/admin/outbox", "Notices"),
     ("/admin/reports/sla", "SLA report"),
     ("/admin/users", "Users"),
     ("/admin/keys", "API keys"),
+    ("/admin/account", "Your account"),
     ("/", "Public page"),
 ];
 

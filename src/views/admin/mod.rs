@@ -2,6 +2,7 @@
 //! with a `csrf` field; failed posts re-render the same screen with the message and the
 //! values the user typed.
 
+pub mod account;
 pub mod components;
 pub mod confirm;
 pub mod incidents;
@@ -13,6 +14,7 @@ pub mod page_access;
 pub mod pages;
 pub mod session;
 pub mod subscribers;
+pub mod team;
 pub mod templates;
 pub mod users;
 

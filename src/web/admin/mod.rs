@@ -1,5 +1,6 @@
 //! Admin UI handlers, one area per file.
 
+pub mod account;
 pub mod components;
 pub mod confirm;
 pub mod incidents;
@@ -12,6 +13,7 @@ pub mod pages;
 pub mod postmortems;
 pub mod session;
 pub mod subscribers;
+pub mod team;
 pub mod templates;
 pub mod users;
 
