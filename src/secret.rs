@@ -69,6 +69,10 @@ pub fn new_session(user_id: &str) -> (String, Session) {
         csrf: random_token(),
         created_at: now,
         expires_at: now + Duration::days(SESSION_DAYS),
+        id: ulid::Ulid::new().to_string(),
+        last_seen_at: Some(now),
+        client: String::new(),
+        user_agent: String::new(),
     };
     (random_token(), session)
 }

@@ -348,6 +348,14 @@ fn viewer_gets_403_on_every_mutating_route() {
         ),
         ("/admin/users/{id}/role", &[("role", "owner")]),
         ("/admin/users/{id}/delete", &[]),
+        ("/admin/users/{id}/disable", &[]),
+        ("/admin/users/{id}/enable", &[]),
+        (
+            "/admin/invites",
+            &[("email", "invited@example.com"), ("role", "owner")],
+        ),
+        ("/admin/invites/{id}/resend", &[]),
+        ("/admin/invites/{id}/revoke", &[]),
         ("/admin/keys", &[("name", "viewer key"), ("role", "owner")]),
         ("/admin/keys/{id}/revoke", &[]),
         (
@@ -464,7 +472,18 @@ fn viewer_gets_403_on_every_mutating_route() {
         ("/admin/alert-rules/{id}/delete", &[]),
     ];
     let mut expected = admin_post_routes();
-    for exempt in ["/admin/setup", "/admin/login", "/admin/logout"] {
+    // Before sign-in (mailed links), or one's own account (any role).
+    for exempt in [
+        "/admin/setup",
+        "/admin/login",
+        "/admin/logout",
+        "/admin/invite/{token}",
+        "/admin/reset",
+        "/admin/reset/{token}",
+        "/admin/account/password",
+        "/admin/account/sessions/others",
+        "/admin/account/sessions/{id}/revoke",
+    ] {
         assert!(
             expected.remove(exempt),
             "{exempt} missing from ADMIN_ROUTES"
@@ -484,6 +503,7 @@ fn viewer_gets_403_on_every_mutating_route() {
             Some("pages") => &page,
             Some("groups") => &group,
             Some("users") => &some_user,
+            Some("invites") => "no-such-invite",
             Some("keys") => &some_key,
             Some("subscribers") => &subscriber,
             Some("outbox") => &notice,

@@ -23,6 +23,7 @@ pub mod sso;
 pub mod status;
 pub mod statuspage;
 pub mod subscriber;
+pub mod team;
 pub mod timeline;
 pub mod validate;
 pub mod visibility;

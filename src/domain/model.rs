@@ -155,6 +155,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub last_login_at: Option<DateTime<Utc>>,
+    /// A disabled user cannot sign in, and their sessions and API keys stop working.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// An API key; the token itself is never stored, only its SHA-256.
@@ -182,6 +185,17 @@ pub struct Session {
     pub csrf: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Names the session in "your sessions" without revealing its cookie hash.
+    #[serde(default)]
+    pub id: String,
+    /// Noted at most once a minute.
+    #[serde(default)]
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The client address that signed in.
+    #[serde(default)]
+    pub client: String,
+    #[serde(default)]
+    pub user_agent: String,
 }
 
 /// Orders components for display: group position, then own position, then name.

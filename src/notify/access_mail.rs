@@ -1,5 +1,6 @@
-//! Mails that carry a one-time link to a person (customer sign-in links): sent at once,
-//! not through the outbox, because the outbox would have to keep the link's token.
+//! Mails that carry a one-time link to a person (customer sign-in links, team invitations,
+//! password resets): sent at once, not through the outbox, because the outbox would have
+//! to keep the link's token.
 
 use super::Settings;
 use super::render::{Mail, encode, message_id, shell};
@@ -31,6 +32,61 @@ pub fn signin_mail(to: &str, page_title: &str, url: &str, minutes: i64, s: &Sett
         unsubscribe: None,
         list_id: None,
     }
+}
+
+/// A plain mail with one link and a line on how long it works.
+fn link_mail(to: &str, subject: &str, lead: &str, url: &str, note: &str, s: &Settings) -> Mail {
+    let id = format!("link.{}", crate::store::new_id());
+    Mail {
+        from_name: "statusd".to_string(),
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text: format!("{lead}\n\n{url}\n\n{note}\n"),
+        html: shell(
+            subject,
+            html! {
+                h1 style="margin:0 0 12px;font-size:20px" { (subject) }
+                p { (lead) }
+                p { a href=(url) { (url) } }
+                p { (note) }
+            },
+            html! {},
+        ),
+        message_id: message_id(&id, s),
+        in_reply_to: None,
+        unsubscribe: None,
+        list_id: None,
+    }
+}
+
+/// The invitation to join the team with `role`.
+pub fn invite_mail(to: &str, by: &str, role: &str, url: &str, hours: i64, s: &Settings) -> Mail {
+    link_mail(
+        to,
+        "You are invited to the status page admin",
+        &format!(
+            "{by} invited you to the status page admin as {role}. Open this link to choose your password:"
+        ),
+        url,
+        &format!(
+            "The link works once, within {hours} hours. If you did not expect it, ignore this mail."
+        ),
+        s,
+    )
+}
+
+/// The password reset link.
+pub fn reset_mail(to: &str, url: &str, minutes: i64, s: &Settings) -> Mail {
+    link_mail(
+        to,
+        "Reset your status page password",
+        "Someone asked to reset the password of this account. Open this link to choose a new one:",
+        url,
+        &format!(
+            "The link works once, within {minutes} minutes. If you did not ask for it, ignore this mail; your password stays as it is."
+        ),
+        s,
+    )
 }
 
 /// Sends a mail in the background (the request's answer must not wait for, or reveal,

@@ -1,11 +1,12 @@
 //! Customer access: mailed sign-in links, customer sessions, per-page read tokens and the
 //! refused sign-in requests the team sees.
 
+use super::tokens::{sweep_expired, take_live};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::access::{CustomerSession, ReadToken, RefusedSignIn, SignInLink};
 use crate::domain::{Audience, Page, access, validate};
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use redb::{ReadableTable, WriteTransaction};
 
 /// Refused sign-in requests kept per page (the newest).
@@ -38,15 +39,7 @@ impl Store {
         };
         self.write_quiet(|txn| {
             let mut links = txn.open_table(tables::SIGNIN_LINKS)?;
-            let expired: Vec<String> = links
-                .iter()?
-                .filter_map(|r| r.ok())
-                .filter(|(_, v)| v.value().expires_at < now)
-                .map(|(k, _)| k.value().to_string())
-                .collect();
-            for k in expired {
-                links.remove(k.as_str())?;
-            }
+            sweep_expired(&mut links, now)?;
             links.insert(token_hash, &link)?;
             Ok(())
         })
@@ -69,16 +62,11 @@ impl Store {
     ) -> AppResult<Result<CustomerSession, LinkRefusal>> {
         let now = self.now();
         self.write_quiet(|txn| {
-            let Some(link) = txn
-                .open_table(tables::SIGNIN_LINKS)?
-                .remove(token_hash)?
-                .map(|v| v.value())
+            let Some(link) =
+                take_live(&mut txn.open_table(tables::SIGNIN_LINKS)?, token_hash, now)?
             else {
                 return Ok(Err(LinkRefusal::Spent));
             };
-            if link.expires_at < now {
-                return Ok(Err(LinkRefusal::Spent));
-            }
             let page: Option<Page> = get(&txn.open_table(tables::PAGES)?, &link.page_id)?;
             let admitted = page.is_some_and(|p| {
                 p.audience == Audience::Customer
@@ -98,7 +86,7 @@ impl Store {
                     .unwrap_or(now),
             };
             let mut sessions = txn.open_table(tables::CUSTOMER_SESSIONS)?;
-            sweep_sessions(&mut sessions, now)?;
+            sweep_expired(&mut sessions, now)?;
             sessions.insert(session_hash, &session)?;
             Ok(Ok(session))
         })
@@ -267,22 +255,6 @@ impl Store {
         };
         Ok(get::<ReadToken, _>(&txn.open_table(tables::READ_TOKENS)?, &id)?.map(|t| t.page_id))
     }
-}
-
-fn sweep_sessions(
-    sessions: &mut redb::Table<&str, crate::store::codec::Json<CustomerSession>>,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let expired: Vec<String> = sessions
-        .iter()?
-        .filter_map(|r| r.ok())
-        .filter(|(_, v)| v.value().expires_at < now)
-        .map(|(k, _)| k.value().to_string())
-        .collect();
-    for k in expired {
-        sessions.remove(k.as_str())?;
-    }
-    Ok(())
 }
 
 /// Removes everything that opens a page (sessions, links, read tokens): run when the page

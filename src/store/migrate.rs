@@ -51,6 +51,8 @@ fn unversioned_tables(txn: &WriteTransaction) -> AppResult<()> {
     txn.open_table(tables::READ_TOKENS)?;
     txn.open_table(tables::READ_TOKEN_HASHES)?;
     txn.open_table(tables::REFUSED_SIGNINS)?;
+    txn.open_table(tables::INVITES)?;
+    txn.open_table(tables::PASSWORD_RESETS)?;
     Ok(())
 }
 

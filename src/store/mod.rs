@@ -24,7 +24,9 @@ mod restore;
 mod results;
 mod subscribers;
 pub mod tables;
+mod team;
 mod templates;
+mod tokens;
 mod users;
 
 pub use access::LinkRefusal;
@@ -242,6 +244,8 @@ impl Store {
         copy(&src, &out, tables::READ_TOKENS)?;
         copy(&src, &out, tables::READ_TOKEN_HASHES)?;
         copy(&src, &out, tables::REFUSED_SIGNINS)?;
+        copy(&src, &out, tables::INVITES)?;
+        copy(&src, &out, tables::PASSWORD_RESETS)?;
         copy(&src, &out, tables::ALERT_RULES)?;
         copy(&src, &out, tables::ALERT_SECRETS)?;
         copy(&src, &out, tables::ALERT_SECRET_HASHES)?;

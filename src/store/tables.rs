@@ -6,6 +6,7 @@ use crate::domain::access::{CustomerSession, ReadToken, RefusedSignIn, SignInLin
 use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
 use crate::domain::audit::AuditEntry;
 use crate::domain::inbound::AlertRule;
+use crate::domain::team::{Invite, PasswordReset};
 use crate::domain::{
     ApiKey, Bucket, CheckFailure, Component, Event, Group, Incident, Maintenance, Monitor,
     MonitorState, Page, Session, Template, User,
@@ -107,6 +108,14 @@ pub const READ_TOKEN_HASHES: TableDefinition<&str, &str> =
 /// Written by the sign-in form.
 pub const REFUSED_SIGNINS: TableDefinition<&str, Json<RefusedSignIn>> =
     TableDefinition::new("refused_signins");
+/// key: hex SHA-256 of an invitation link's token → the invitation (email, role, expiry).
+/// Written by the users admin (invite, resend replaces the key); removed when accepted
+/// or revoked. Created at open (no schema step).
+pub const INVITES: TableDefinition<&str, Json<Invite>> = TableDefinition::new("invites");
+/// key: hex SHA-256 of a password reset link's token → the reset (user, expiry). Written by
+/// the reset form; removed when used, and with the user's other resets. Created at open.
+pub const PASSWORD_RESETS: TableDefinition<&str, Json<PasswordReset>> =
+    TableDefinition::new("password_resets");
 /// key: rule id → alert mapping rule. Written by the alert rules admin/API.
 pub const ALERT_RULES: TableDefinition<&str, Json<AlertRule>> = TableDefinition::new("alert_rules");
 /// key: secret URL id → a source's secret URL (hash only). Written by the alert sources admin/API.

@@ -1,17 +1,21 @@
 //! Users, sessions and API keys.
 
+use super::tokens::sweep_expired;
 use super::{Store, all, get, new_id, tables};
+use crate::domain::team::{UserChange, keeps_an_owner};
 use crate::domain::{ApiKey, Role, Session, User, validate};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
-fn owners_left(txn: &WriteTransaction, except: &str) -> AppResult<usize> {
+/// Refuses (409) a change that would leave no enabled owner.
+pub(super) fn check_owner_kept(
+    txn: &WriteTransaction,
+    target: &User,
+    change: UserChange,
+) -> AppResult<()> {
     let users: Vec<User> = all(&txn.open_table(tables::USERS)?)?;
-    Ok(users
-        .iter()
-        .filter(|u| u.role == Role::Owner && u.id != except)
-        .count())
+    keeps_an_owner(&users, target, change).map_err(AppError::Conflict)
 }
 
 impl Store {
@@ -52,30 +56,12 @@ impl Store {
     ) -> AppResult<User> {
         let email = validate::email(email).map_err(|m| AppError::invalid("email", m))?;
         self.write(|txn| {
-            let mut users = txn.open_table(tables::USERS)?;
-            if only_if_first && users.len()? > 0 {
+            if only_if_first && txn.open_table(tables::USERS)?.len()? > 0 {
                 return Err(AppError::Conflict(
                     "setup is already done; sign in instead".into(),
                 ));
             }
-            let mut emails = txn.open_table(tables::USER_EMAILS)?;
-            if emails.get(email.as_str())?.is_some() {
-                return Err(AppError::invalid(
-                    "email",
-                    format!("a user with email {email} already exists"),
-                ));
-            }
-            let user = User {
-                id: new_id(),
-                email: email.clone(),
-                password_hash,
-                role,
-                created_at: self.now(),
-                last_login_at: None,
-            };
-            users.insert(user.id.as_str(), &user)?;
-            emails.insert(email.as_str(), user.id.as_str())?;
-            Ok(user)
+            insert_user(txn, &email, password_hash, role, self.now())
         })
     }
 
@@ -83,16 +69,11 @@ impl Store {
     /// sessions, so no cookie issued under the old role lives on.
     pub fn set_user_role(&self, id: &str, role: Role) -> AppResult<User> {
         self.write(|txn| {
-            // Counted before `users` is open: redb refuses a table opened twice.
-            let others = owners_left(txn, id)?;
+            // Checked before `users` is open: redb refuses a table opened twice.
+            let mut u: User = get(&txn.open_table(tables::USERS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+            check_owner_kept(txn, &u, UserChange::SetRole(role))?;
             let mut users = txn.open_table(tables::USERS)?;
-            let mut u: User =
-                get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-            if u.role == Role::Owner && role != Role::Owner && others == 0 {
-                return Err(AppError::Conflict(
-                    "this is the last owner; make someone else owner first".into(),
-                ));
-            }
             if u.role == role {
                 return Ok(u);
             }
@@ -117,16 +98,11 @@ impl Store {
 
     pub fn delete_user(&self, id: &str) -> AppResult<()> {
         self.write(|txn| {
-            // Counted before `users` is open: redb refuses a table opened twice.
-            let others = owners_left(txn, id)?;
+            // Checked before `users` is open: redb refuses a table opened twice.
+            let u: User = get(&txn.open_table(tables::USERS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+            check_owner_kept(txn, &u, UserChange::Delete)?;
             let mut users = txn.open_table(tables::USERS)?;
-            let u: User =
-                get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-            if u.role == Role::Owner && others == 0 {
-                return Err(AppError::Conflict(
-                    "this is the last owner; make someone else owner first".into(),
-                ));
-            }
             users.remove(id)?;
             txn.open_table(tables::USER_EMAILS)?
                 .remove(u.email.as_str())?;
@@ -149,31 +125,41 @@ impl Store {
         self.write(|txn| {
             let mut sessions = txn.open_table(tables::SESSIONS)?;
             // Expired sessions are swept here, on sign-in, so the table stays small.
-            let now = self.now();
-            let expired: Vec<String> = sessions
-                .iter()?
-                .filter_map(|r| r.ok())
-                .filter(|(_, v)| v.value().expires_at < now)
-                .map(|(k, _)| k.value().to_string())
-                .collect();
-            for k in expired {
-                sessions.remove(k.as_str())?;
-            }
+            sweep_expired(&mut sessions, self.now())?;
             sessions.insert(token_hash, session)?;
             Ok(())
         })
     }
 
-    /// A live session and its user.
+    /// A live session and its (enabled) user; notes when it was last seen at most once a
+    /// minute so page views do not turn into a stream of durable writes.
     pub fn session(&self, token_hash: &str) -> AppResult<Option<(Session, User)>> {
-        let txn = self.read()?;
-        let Some(s) = get::<Session, _>(&txn.open_table(tables::SESSIONS)?, token_hash)? else {
+        let found = {
+            let txn = self.read()?;
+            let Some(s) = get::<Session, _>(&txn.open_table(tables::SESSIONS)?, token_hash)? else {
+                return Ok(None);
+            };
+            get::<User, _>(&txn.open_table(tables::USERS)?, &s.user_id)?.map(|u| (s, u))
+        };
+        let now = self.now();
+        let Some((mut s, u)) = found.filter(|(s, u)| s.expires_at >= now && !u.disabled) else {
             return Ok(None);
         };
-        if s.expires_at < self.now() {
-            return Ok(None);
+        if s.last_seen_at
+            .is_none_or(|t| now - t > Duration::seconds(60))
+        {
+            s.last_seen_at = Some(now);
+            let seen = s.clone();
+            self.write_quiet(|txn| {
+                let mut sessions = txn.open_table(tables::SESSIONS)?;
+                // Only if it was not ended meanwhile.
+                if sessions.get(token_hash)?.is_some() {
+                    sessions.insert(token_hash, &seen)?;
+                }
+                Ok(())
+            })?;
         }
-        Ok(get::<User, _>(&txn.open_table(tables::USERS)?, &s.user_id)?.map(|u| (s, u)))
+        Ok(Some((s, u)))
     }
 
     pub fn delete_session(&self, token_hash: &str) -> AppResult<()> {
@@ -249,6 +235,9 @@ impl Store {
         let Some(mut key) = key.filter(|k| k.revoked_at.is_none()) else {
             return Ok(None);
         };
+        if self.creator_disabled(&key)? {
+            return Ok(None);
+        }
         let now = self.now();
         if key
             .last_used_at
@@ -266,7 +255,7 @@ impl Store {
     }
 }
 
-fn drop_sessions_of(txn: &WriteTransaction, user_id: &str) -> AppResult<()> {
+pub(super) fn drop_sessions_of(txn: &WriteTransaction, user_id: &str) -> AppResult<()> {
     let mut sessions = txn.open_table(tables::SESSIONS)?;
     let mine: Vec<String> = sessions
         .iter()?
@@ -278,4 +267,34 @@ fn drop_sessions_of(txn: &WriteTransaction, user_id: &str) -> AppResult<()> {
         sessions.remove(k.as_str())?;
     }
     Ok(())
+}
+
+/// Adds a user in `txn`; the email (already validated) must be free.
+pub(super) fn insert_user(
+    txn: &WriteTransaction,
+    email: &str,
+    password_hash: String,
+    role: Role,
+    now: DateTime<Utc>,
+) -> AppResult<User> {
+    let mut emails = txn.open_table(tables::USER_EMAILS)?;
+    if emails.get(email)?.is_some() {
+        return Err(AppError::invalid(
+            "email",
+            format!("a user with email {email} already exists"),
+        ));
+    }
+    let user = User {
+        id: new_id(),
+        email: email.to_string(),
+        password_hash,
+        role,
+        created_at: now,
+        last_login_at: None,
+        disabled: false,
+    };
+    txn.open_table(tables::USERS)?
+        .insert(user.id.as_str(), &user)?;
+    emails.insert(email, user.id.as_str())?;
+    Ok(user)
 }

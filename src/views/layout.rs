@@ -76,7 +76,7 @@ fn drafts_link(nav: &Nav) -> Markup {
 }
 
 /// Set-up and occasional screens: grouped under "More" so the bar fits one row.
-const MORE_LINKS: [(&str, &str); 11] = [
+const MORE_LINKS: [(&str, &str); 12] = [
     ("/admin/alerts", "Alert sources"),
     ("/admin/alert-rules", "Alert rules"),
     ("/admin/alerts/events", "Alert history"),
@@ -87,6 +87,7 @@ const MORE_LINKS: [(&str, &str); 11] = [
     ("/admin/users", "Users"),
     ("/admin/keys", "API keys"),
     ("/admin/audit", "Audit log"),
+    ("/admin/account", "Your account"),
     ("/", "Public page"),
 ];
 

@@ -2,6 +2,7 @@
 //! with a `csrf` field; failed posts re-render the same screen with the message and the
 //! values the user typed.
 
+pub mod account;
 pub mod alert_rules;
 pub mod alerts;
 pub mod audit;
@@ -17,6 +18,7 @@ pub mod page_access;
 pub mod pages;
 pub mod session;
 pub mod subscribers;
+pub mod team;
 pub mod templates;
 pub mod users;
 

@@ -60,6 +60,7 @@ pub fn login(csrf_token: &str, next: &str, form: &FormState, sso: bool) -> Marku
                 label { "Password" input type="password" name="password" required autocomplete="current-password"; }
                 button type="submit" { "Sign in" }
             }
+            p { a href="/admin/reset" { "Forgot password?" } }
             @if sso {
                 p.sso { a.button href="/admin/oidc/start" { "Sign in with SSO" } }
             }

@@ -9,7 +9,7 @@ use crate::views::admin::confirm::{Confirm, confirm};
 use crate::web::auth::{Actor, Editor, Owner};
 use actix_web::{HttpResponse, web};
 
-fn page(actor: &Actor, active: &'static str, c: Confirm) -> HttpResponse {
+pub(super) fn page(actor: &Actor, active: &'static str, c: Confirm) -> HttpResponse {
     let nav = NavData::new(actor, active);
     ok(confirm(&nav.nav(), &c))
 }
@@ -98,6 +98,48 @@ pub async fn get_user_delete(
             consequences: lines(&["They can no longer sign in."]),
             action: format!("/admin/users/{}/delete", u.id),
             button: "Remove user".into(),
+            cancel: "/admin/users".into(),
+        },
+    ))
+}
+
+pub async fn get_user_disable(
+    state: web::Data<AppState>,
+    Owner(actor): Owner,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let u = state.store.run(move |s| s.get_user(&id)).await?;
+    Ok(page(
+        &actor,
+        "/admin/users",
+        Confirm {
+            title: format!("Disable {}?", u.email),
+            consequences: lines(&[
+                "They can no longer sign in, with a password or SSO.",
+                "Their open sessions end now, and API keys they created stop working.",
+                "You can enable the account again later.",
+            ]),
+            action: format!("/admin/users/{}/disable", u.id),
+            button: "Disable user".into(),
+            cancel: "/admin/users".into(),
+        },
+    ))
+}
+
+pub async fn get_invite_revoke(
+    state: web::Data<AppState>,
+    Owner(actor): Owner,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let i = state.store.run(move |s| s.get_invite(&id)).await?;
+    Ok(page(
+        &actor,
+        "/admin/users",
+        Confirm {
+            title: format!("Revoke the invitation to {}?", i.email),
+            consequences: lines(&["The link in their mail stops working; no account is created."]),
+            action: format!("/admin/invites/{}/revoke", i.id),
+            button: "Revoke invitation".into(),
             cancel: "/admin/users".into(),
         },
     ))

@@ -1,5 +1,6 @@
 //! Admin UI handlers, one area per file.
 
+pub mod account;
 pub mod alert_rules;
 pub mod alerts;
 pub mod audit;
@@ -16,6 +17,7 @@ pub mod pages;
 pub mod postmortems;
 pub mod session;
 pub mod subscribers;
+pub mod team;
 pub mod templates;
 pub mod users;
 

@@ -134,14 +134,18 @@ pub async fn get_oidc_callback(
                 refusal.to_string(),
             ));
         }
+        (Ok(_), Some(user)) if user.disabled => {
+            tracing::info!(email = %user.email, "SSO sign-in refused: account disabled");
+            let msg = "This account is disabled. Ask an owner to enable it again.";
+            return Ok(refused(&req, &state, StatusCode::FORBIDDEN, msg.into()));
+        }
         (Ok(_), Some(user)) => user,
         (Ok(Decision::Create(role)), None) => {
             let user = state
                 .store
                 .run(move |s| {
-                    // No password: a random one nobody knows keeps password sign-in closed.
-                    let hash = secret::hash_password(&secret::random_token())?;
-                    s.create_user(&email, hash, role, false)
+                    // No password (an empty hash never verifies), so no reset mail either.
+                    s.create_user(&email, String::new(), role, false)
                 })
                 .await?;
             tracing::info!(email = %user.email, role = %user.role, "user created by SSO sign-in");

@@ -14,7 +14,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 /// The pre-session CSRF token: the cookie if present, else a new one to set.
-fn csrf_cookie(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'static>>) {
+pub(super) fn csrf_cookie(
+    req: &HttpRequest,
+    state: &AppState,
+) -> (String, Option<Cookie<'static>>) {
     if let Some(c) = req.cookie(CSRF_COOKIE).filter(|c| c.value().len() >= 32) {
         return (c.value().to_string(), None);
     }
@@ -28,7 +31,7 @@ fn csrf_cookie(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'s
     (token, Some(cookie))
 }
 
-fn with_cookie(mut resp: HttpResponse, cookie: Option<Cookie<'static>>) -> HttpResponse {
+pub(super) fn with_cookie(mut resp: HttpResponse, cookie: Option<Cookie<'static>>) -> HttpResponse {
     if let Some(c) = cookie {
         let _ = resp.add_cookie(&c);
     }
@@ -53,7 +56,16 @@ pub(crate) async fn start_session(
     user_id: String,
     to: &str,
 ) -> AppResult<HttpResponse> {
-    let (cookie_value, session) = secret::new_session(&user_id);
+    let (cookie_value, mut session) = secret::new_session(&user_id);
+    session.client = crate::web::auth::client_ip(req, &state.config.trusted_proxies).to_string();
+    session.user_agent = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect();
     let hash = secret::sha256_hex(&cookie_value);
     let previous = req
         .cookie(SESSION_COOKIE)
@@ -266,6 +278,18 @@ pub async fn post_login(
         })
         .await?;
     match user {
+        Some(u) if u.disabled => Ok(html(
+            StatusCode::FORBIDDEN,
+            views::login(
+                &csrf,
+                &next,
+                &FormState::error(
+                    "This account is disabled. Ask an owner to enable it again.",
+                    vals,
+                ),
+                sso,
+            ),
+        )),
         Some(u) if state.config.sso_only && u.role != Role::Owner => Ok(html(
             StatusCode::FORBIDDEN,
             views::login(
