@@ -21,6 +21,7 @@ mod pages;
 mod postmortems;
 mod restore;
 mod results;
+mod slugs;
 mod subscribers;
 pub mod tables;
 mod templates;
@@ -108,6 +109,7 @@ impl Store {
         };
         migrate::run(&store)?;
         store.create_alert_tables()?;
+        store.backfill_slugs()?;
         Ok(store)
     }
 

@@ -106,7 +106,7 @@ pub const READ_TOKEN_HASHES: TableDefinition<&str, &str> =
 /// Written by the sign-in form.
 pub const REFUSED_SIGNINS: TableDefinition<&str, Json<RefusedSignIn>> =
     TableDefinition::new("refused_signins");
-/// key: rule id → alert mapping rule. Written by the alert rules admin/API.
+/// key: rule id → alert mapping rule. Written by the alert rules API and `statusd apply`.
 pub const ALERT_RULES: TableDefinition<&str, Json<AlertRule>> = TableDefinition::new("alert_rules");
 /// key: secret URL id → a source's secret URL (hash only). Written by the alert sources admin/API.
 pub const ALERT_SECRETS: TableDefinition<&str, Json<AlertSecret>> =
