@@ -359,3 +359,267 @@ fn over_http_for_owners_with_the_same_plan() {
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("403"), "{}", out.stderr);
 }
+
+const RULES: &str = r#"[[components]]
+slug = "api"
+name = "API"
+
+[[alert_rules]]
+slug = "api-down"
+name = "API down"
+source = "alertmanager"
+matchers = ['service="api"', 'severity=~"critical|page"']
+components = ["api"]
+impact = "major"
+mode = "publish"
+auto_publish_minutes = 10
+
+[[alert_rules]]
+slug = "payload"
+name = "Payload components"
+payload_components = true
+"#;
+
+#[test]
+fn alert_rules_are_planned_applied_changed_pruned_and_exported() {
+    let (dir, data) = temp_data();
+    let dry = |text: &str, extra: &[&str]| {
+        let file = write(dir.path(), "rules.toml", text);
+        let mut args = vec!["apply", file.as_str()];
+        args.extend(extra);
+        offline(&args, &data)
+    };
+    // (step, file, extra args, exit code, lines the output shows)
+    let changed = RULES.replace("impact = \"major\"", "impact = \"critical\"");
+    let pruned = changed
+        .split("[[alert_rules]]\nslug = \"payload\"")
+        .next()
+        .unwrap();
+    type Step<'a> = (&'a str, &'a str, &'a [&'a str], i32, &'a [&'a str]);
+    let steps: &[Step] = &[
+        (
+            "plan creates",
+            RULES,
+            &["--dry-run"],
+            2,
+            &[
+                "+ create alert rule \"api-down\"",
+                "    matchers = [\"service=\\\"api\\\"\",",
+                "+ create alert rule \"payload\"",
+                "3 to create",
+            ],
+        ),
+        ("apply", RULES, &[], 0, &["applied 3 change(s)"]),
+        (
+            "applied: no changes",
+            RULES,
+            &["--dry-run"],
+            0,
+            &["no changes"],
+        ),
+        (
+            "one field changes",
+            &changed,
+            &["--dry-run"],
+            2,
+            &[
+                "~ change alert rule \"api-down\"",
+                "impact: \"major\" → \"critical\"",
+                "0 to create, 1 to change, 0 to delete",
+            ],
+        ),
+        (
+            "apply the change",
+            &changed,
+            &[],
+            0,
+            &["~ change alert rule"],
+        ),
+        (
+            "left out, no prune",
+            pruned,
+            &["--dry-run"],
+            0,
+            &["no changes"],
+        ),
+        (
+            "left out, prune",
+            pruned,
+            &["--prune"],
+            0,
+            &["- delete alert rule \"payload\""],
+        ),
+    ];
+    for (step, text, extra, code, lines) in steps {
+        let out = dry(text, extra);
+        assert_eq!(out.code, Some(*code), "{step}: {out:?}");
+        for line in *lines {
+            assert!(
+                out.stdout.contains(line),
+                "{step}: {line:?} in\n{}",
+                out.stdout
+            );
+        }
+    }
+
+    let store = statusd::store::Store::open(&data).unwrap();
+    let rules = store.list_alert_rules().unwrap();
+    assert_eq!(rules.len(), 1, "pruned: {rules:?}");
+    let api = &store.list_components().unwrap()[0];
+    let r = &rules[0];
+    assert_eq!(
+        (r.slug.as_str(), r.name.as_str(), r.managed_by_config),
+        ("api-down", "API down", true)
+    );
+    assert_eq!(r.component_ids, [api.id.as_str()], "slug became the id");
+    assert_eq!(
+        serde_json::to_value(r.impact).unwrap(),
+        "critical",
+        "the change stuck"
+    );
+    assert_eq!(r.auto_publish_minutes, Some(10));
+    drop(store);
+
+    // Export → apply --dry-run: no changes; the rule names its component by slug.
+    let out = offline(&["export"], &data);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.contains("[[alert_rules]]"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("components = [\"api\"]"),
+        "{}",
+        out.stdout
+    );
+    let out = dry(&out.stdout, &["--dry-run"]);
+    assert_eq!(out.code, Some(0), "round trip: {out:?}");
+}
+
+#[test]
+fn bad_alert_rules_name_their_line_and_change_nothing() {
+    let (dir, data) = temp_data();
+    let head = "[[components]]\nslug = \"api\"\nname = \"API\"\n\n";
+    let tail = "\n[[templates]]\nslug = \"t\"\nname = \"T\"\nbody = \"x\"\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\nmatchers = ['service']\ncomponents = [\"web\"]\n",
+            "statusd.toml:9: alert_rules[0].components: no component with slug \"web\"",
+        ),
+        (
+            "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\nmatchers = ['=api']\n",
+            "statusd.toml:8: alert_rules[0].matchers: \"=api\": a matcher starts with a label name",
+        ),
+        (
+            "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\nsource = \"generic\"\nauto_publish_minutes = 0\n",
+            "statusd.toml:9: alert_rules[0].auto_publish_minutes: between 1 and 10080",
+        ),
+        (
+            "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\npayload_components = \"yes\"\n",
+            "statusd.toml:8: alert_rules[0].payload_components: must be true or false",
+        ),
+    ];
+    for (rule, want) in cases {
+        let file = write(dir.path(), "statusd.toml", &format!("{head}{rule}{tail}"));
+        let out = run_cli(
+            &["apply", &file, "--data", data.to_str().unwrap()],
+            None,
+            &[],
+            T,
+        );
+        assert_eq!(out.code, Some(2), "{rule}: {out:?}");
+        let want = want.replace("statusd.toml", &file);
+        assert!(
+            out.stderr.contains(&want),
+            "want {want:?} in\n{}",
+            out.stderr
+        );
+        let store = statusd::store::Store::open(&data).unwrap();
+        assert!(
+            store.list_components().unwrap().is_empty()
+                && store.list_templates().unwrap().is_empty(),
+            "{rule}: nothing before or after it was kept"
+        );
+        assert!(store.list_alert_rules().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn objects_written_without_a_slug_get_one_on_start_that_round_trips() {
+    let (dir, data) = temp_data();
+    {
+        let store = statusd::store::Store::open(&data).unwrap();
+        for name in ["Page the API", "Page the API"] {
+            store
+                .put_alert_rule(
+                    None,
+                    statusd::store::AlertRuleInput {
+                        name: name.into(),
+                        matchers: vec!["service=\"api\"".into()],
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+        store
+            .create_component(statusd::store::NewComponent {
+                name: "Web Shop".into(),
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    // As a file from before slugs existed: the same records with no slug at all.
+    {
+        use redb::{ReadableDatabase, ReadableTable};
+        use statusd::store::tables;
+        let db = redb::Database::open(&data).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut t = txn.open_table(tables::ALERT_RULES).unwrap();
+            let rules: Vec<_> = t.iter().unwrap().map(|r| r.unwrap().1.value()).collect();
+            for mut r in rules {
+                r.slug.clear();
+                t.insert(r.id.as_str(), &r).unwrap();
+            }
+            let mut t = txn.open_table(tables::COMPONENTS).unwrap();
+            let comps: Vec<_> = t.iter().unwrap().map(|r| r.unwrap().1.value()).collect();
+            for mut c in comps {
+                c.slug.clear();
+                t.insert(c.id.as_str(), &c).unwrap();
+            }
+        }
+        txn.commit().unwrap();
+        let read = db.begin_read().unwrap();
+        let t = read.open_table(tables::ALERT_RULES).unwrap();
+        assert!(
+            t.iter()
+                .unwrap()
+                .all(|r| r.unwrap().1.value().slug.is_empty())
+        );
+    }
+
+    let out = offline(&["export"], &data);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    for line in [
+        "slug = \"page-the-api\"",
+        "slug = \"page-the-api-2\"",
+        "slug = \"web-shop\"",
+    ] {
+        assert!(out.stdout.contains(line), "{line} in\n{}", out.stdout);
+    }
+    let file = write(dir.path(), "exported.toml", &out.stdout);
+    let out = offline(&["apply", &file, "--dry-run"], &data);
+    assert_eq!(out.code, Some(0), "export → dry run: no changes: {out:?}");
+
+    // The slugs were stored: deleting the first rule does not rename the second.
+    let store = statusd::store::Store::open(&data).unwrap();
+    let rules = store.list_alert_rules().unwrap();
+    let slugs: Vec<&str> = rules.iter().map(|r| r.slug.as_str()).collect();
+    assert_eq!(slugs, ["page-the-api", "page-the-api-2"]);
+    assert_eq!(store.list_components().unwrap()[0].slug, "web-shop");
+    store.delete_alert_rule(&rules[0].id).unwrap();
+    drop(store);
+    let out = offline(&["export"], &data);
+    assert!(
+        out.stdout.contains("slug = \"page-the-api-2\""),
+        "{}",
+        out.stdout
+    );
+}

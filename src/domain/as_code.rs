@@ -1,6 +1,7 @@
 //! Status as code: objects as slug-keyed field maps, the live configuration in that
 //! shape, and the plan that turns one into the other. Pure: the store carries plans out.
 
+use super::inbound::AlertRule;
 use super::monitor_secrets::{SECRET_MASK, masked_check};
 use super::{Component, Group, Monitor, Page, Subscriber, SubscriberKind, Template, validate};
 use serde::Serialize;
@@ -17,6 +18,7 @@ pub enum Kind {
     Monitor,
     Template,
     Subscriber,
+    AlertRule,
 }
 
 /// The type a key's value must have.
@@ -30,13 +32,14 @@ pub enum Type {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Page,
         Kind::Group,
         Kind::Component,
         Kind::Monitor,
         Kind::Template,
         Kind::Subscriber,
+        Kind::AlertRule,
     ];
 
     /// The array's name in the file.
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Monitor => "monitors",
             Kind::Template => "templates",
             Kind::Subscriber => "subscribers",
+            Kind::AlertRule => "alert_rules",
         }
     }
 
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Monitor => "monitor",
             Kind::Template => "template",
             Kind::Subscriber => "subscriber",
+            Kind::AlertRule => "alert rule",
         }
     }
 
@@ -116,6 +121,19 @@ impl Kind {
                 ("page", Str),
                 ("components", StrList),
             ],
+            Kind::AlertRule => &[
+                ("name", Str),
+                ("position", Int),
+                ("source", Str),
+                ("matchers", StrList),
+                ("payload_components", Bool),
+                ("page", Str),
+                ("components", StrList),
+                ("impact", Str),
+                ("mode", Str),
+                ("auto_publish_minutes", Int),
+                ("tone", Str),
+            ],
         }
     }
 
@@ -123,7 +141,7 @@ impl Kind {
     pub fn required(self) -> &'static [&'static str] {
         match self {
             Kind::Page => &["title"],
-            Kind::Group | Kind::Component => &["name"],
+            Kind::Group | Kind::Component | Kind::AlertRule => &["name"],
             Kind::Monitor => &["name", "kind"],
             Kind::Template => &["name", "body"],
             Kind::Subscriber => &["url"],
@@ -389,6 +407,7 @@ pub struct Live<'a> {
     pub monitors: &'a [Monitor],
     pub templates: &'a [Template],
     pub subscribers: &'a [Subscriber],
+    pub alert_rules: &'a [AlertRule],
 }
 
 /// Drops nulls and empty strings/lists, which a file leaves out.
@@ -415,6 +434,7 @@ pub struct Slugs {
     pub monitors: HashMap<String, String>,
     pub templates: HashMap<String, String>,
     pub subscribers: HashMap<String, String>,
+    pub alert_rules: HashMap<String, String>,
 }
 
 impl Slugs {
@@ -456,6 +476,11 @@ impl Slugs {
                             s.url.as_deref().unwrap_or("hook"),
                         )
                     }),
+            ),
+            alert_rules: slugs(
+                l.alert_rules
+                    .iter()
+                    .map(|r| (r.id.as_str(), r.slug.as_str(), r.name.as_str())),
             ),
         }
     }
@@ -532,6 +557,23 @@ pub fn live_items(l: &Live) -> Vec<Item> {
         out.push(Item::new(
             Kind::Subscriber,
             &slug_of(&s.subscribers, &sub.id),
+            fields(v),
+        ));
+    }
+    for r in l.alert_rules {
+        let comps: Vec<String> = r
+            .component_ids
+            .iter()
+            .map(|c| slug_of(&s.components, c))
+            .collect();
+        let v = json!({"name": r.name, "position": r.position, "source": r.source,
+            "matchers": r.matchers, "payload_components": r.payload_components,
+            "page": r.page_id.as_ref().map(|p| slug_of(&s.pages, p)), "components": comps,
+            "impact": r.impact, "mode": r.mode, "auto_publish_minutes": r.auto_publish_minutes,
+            "tone": r.tone});
+        out.push(Item::new(
+            Kind::AlertRule,
+            &slug_of(&s.alert_rules, &r.id),
             fields(v),
         ));
     }

@@ -182,11 +182,13 @@ pub fn parse(file: &str, text: &str) -> Result<(Vec<Item>, Located), Vec<String>
 /// Which kind a reference key points at.
 fn target(kind: Kind, key: &str) -> Option<Kind> {
     match (kind, key) {
-        (Kind::Group, "page") | (Kind::Subscriber, "page") | (Kind::Component, "pages") => {
+        (Kind::Group | Kind::Subscriber | Kind::AlertRule, "page") | (Kind::Component, "pages") => {
             Some(Kind::Page)
         }
         (Kind::Component, "group") => Some(Kind::Group),
-        (Kind::Monitor, "component") | (Kind::Subscriber, "components") => Some(Kind::Component),
+        (Kind::Monitor, "component") | (Kind::Subscriber | Kind::AlertRule, "components") => {
+            Some(Kind::Component)
+        }
         _ => None,
     }
 }

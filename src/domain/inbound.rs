@@ -308,6 +308,12 @@ pub struct AlertRule {
     pub auto_publish_minutes: Option<u32>,
     #[serde(default)]
     pub tone: Option<Tone>,
+    /// Stable name in status-as-code files (`statusd apply`); backfilled from the name.
+    #[serde(default)]
+    pub slug: String,
+    /// Written by `statusd apply`: the admin warns before changing it by hand.
+    #[serde(default)]
+    pub managed_by_config: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -448,6 +454,8 @@ mod tests {
             mode: RuleMode::Draft,
             auto_publish_minutes: None,
             tone: None,
+            slug: id.into(),
+            managed_by_config: false,
             created_at: t,
             updated_at: t,
         }

@@ -8,10 +8,12 @@ use super::incidents::{
 use super::inputs::{check_components, message_text, title_text};
 use super::{Store, all, get, new_id, tables};
 use crate::domain::alert_lifecycle::{AlertSecret, TrackState, TrackedAlert};
+use crate::domain::as_code::new_slug;
 use crate::domain::inbound::{AlertRule, AlertSource, Matcher, RuleMode, Tone};
 use crate::domain::{HistoryEntry, Impact, Incident, IncidentState, IncidentStatus};
 use crate::error::{AppError, AppResult};
 use crate::secret::{random_token, sha256_hex};
+use chrono::{DateTime, Utc};
 use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 /// A rule as a client sends it (create and replace).
@@ -105,6 +107,71 @@ fn put_tracked(txn: &WriteTransaction, t: &TrackedAlert) -> AppResult<()> {
     Ok(())
 }
 
+/// Creates a rule (`id` None, with a slug from its name) or replaces one, in `txn`.
+pub(super) fn put_alert_rule_in(
+    txn: &WriteTransaction,
+    id: Option<&str>,
+    input: &AlertRuleInput,
+    now: DateTime<Utc>,
+) -> AppResult<AlertRule> {
+    checked_rule(txn, input)?;
+    let mut table = txn.open_table(tables::ALERT_RULES)?;
+    let old: Option<AlertRule> = match id {
+        Some(id) => {
+            Some(get(&table, id)?.ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?)
+        }
+        None => None,
+    };
+    let position = input.position.unwrap_or_else(|| {
+        old.as_ref()
+            .map_or_else(|| table.len().map_or(0, |n| n as i64), |o| o.position)
+    });
+    let name = input.name.trim().to_string();
+    let slug = match &old {
+        Some(o) => o.slug.clone(),
+        None => {
+            let rules: Vec<AlertRule> = all(&table)?;
+            new_slug(
+                rules
+                    .iter()
+                    .map(|r| (r.id.as_str(), r.slug.as_str(), r.name.as_str())),
+                &name,
+            )
+        }
+    };
+    let rule = AlertRule {
+        id: old.as_ref().map_or_else(new_id, |o| o.id.clone()),
+        name,
+        position,
+        source: input.source,
+        matchers: input
+            .matchers
+            .iter()
+            .map(|m| m.trim().to_string())
+            .collect(),
+        payload_components: input.payload_components,
+        page_id: input.page_id.clone().filter(|p| !p.trim().is_empty()),
+        component_ids: input.component_ids.clone(),
+        impact: input.impact,
+        mode: input.mode,
+        auto_publish_minutes: input.auto_publish_minutes,
+        tone: input.tone,
+        slug,
+        managed_by_config: old.as_ref().is_some_and(|o| o.managed_by_config),
+        created_at: old.as_ref().map_or(now, |o| o.created_at),
+        updated_at: now,
+    };
+    table.insert(rule.id.as_str(), &rule)?;
+    Ok(rule)
+}
+
+pub(super) fn delete_alert_rule_in(txn: &WriteTransaction, id: &str) -> AppResult<()> {
+    txn.open_table(tables::ALERT_RULES)?
+        .remove(id)?
+        .ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?;
+    Ok(())
+}
+
 impl Store {
     pub fn list_alert_rules(&self) -> AppResult<Vec<AlertRule>> {
         let mut out: Vec<AlertRule> = all(&self.read()?.open_table(tables::ALERT_RULES)?)?;
@@ -120,43 +187,7 @@ impl Store {
     /// Creates a rule (`id` None) or replaces one.
     pub fn put_alert_rule(&self, id: Option<&str>, input: AlertRuleInput) -> AppResult<AlertRule> {
         let now = self.now();
-        self.write(|txn| {
-            checked_rule(txn, &input)?;
-            let mut table = txn.open_table(tables::ALERT_RULES)?;
-            let old: Option<AlertRule> = match id {
-                Some(id) => Some(
-                    get(&table, id)?
-                        .ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?,
-                ),
-                None => None,
-            };
-            let position = input.position.unwrap_or_else(|| {
-                old.as_ref()
-                    .map_or_else(|| table.len().map_or(0, |n| n as i64), |o| o.position)
-            });
-            let rule = AlertRule {
-                id: old.as_ref().map_or_else(new_id, |o| o.id.clone()),
-                name: input.name.trim().to_string(),
-                position,
-                source: input.source,
-                matchers: input
-                    .matchers
-                    .iter()
-                    .map(|m| m.trim().to_string())
-                    .collect(),
-                payload_components: input.payload_components,
-                page_id: input.page_id.clone().filter(|p| !p.trim().is_empty()),
-                component_ids: input.component_ids.clone(),
-                impact: input.impact,
-                mode: input.mode,
-                auto_publish_minutes: input.auto_publish_minutes,
-                tone: input.tone,
-                created_at: old.as_ref().map_or(now, |o| o.created_at),
-                updated_at: now,
-            };
-            table.insert(rule.id.as_str(), &rule)?;
-            Ok(rule)
-        })
+        self.write(|txn| put_alert_rule_in(txn, id, &input, now))
     }
 
     /// Moves a rule one place up or down (first match wins), renumbering all in one go.
@@ -182,12 +213,7 @@ impl Store {
     }
 
     pub fn delete_alert_rule(&self, id: &str) -> AppResult<()> {
-        self.write(|txn| {
-            txn.open_table(tables::ALERT_RULES)?
-                .remove(id)?
-                .ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?;
-            Ok(())
-        })
+        self.write(|txn| delete_alert_rule_in(txn, id))
     }
 
     pub fn list_alert_secrets(&self) -> AppResult<Vec<AlertSecret>> {

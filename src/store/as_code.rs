@@ -1,14 +1,17 @@
 //! Status as code on the data file: the live configuration as items, and a plan that is
 //! worked out and carried out inside one write transaction (all or nothing).
 
+use super::alert_rules::{delete_alert_rule_in, put_alert_rule_in};
 use super::{
-    ComponentPatch, GroupPatch, MonitorInput, NewComponent, NewGroup, NewPage, NewSubscriber,
-    PagePatch, Store, SubscribeSource, SubscriberPatch, TemplateInput, all, get, tables,
+    AlertRuleInput, ComponentPatch, GroupPatch, MonitorInput, NewComponent, NewGroup, NewPage,
+    NewSubscriber, PagePatch, Store, SubscribeSource, SubscriberPatch, TemplateInput, all, get,
+    tables,
 };
 use crate::domain::as_code::{
     Action, Item, Kind, Live, Slugs, live_items, plan, reference_secrets, resolve_secrets,
 };
 use crate::domain::as_code_file::{Located, check_plan, parse, write};
+use crate::domain::inbound::AlertRule;
 use crate::domain::{Component, Group, Monitor, Page, Subscriber, Template};
 use crate::error::{AppError, AppResult};
 use redb::{TableDefinition, WriteTransaction};
@@ -32,6 +35,7 @@ struct Records {
     monitors: Vec<Monitor>,
     templates: Vec<Template>,
     subscribers: Vec<Subscriber>,
+    alert_rules: Vec<AlertRule>,
 }
 
 macro_rules! read_records {
@@ -43,6 +47,7 @@ macro_rules! read_records {
             monitors: all(&$txn.open_table(tables::MONITORS)?)?,
             templates: all(&$txn.open_table(tables::TEMPLATES)?)?,
             subscribers: all(&$txn.open_table(tables::SUBSCRIBERS)?)?,
+            alert_rules: all(&$txn.open_table(tables::ALERT_RULES)?)?,
         }
     };
 }
@@ -56,6 +61,7 @@ impl Records {
             monitors: &self.monitors,
             templates: &self.templates,
             subscribers: &self.subscribers,
+            alert_rules: &self.alert_rules,
         }
     }
 
@@ -70,6 +76,7 @@ impl Records {
             (Kind::Monitor, s.monitors),
             (Kind::Template, s.templates),
             (Kind::Subscriber, s.subscribers),
+            (Kind::AlertRule, s.alert_rules),
         ] {
             for (id, slug) in map {
                 out.insert((kind, slug), id);
@@ -183,6 +190,39 @@ impl Applier<'_> {
             .ok_or_else(|| AppError::NotFound(format!("{} {}", a.kind().name(), a.slug())))
     }
 
+    /// Creates (`id` None) or changes an alert rule: the file's keys over the live rule's.
+    fn alert_rule(&self, id: Option<&str>, mut f: Map<String, Value>) -> AppResult<String> {
+        let mut v: Map<String, Value> = match id {
+            Some(id) => {
+                let r: AlertRule = get(&self.txn.open_table(tables::ALERT_RULES)?, id)?
+                    .ok_or_else(|| AppError::NotFound(format!("alert rule {id}")))?;
+                let v = json!({"name": r.name, "position": r.position, "source": r.source,
+                    "matchers": r.matchers, "payload_components": r.payload_components,
+                    "page_id": r.page_id, "component_ids": r.component_ids, "impact": r.impact,
+                    "mode": r.mode, "auto_publish_minutes": r.auto_publish_minutes, "tone": r.tone});
+                serde_json::from_value(v).unwrap_or_default()
+            }
+            None => Map::new(),
+        };
+        if let Some(p) = f.remove("page") {
+            let page = p.as_str().filter(|p| !p.is_empty());
+            v.insert(
+                "page_id".into(),
+                json!(page.map(|p| self.id(Kind::Page, p))),
+            );
+        }
+        if let Some(c) = list(&f, "components") {
+            f.remove("components");
+            v.insert(
+                "component_ids".into(),
+                json!(self.ids_of(Kind::Component, Some(c))),
+            );
+        }
+        v.extend(f);
+        let input: AlertRuleInput = from_json(Value::Object(v))?;
+        Ok(put_alert_rule_in(self.txn, id, &input, self.store.now())?.id)
+    }
+
     fn run(&mut self, a: &Action) -> AppResult<()> {
         let (st, txn) = (self.store, self.txn);
         let f = changed(a);
@@ -197,6 +237,7 @@ impl Applier<'_> {
                 Kind::Monitor => st.delete_monitor_in(txn, &id)?,
                 Kind::Template => st.delete_template_in(txn, &id)?,
                 Kind::Subscriber => st.delete_subscriber_in(txn, &id).map(|_| ())?,
+                Kind::AlertRule => delete_alert_rule_in(txn, &id)?,
             }
             self.ids.remove(&(*kind, slug));
             return Ok(());
@@ -376,6 +417,10 @@ impl Applier<'_> {
                 st.patch_subscriber_in(txn, &id, patch)?;
                 id
             }
+            (Kind::AlertRule, _) => {
+                let id = (!create).then(|| self.existing(a)).transpose()?;
+                self.alert_rule(id.as_deref(), f)?
+            }
         };
         match a.kind() {
             Kind::Page => {}
@@ -384,6 +429,7 @@ impl Applier<'_> {
             Kind::Monitor => mark::<Monitor>(txn, tables::MONITORS, &id, Some(&slug))?,
             Kind::Template => mark::<Template>(txn, tables::TEMPLATES, &id, Some(&slug))?,
             Kind::Subscriber => mark::<Subscriber>(txn, tables::SUBSCRIBERS, &id, Some(&slug))?,
+            Kind::AlertRule => mark::<AlertRule>(txn, tables::ALERT_RULES, &id, Some(&slug))?,
         }
         self.ids.insert((a.kind(), slug), id);
         Ok(())

@@ -22,6 +22,7 @@ mod pages;
 mod postmortems;
 mod restore;
 mod results;
+mod slugs;
 mod subscribers;
 pub mod tables;
 mod team;
@@ -112,6 +113,7 @@ impl Store {
         migrate::run(&store)?;
         store.create_alert_tables()?;
         store.create_audit_table()?;
+        store.backfill_slugs()?;
         Ok(store)
     }
 

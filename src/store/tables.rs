@@ -116,7 +116,7 @@ pub const INVITES: TableDefinition<&str, Json<Invite>> = TableDefinition::new("i
 /// the reset form; removed when used, and with the user's other resets. Created at open.
 pub const PASSWORD_RESETS: TableDefinition<&str, Json<PasswordReset>> =
     TableDefinition::new("password_resets");
-/// key: rule id → alert mapping rule. Written by the alert rules admin/API.
+/// key: rule id → alert mapping rule. Written by the alert rules admin/API and `statusd apply`.
 pub const ALERT_RULES: TableDefinition<&str, Json<AlertRule>> = TableDefinition::new("alert_rules");
 /// key: secret URL id → a source's secret URL (hash only). Written by the alert sources admin/API.
 pub const ALERT_SECRETS: TableDefinition<&str, Json<AlertSecret>> =

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigBody {
-    /// The file's text (TOML: pages, groups, components, monitors, templates, subscribers).
+    /// The file's text (TOML: pages, groups, components, monitors, templates, subscribers, alert_rules).
     toml: String,
     /// Name used in error messages [default: statusd.toml].
     #[serde(default)]
