@@ -245,3 +245,37 @@ fn a_five_minute_partial_outage_shows_in_the_sla_report() {
     assert!((up - 100.0 * (1.0 - 90.0 / 43_200.0)).abs() < 1e-6, "{sla}");
     assert_eq!(row["checks"], json!(0), "no monitor, still a figure");
 }
+
+#[test]
+fn a_deleted_published_incident_leaves_the_timeline() {
+    let (_dir, store, api) = store_with_api();
+    let outage = store
+        .create_incident(
+            NewIncident {
+                title: "API down".into(),
+                impact: Some(Impact::Critical),
+                components: vec![AffectedInput {
+                    id: api.id.clone(),
+                    status: Some(MajorOutage),
+                }],
+                message: "Looking".into(),
+                ..Default::default()
+            },
+            "editor",
+        )
+        .unwrap();
+    assert_eq!(statuses(&store, &api.id), (Operational, vec![MajorOutage]));
+    store.delete_incident(&outage.id, "owner").unwrap();
+    assert_eq!(
+        statuses(&store, &api.id),
+        (Operational, vec![]),
+        "neither the outage nor the recovery that deleting it caused"
+    );
+    let tl = store.status_timelines().unwrap().remove(&api.id).unwrap();
+    let now = Utc::now();
+    assert_eq!(
+        tl.tally(now - Duration::days(1), now).downtime_minutes(),
+        0.0
+    );
+    assert_eq!(store.get_component(&api.id).unwrap().status, Operational);
+}

@@ -193,13 +193,20 @@ impl Store {
     }
 
     /// Every component's published status timeline, by component id, from the
-    /// `component.status_changed` events (only published changes write them).
+    /// `component.status_changed` events (only published changes write them). Changes made
+    /// by an incident that was since deleted are left out: it left public history.
     pub fn status_timelines(&self) -> AppResult<HashMap<String, Timeline>> {
         let txn = self.read()?;
         let components: Vec<Component> = all(&txn.open_table(tables::COMPONENTS)?)?;
+        let incidents = txn.open_table(tables::INCIDENTS)?;
         let mut changes: HashMap<String, Vec<StatusChange>> = HashMap::new();
         for row in txn.open_table(tables::EVENTS)?.iter()? {
             let ev = row?.1.value();
+            if let Some(id) = &ev.incident_id
+                && incidents.get(id.as_str())?.is_none()
+            {
+                continue;
+            }
             if let Some(c) = ev.change.filter(|_| ev.kind == STATUS_CHANGED) {
                 changes.entry(c.id).or_default().push(StatusChange {
                     at: ev.at,
