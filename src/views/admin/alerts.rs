@@ -134,6 +134,7 @@ pub fn source(
                 }
             }
             @if owner {
+                h3 { "New secret URL" }
                 form #new-secret.stack method="post" action={"/admin/alerts/sources/" (source.as_str())} {
                     (csrf(nav.csrf))
                     label { "Name" input name="name" required maxlength="100" placeholder={"prod " (source.as_str())} value=(form.v("name")); (field_error(form, "name")) }
@@ -232,7 +233,11 @@ pub fn events(
                             td { (e.source.label()) br; small { "via " (e.via) } }
                             td { (e.title)
                                 @if !e.raw.is_empty() { details { summary { "Body as received" } pre.raw { (e.raw) } } } }
-                            td { @match &e.rule_id { Some(r) => (rule_name(r)), None => "labels" } }
+                            td { @match (&e.rule_id, e.outcome.as_str()) {
+                                (Some(r), _) => (rule_name(r)),
+                                (None, "unmatched" | "rejected") => "—",
+                                (None, _) => "labels",
+                            } }
                             td { (outcome_words(&e.outcome))
                                 @if let Some(err) = &e.error { br; span.error { @if let Some(fl) = &e.field { code { (fl) } ": " } (err) } }
                                 @if let Some(i) = &e.incident_id { br; a href={"/admin/drafts/" (i)} { "its draft or incident" } }
