@@ -307,6 +307,11 @@ fn an_unmatched_alert_becomes_a_rule_and_the_same_alert_then_opens_a_draft() {
         history.contains("Billing disk"),
         "the matched rule by name: {history}"
     );
+    assert!(
+        a.page("/admin/alert-rules")
+            .contains("Unmatched alerts (0)"),
+        "a routed alert leaves the unmatched list"
+    );
 
     // A second rule, moved above the first; then the first deleted after a confirm step.
     a.post(
@@ -486,12 +491,21 @@ fn a_viewer_is_refused_every_alerts_admin_post() {
         .map(|(_, p)| *p)
         .collect();
     assert!(ours.len() >= 9, "{ours:?}");
+    // Every field any of these forms needs, so only the role can refuse them.
     for pattern in ours {
         let path = pattern.replace("{id}", "x");
         let (st, body) = text(
             viewer
                 .post(a.server.url(&path))
-                .form(&[("csrf", csrf.as_str()), ("name", "n"), ("reason", "r")])
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("name", "n"),
+                    ("reason", "r"),
+                    ("title", "t"),
+                    ("message", "m"),
+                    ("impact", "minor"),
+                    ("direction", "up"),
+                ])
                 .send()
                 .unwrap(),
         );

@@ -3,9 +3,22 @@
 // in one click, shows on the public page, and is resolved when the source says so (the
 // resolve is proposed in the inbox and published in one click).
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
-  completeSetup, newContext, newPage, screenshot, startStatusd, submit, test,
+  ROOT, completeSetup, newContext, newPage, screenshot, startStatusd, submit, test,
 } from './lib.mjs';
+
+const AXE = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Serious and critical axe violations of the page as it is now. */
+async function violations(page) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
 
 async function post(url, body) {
   const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -108,4 +121,30 @@ test('alert → draft in the inbox with its count → edited, published → publ
   assert.match(history, /resolve proposed in Drafts/);
   await shots(page, 'alerts-history');
   assert.deepEqual(page.errors, []);
+
+  // An unmatched alert, then every alerts screen through axe in light and dark.
+  const unmatched = alertmanager('firing');
+  unmatched.alerts[0].labels = { alertname: 'DiskFull', service: 'billing-db' };
+  unmatched.commonLabels = unmatched.alerts[0].labels;
+  unmatched.groupLabels = { alertname: 'DiskFull' };
+  unmatched.alerts[0].fingerprint = 'disk-1';
+  unmatched.groupKey = '{}:{alertname="DiskFull"}';
+  assert.equal((await post(url, unmatched)).received[0].outcome, 'unmatched');
+  await page.goto(`${server.baseUrl}/admin/alert-rules`);
+  await submit(page, page.getByRole('link', { name: 'Make a rule from this' }));
+  assert.match(await page.locator('#rule-form [name=matchers]').inputValue(), /alertname="DiskFull"/);
+  await shots(page, 'alert-rules');
+  const problems = [];
+  for (const colorScheme of ['light', 'dark']) {
+    const axePage = await newPage(await newContext(browser, { colorScheme, bypassCSP: true }));
+    await axePage.goto(`${server.baseUrl}/admin/login`);
+    await axePage.fill('input[name=email]', 'owner@example.com');
+    await axePage.fill('input[name=password]', 'correct horse battery staple');
+    await submit(axePage, axePage.getByRole('button', { name: /sign in/i }));
+    for (const path of ['/admin/drafts', '/admin/alerts', '/admin/alerts/sources/grafana', '/admin/alert-rules', '/admin/alerts/events']) {
+      await axePage.goto(`${server.baseUrl}${path}`);
+      for (const v of await violations(axePage)) problems.push(`${path} ${colorScheme}: ${v}`);
+    }
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
 }, { timeoutMs: 120_000 });
