@@ -222,8 +222,27 @@ fn a_discard_needs_a_reason_which_history_shows_with_refusals_and_false_alarms()
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 
+    // A draft a person opened keeps its discard reason too.
+    let (st, own) = a.server.api_send(
+        Method::POST,
+        "/api/v1/incidents",
+        &a.token,
+        &json!({"title": "Maybe slow", "message": "m", "draft": true}),
+    );
+    assert_eq!(st, StatusCode::CREATED, "{own}");
+    let own = own["id"].as_str().unwrap();
+    let (st, _, _) = a.post(
+        &format!("/admin/drafts/{own}/discard"),
+        &[("reason", "Not customer-facing")],
+    );
+    assert_eq!(st, StatusCode::SEE_OTHER);
+
     let history = a.page("/admin/alerts/events");
     assert!(history.contains("False alarm: staging only"), "{history}");
+    assert!(
+        history.contains("Maybe slow") && history.contains("Not customer-facing"),
+        "{history}"
+    );
     assert!(history.contains(r#"id="filtered-count">1<"#), "{history}");
     assert!(
         history.contains("resolved before publishing (filtered false alarm)"),

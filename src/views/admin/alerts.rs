@@ -3,7 +3,9 @@
 
 use super::{FormState, csrf, editor, field_error, when};
 use crate::domain::Role;
-use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackState, TrackedAlert};
+use crate::domain::alert_lifecycle::{
+    AlertEvent, AlertSecret, DiscardedDraft, TrackState, TrackedAlert,
+};
 use crate::domain::inbound::{AlertRule, AlertSource};
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
@@ -168,9 +170,12 @@ pub fn events(
     nav: &Nav,
     events: &[&AlertEvent],
     tracked: &[TrackedAlert],
+    discarded: &[DiscardedDraft],
     rules: &[AlertRule],
     f: &EventFilter,
 ) -> Markup {
+    // Drafts no alert opened have no source: shown only when no source is picked.
+    let discarded: &[DiscardedDraft] = if f.source.is_empty() { discarded } else { &[] };
     let filtered = tracked
         .iter()
         .filter(|t| t.state == TrackState::Filtered)
@@ -219,7 +224,15 @@ pub fn events(
                                 } }
                             }
                         }
-                        @if closed.is_empty() { tr { td colspan="4" { "None." } } }
+                        @for d in discarded {
+                            tr data-closed=(d.id) {
+                                td { (when(d.at)) }
+                                td { "opened by " (d.opened_by) }
+                                td { (d.title) }
+                                td { "Discarded: " span.reason { (d.reason) " (" (d.by) ")" } }
+                            }
+                        }
+                        @if closed.is_empty() && discarded.is_empty() { tr { td colspan="4" { "None." } } }
                     }
                 }
             }
