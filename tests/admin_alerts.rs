@@ -222,8 +222,27 @@ fn a_discard_needs_a_reason_which_history_shows_with_refusals_and_false_alarms()
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 
+    // A draft a person opened keeps its discard reason too.
+    let (st, own) = a.server.api_send(
+        Method::POST,
+        "/api/v1/incidents",
+        &a.token,
+        &json!({"title": "Maybe slow", "message": "m", "draft": true}),
+    );
+    assert_eq!(st, StatusCode::CREATED, "{own}");
+    let own = own["id"].as_str().unwrap();
+    let (st, _, _) = a.post(
+        &format!("/admin/drafts/{own}/discard"),
+        &[("reason", "Not customer-facing")],
+    );
+    assert_eq!(st, StatusCode::SEE_OTHER);
+
     let history = a.page("/admin/alerts/events");
     assert!(history.contains("False alarm: staging only"), "{history}");
+    assert!(
+        history.contains("Maybe slow") && history.contains("Not customer-facing"),
+        "{history}"
+    );
     assert!(history.contains(r#"id="filtered-count">1<"#), "{history}");
     assert!(
         history.contains("resolved before publishing (filtered false alarm)"),
@@ -306,6 +325,11 @@ fn an_unmatched_alert_becomes_a_rule_and_the_same_alert_then_opens_a_draft() {
     assert!(
         history.contains("Billing disk"),
         "the matched rule by name: {history}"
+    );
+    assert!(
+        a.page("/admin/alert-rules")
+            .contains("Unmatched alerts (0)"),
+        "a routed alert leaves the unmatched list"
     );
 
     // A second rule, moved above the first; then the first deleted after a confirm step.
@@ -486,12 +510,21 @@ fn a_viewer_is_refused_every_alerts_admin_post() {
         .map(|(_, p)| *p)
         .collect();
     assert!(ours.len() >= 9, "{ours:?}");
+    // Every field any of these forms needs, so only the role can refuse them.
     for pattern in ours {
         let path = pattern.replace("{id}", "x");
         let (st, body) = text(
             viewer
                 .post(a.server.url(&path))
-                .form(&[("csrf", csrf.as_str()), ("name", "n"), ("reason", "r")])
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("name", "n"),
+                    ("reason", "r"),
+                    ("title", "t"),
+                    ("message", "m"),
+                    ("impact", "minor"),
+                    ("direction", "up"),
+                ])
                 .send()
                 .unwrap(),
         );

@@ -96,6 +96,21 @@ pub struct AlertEvent {
     pub raw: String,
 }
 
+/// A draft that no alert opened (a person's or a monitor's), discarded with a reason; alert
+/// drafts keep theirs on `TrackedAlert::discard_reason`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DiscardedDraft {
+    /// The incident id the draft had.
+    pub id: String,
+    pub title: String,
+    /// Who opened it ("monitor:API health", a user's email, "key:ci").
+    #[serde(default)]
+    pub opened_by: String,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
 /// A secret URL for one source, for tools that cannot send an Authorization header.
 /// Only the SHA-256 of the secret is kept; it is shown once.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]

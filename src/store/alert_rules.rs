@@ -7,7 +7,7 @@ use super::incidents::{
 };
 use super::inputs::{check_components, message_text, title_text};
 use super::{Store, all, get, new_id, tables};
-use crate::domain::alert_lifecycle::{AlertSecret, TrackState, TrackedAlert};
+use crate::domain::alert_lifecycle::{AlertSecret, DiscardedDraft, TrackState, TrackedAlert};
 use crate::domain::as_code::new_slug;
 use crate::domain::inbound::{AlertRule, AlertSource, Matcher, RuleMode, Tone};
 use crate::domain::{HistoryEntry, Impact, Incident, IncidentState, IncidentStatus};
@@ -349,15 +349,35 @@ impl Store {
         }
         let now = self.now();
         self.write(|txn| {
+            let i = load_incident(txn, id)?;
             discard_in(txn, id)?;
             if let Some(mut t) = tracked_of(txn, id)? {
                 t.state = TrackState::Discarded;
                 t.discard_reason = Some(format!("{reason} ({actor})"));
                 t.closed_at = Some(now);
                 put_tracked(txn, &t)?;
+            } else {
+                let d = DiscardedDraft {
+                    id: i.id,
+                    title: i.title,
+                    opened_by: i.created_by,
+                    reason: reason.into(),
+                    by: actor.into(),
+                    at: now,
+                };
+                txn.open_table(tables::DISCARDED_DRAFTS)?
+                    .insert(d.id.as_str(), &d)?;
             }
             Ok(())
         })
+    }
+
+    /// Drafts no alert opened that a person discarded, newest first.
+    pub fn list_discarded_drafts(&self) -> AppResult<Vec<DiscardedDraft>> {
+        let mut out: Vec<DiscardedDraft> =
+            all(&self.read()?.open_table(tables::DISCARDED_DRAFTS)?)?;
+        out.sort_by_key(|d| std::cmp::Reverse(d.at));
+        Ok(out)
     }
 
     /// Publishes the resolve update the source proposed for a published incident.

@@ -290,6 +290,7 @@ impl Store {
             txn.open_table(tables::ALERT_SECRET_HASHES)?;
             txn.open_table(tables::ALERT_TRACKED)?;
             txn.open_table(tables::ALERT_EVENTS)?;
+            txn.open_table(tables::DISCARDED_DRAFTS)?;
             Ok(())
         })
     }

@@ -254,6 +254,7 @@ impl Store {
         copy(&src, &out, tables::ALERT_TRACKED)?;
         copy(&src, &out, tables::ALERT_EVENTS)?;
         copy(&src, &out, tables::AUDIT)?;
+        copy(&src, &out, tables::DISCARDED_DRAFTS)?;
         out.commit()?;
         Ok(())
     }

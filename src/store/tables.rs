@@ -3,7 +3,7 @@
 
 use super::codec::Json;
 use crate::domain::access::{CustomerSession, ReadToken, RefusedSignIn, SignInLink};
-use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackedAlert};
+use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, DiscardedDraft, TrackedAlert};
 use crate::domain::audit::AuditEntry;
 use crate::domain::inbound::AlertRule;
 use crate::domain::team::{Invite, PasswordReset};
@@ -128,6 +128,10 @@ pub const ALERT_SECRET_HASHES: TableDefinition<&str, &str> =
 /// (in its transaction) and by the drafts inbox.
 pub const ALERT_TRACKED: TableDefinition<&str, Json<TrackedAlert>> =
     TableDefinition::new("alert_tracked");
+/// key: incident id → a draft no alert opened (a person's, a monitor's), discarded with a
+/// reason. Written by the drafts inbox in the discard's transaction; shown in alert history.
+pub const DISCARDED_DRAFTS: TableDefinition<&str, Json<DiscardedDraft>> =
+    TableDefinition::new("discarded_drafts");
 /// key: event id (ULID) → one alert received or refused, with its raw body. Written by the
 /// alert endpoints; pruned after 30 days by the retention worker.
 pub const ALERT_EVENTS: TableDefinition<&str, Json<AlertEvent>> =

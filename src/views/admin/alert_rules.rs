@@ -115,7 +115,7 @@ pub fn rule_form(
         form #rule-form.stack method="post" action=(action) {
             (csrf(nav.csrf))
             label { "Name" input name="name" required maxlength="200" value=(v.name) aria-invalid=[invalid(form, "name")]; (field_error(form, "name")) }
-            label { "Label matchers, one per line: " code { "service=\"api\"" } ", " code { "severity=~\"critical|page\"" } ", " code { "env!=\"staging\"" } " or a bare label name"
+            label { span { "Label matchers, one per line: " code { "service=\"api\"" } ", " code { "severity=~\"critical|page\"" } ", " code { "env!=\"staging\"" } " or a bare label name" }
                 textarea name="matchers" rows="3" aria-invalid=[invalid(form, "matchers")] { (v.matchers) } (field_error(form, "matchers")) }
             label { "Only alerts from" select name="source" {
                 option value="" { "any source" }
@@ -149,11 +149,18 @@ pub fn rule_form(
     }
 }
 
-/// Distinct unmatched alerts (one per source and key), newest first.
+/// Alerts whose latest notification matched nothing (one per source and key), newest
+/// first: once a rule routes a later one, the alert leaves the list.
 pub fn unmatched(events: &[AlertEvent]) -> Vec<&AlertEvent> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut out: Vec<&AlertEvent> = Vec::new();
-    for e in events.iter().filter(|e| e.outcome == "unmatched") {
-        if !out.iter().any(|u| u.source == e.source && u.key == e.key) {
+    for e in events.iter().filter(|e| e.outcome != "rejected") {
+        let id = (e.source.as_str(), e.key.as_str());
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        if e.outcome == "unmatched" {
             out.push(e);
         }
     }

@@ -3,7 +3,9 @@
 
 use super::{FormState, csrf, editor, field_error, when};
 use crate::domain::Role;
-use crate::domain::alert_lifecycle::{AlertEvent, AlertSecret, TrackState, TrackedAlert};
+use crate::domain::alert_lifecycle::{
+    AlertEvent, AlertSecret, DiscardedDraft, TrackState, TrackedAlert,
+};
 use crate::domain::inbound::{AlertRule, AlertSource};
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
@@ -134,6 +136,7 @@ pub fn source(
                 }
             }
             @if owner {
+                h3 { "New secret URL" }
                 form #new-secret.stack method="post" action={"/admin/alerts/sources/" (source.as_str())} {
                     (csrf(nav.csrf))
                     label { "Name" input name="name" required maxlength="100" placeholder={"prod " (source.as_str())} value=(form.v("name")); (field_error(form, "name")) }
@@ -167,9 +170,12 @@ pub fn events(
     nav: &Nav,
     events: &[&AlertEvent],
     tracked: &[TrackedAlert],
+    discarded: &[DiscardedDraft],
     rules: &[AlertRule],
     f: &EventFilter,
 ) -> Markup {
+    // Drafts no alert opened have no source: shown only when no source is picked.
+    let discarded: &[DiscardedDraft] = if f.source.is_empty() { discarded } else { &[] };
     let filtered = tracked
         .iter()
         .filter(|t| t.state == TrackState::Filtered)
@@ -218,7 +224,15 @@ pub fn events(
                                 } }
                             }
                         }
-                        @if closed.is_empty() { tr { td colspan="4" { "None." } } }
+                        @for d in discarded {
+                            tr data-closed=(d.id) {
+                                td { (when(d.at)) }
+                                td { "opened by " (d.opened_by) }
+                                td { (d.title) }
+                                td { "Discarded: " span.reason { (d.reason) " (" (d.by) ")" } }
+                            }
+                        }
+                        @if closed.is_empty() && discarded.is_empty() { tr { td colspan="4" { "None." } } }
                     }
                 }
             }
@@ -232,7 +246,11 @@ pub fn events(
                             td { (e.source.label()) br; small { "via " (e.via) } }
                             td { (e.title)
                                 @if !e.raw.is_empty() { details { summary { "Body as received" } pre.raw { (e.raw) } } } }
-                            td { @match &e.rule_id { Some(r) => (rule_name(r)), None => "labels" } }
+                            td { @match (&e.rule_id, e.outcome.as_str()) {
+                                (Some(r), _) => (rule_name(r)),
+                                (None, "unmatched" | "rejected") => "—",
+                                (None, _) => "labels",
+                            } }
                             td { (outcome_words(&e.outcome))
                                 @if let Some(err) = &e.error { br; span.error { @if let Some(fl) = &e.field { code { (fl) } ": " } (err) } }
                                 @if let Some(i) = &e.incident_id { br; a href={"/admin/drafts/" (i)} { "its draft or incident" } }

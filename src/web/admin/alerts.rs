@@ -252,12 +252,13 @@ pub async fn get_events(
     q: web::Query<EventsQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
-    let (events, tracked, rules) = state
+    let (events, tracked, discarded, rules) = state
         .store
         .run(|s| {
             Ok((
                 s.list_alert_events()?,
                 s.list_tracked_alerts()?,
+                s.list_discarded_drafts()?,
                 s.list_alert_rules()?,
             ))
         })
@@ -273,5 +274,12 @@ pub async fn get_events(
         source: q.source,
         outcome: q.outcome,
     };
-    Ok(ok(views::events(&nav.nav(), &shown, &tracked, &rules, &f)))
+    Ok(ok(views::events(
+        &nav.nav(),
+        &shown,
+        &tracked,
+        &discarded,
+        &rules,
+        &f,
+    )))
 }
