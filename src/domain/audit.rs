@@ -37,6 +37,33 @@ pub struct AuditEntry {
     pub status: u16,
 }
 
+impl AuditEntry {
+    /// A change the scheduler made on its own (a maintenance window starting on time).
+    pub fn system(
+        id: String,
+        at: DateTime<Utc>,
+        action: &str,
+        object_kind: &str,
+        object_id: &str,
+    ) -> AuditEntry {
+        AuditEntry {
+            id,
+            at,
+            actor_kind: "system".into(),
+            actor_id: String::new(),
+            actor: "system".into(),
+            action: action.into(),
+            object_kind: object_kind.into(),
+            object_id: Some(object_id.into()),
+            object_name: None,
+            summary: String::new(),
+            client: String::new(),
+            route: String::new(),
+            status: 200,
+        }
+    }
+}
+
 /// Filters of `GET /api/v1/audit` and `/admin/audit`.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
