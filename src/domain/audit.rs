@@ -270,13 +270,14 @@ const SHOWN: &[&str] = &[
 /// Longest value shown for a field, in characters.
 const VALUE_CHARS: usize = 60;
 
-/// A one-line summary of the fields a request sent: `role=owner, status=major_outage;
-/// also body, components`. Secrets appear by name only, never by value.
+/// A one-line summary of the non-empty fields a request sent: `role=owner,
+/// status=major_outage; also body, components`. Secrets appear by name only, never by value.
 pub fn summarize(fields: &[(String, String)]) -> String {
     let mut shown: Vec<String> = Vec::new();
     let mut named: Vec<String> = Vec::new();
     for (k, v) in fields {
-        if k == "csrf" || k == "next" {
+        // Empty fields are the form's blanks, not changes.
+        if k == "csrf" || k == "next" || v.trim().is_empty() {
             continue;
         }
         if !is_secret_field(k) && SHOWN.contains(&k.as_str()) {
@@ -454,6 +455,7 @@ mod tests {
             ("role", "editor"),
             ("token", "tok"),
             ("body", "We are investigating."),
+            ("group_id", ""),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
