@@ -37,6 +37,33 @@ pub struct AuditEntry {
     pub status: u16,
 }
 
+impl AuditEntry {
+    /// A change the scheduler made on its own (a maintenance window starting on time).
+    pub fn system(
+        id: String,
+        at: DateTime<Utc>,
+        action: &str,
+        object_kind: &str,
+        object_id: &str,
+    ) -> AuditEntry {
+        AuditEntry {
+            id,
+            at,
+            actor_kind: "system".into(),
+            actor_id: String::new(),
+            actor: "system".into(),
+            action: action.into(),
+            object_kind: object_kind.into(),
+            object_id: Some(object_id.into()),
+            object_name: None,
+            summary: String::new(),
+            client: String::new(),
+            route: String::new(),
+            status: 200,
+        }
+    }
+}
+
 /// Filters of `GET /api/v1/audit` and `/admin/audit`.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -243,13 +270,14 @@ const SHOWN: &[&str] = &[
 /// Longest value shown for a field, in characters.
 const VALUE_CHARS: usize = 60;
 
-/// A one-line summary of the fields a request sent: `role=owner, status=major_outage;
-/// also body, components`. Secrets appear by name only, never by value.
+/// A one-line summary of the non-empty fields a request sent: `role=owner,
+/// status=major_outage; also body, components`. Secrets appear by name only, never by value.
 pub fn summarize(fields: &[(String, String)]) -> String {
     let mut shown: Vec<String> = Vec::new();
     let mut named: Vec<String> = Vec::new();
     for (k, v) in fields {
-        if k == "csrf" || k == "next" {
+        // Empty fields are the form's blanks, not changes.
+        if k == "csrf" || k == "next" || v.trim().is_empty() {
             continue;
         }
         if !is_secret_field(k) && SHOWN.contains(&k.as_str()) {
@@ -427,6 +455,7 @@ mod tests {
             ("role", "editor"),
             ("token", "tok"),
             ("body", "We are investigating."),
+            ("group_id", ""),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

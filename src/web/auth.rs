@@ -62,10 +62,25 @@ fn is_api(req: &HttpRequest) -> bool {
     req.path().starts_with("/api/")
 }
 
+/// Marks a request whose credentials were looked up and found wanting (see [`resolve_first`]).
+#[derive(Clone, Copy)]
+enum NoActor {
+    Unauthorized,
+    SignInRequired,
+    Csrf,
+}
+
 /// Resolves the actor from a bearer token or the session cookie; cached per request.
 async fn resolve(req: &HttpRequest) -> AppResult<Actor> {
     if let Some(actor) = req.extensions().get::<Actor>() {
         return Ok(actor.clone());
+    }
+    if let Some(no) = req.extensions().get::<NoActor>() {
+        return Err(match no {
+            NoActor::Unauthorized => AppError::Unauthorized,
+            NoActor::SignInRequired => AppError::SignInRequired,
+            NoActor::Csrf => AppError::Csrf,
+        });
     }
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -315,4 +330,27 @@ pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> IpAddr {
         .filter_map(|s| s.trim().parse::<IpAddr>().ok())
         .find(|ip| !trusted.iter().any(|n| n.contains(ip)))
         .unwrap_or(peer)
+}
+
+/// Middleware: looks up who is asking before any handler runs, so the role guard answers
+/// on its first poll and a caller without the role gets 401/403, never a body validation
+/// error that would come first if the body parsed before the credentials were looked up.
+pub async fn resolve_first(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let path = req.path();
+    if path.starts_with("/api/v1/") || path.starts_with("/admin") {
+        let no = match resolve(req.request()).await {
+            Err(AppError::Unauthorized) => Some(NoActor::Unauthorized),
+            Err(AppError::SignInRequired) => Some(NoActor::SignInRequired),
+            Err(AppError::Csrf) => Some(NoActor::Csrf),
+            // Anything else (a storage hiccup) is tried again by the guard itself.
+            _ => None,
+        };
+        if let Some(no) = no {
+            req.extensions_mut().insert(no);
+        }
+    }
+    next.call(req).await
 }

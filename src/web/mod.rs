@@ -144,6 +144,7 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .wrap(ErrorHandlers::new().default_handler(html_errors))
             // Inside the upload deadline, which bounds its read of the body.
             .wrap(actix_web::middleware::from_fn(audit::record))
+            .wrap(actix_web::middleware::from_fn(auth::resolve_first))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             .wrap(actix_web::middleware::from_fn(admin::admin_pages))
             .wrap(actix_web::middleware::from_fn(metrics::count_requests))

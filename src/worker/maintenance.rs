@@ -1,7 +1,9 @@
 //! Moves maintenance windows to in progress at their start and to completed at their end.
 
 use super::Shutdown;
-use crate::store::Store;
+use crate::domain::MaintenanceStep;
+use crate::domain::audit::AuditEntry;
+use crate::store::{Store, new_id};
 use std::time::Duration;
 
 /// Checks due transitions every `every`.
@@ -23,6 +25,26 @@ impl MaintenanceWorker {
                 Ok(done) => {
                     for (id, step) in done {
                         tracing::info!(maintenance = %id, ?step, "maintenance transition");
+                        let action = match step {
+                            MaintenanceStep::Start => "maintenance.start",
+                            MaintenanceStep::Complete => "maintenance.complete",
+                        };
+                        let logged = self
+                            .store
+                            .run(move |s| {
+                                let e = AuditEntry::system(
+                                    new_id(),
+                                    s.now(),
+                                    action,
+                                    "maintenance",
+                                    &id,
+                                );
+                                s.record_audit(&e)
+                            })
+                            .await;
+                        if let Err(e) = logged {
+                            tracing::error!(error = %e, "writing the audit log");
+                        }
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "maintenance worker"),
