@@ -69,10 +69,10 @@ impl Store {
     /// sessions, so no cookie issued under the old role lives on.
     pub fn set_user_role(&self, id: &str, role: Role) -> AppResult<User> {
         self.write(|txn| {
-            let mut users = txn.open_table(tables::USERS)?;
-            let mut u: User =
-                get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+            let mut u: User = get(&txn.open_table(tables::USERS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
             check_owner_kept(txn, &u, UserChange::SetRole(role))?;
+            let mut users = txn.open_table(tables::USERS)?;
             if u.role == role {
                 return Ok(u);
             }
@@ -97,10 +97,10 @@ impl Store {
 
     pub fn delete_user(&self, id: &str) -> AppResult<()> {
         self.write(|txn| {
-            let mut users = txn.open_table(tables::USERS)?;
-            let u: User =
-                get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+            let u: User = get(&txn.open_table(tables::USERS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
             check_owner_kept(txn, &u, UserChange::Delete)?;
+            let mut users = txn.open_table(tables::USERS)?;
             users.remove(id)?;
             txn.open_table(tables::USER_EMAILS)?
                 .remove(u.email.as_str())?;
