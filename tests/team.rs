@@ -494,3 +494,92 @@ fn invitations_last_72_hours_and_resets_one_hour_each_working_once() {
     );
     assert_eq!(store.get_user(&a.id).unwrap().password_hash, "new");
 }
+
+#[test]
+fn customer_page_subscribers_must_pass_the_allowlist_when_signing_up_and_when_mailed() {
+    use statusd::domain::NoticePurpose;
+    use statusd::store::{NewIncident, NewPage, NewSubscriber, PagePatch, Store, SubscribeSource};
+    let (_dir, data) = temp_data();
+    let store = Store::open(&data).unwrap();
+    store
+        .create_page(NewPage {
+            slug: "acme".into(),
+            title: "Acme".into(),
+            audience: Some("customer".into()),
+            allowed_domains: vec!["acme.com".into(), "partner.org".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    let sub = |email: &str, source| {
+        store.subscribe(
+            NewSubscriber {
+                page: Some("acme".into()),
+                email: Some(email.into()),
+                skip_confirmation: true,
+                ..Default::default()
+            },
+            source,
+        )
+    };
+    // The form answers as usual but keeps and mails nothing; the API names the field.
+    let quiet = sub("eve@evil.com", SubscribeSource::Form).unwrap();
+    assert!(!quiet.created);
+    let err = sub("eve@evil.com", SubscribeSource::Api).unwrap_err();
+    assert_eq!(err.field(), Some("email"), "{err}");
+    sub("ann@acme.com", SubscribeSource::Api).unwrap();
+    sub("pat@partner.org", SubscribeSource::Api).unwrap();
+    let addresses = |store: &Store| -> Vec<String> {
+        let mut v: Vec<String> = store
+            .list_notices(None)
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.purpose == NoticePurpose::Event)
+            .map(|n| n.address)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let incident = |title: &str| {
+        store
+            .create_incident(
+                NewIncident {
+                    page: Some("acme".into()),
+                    title: title.into(),
+                    message: "Looking.".into(),
+                    notify: true,
+                    ..Default::default()
+                },
+                "test",
+            )
+            .unwrap();
+        store.fan_out(100).unwrap();
+    };
+    assert!(
+        store
+            .list_notices(None)
+            .unwrap()
+            .iter()
+            .all(|n| n.address != "eve@evil.com")
+    );
+    incident("First");
+    assert_eq!(addresses(&store), ["ann@acme.com", "pat@partner.org"]);
+    // Removing partner.org stops its subscriber's mail from the next event on.
+    let page = store.page_by_slug("acme").unwrap().unwrap();
+    store
+        .update_page(
+            &page.id,
+            PagePatch {
+                allowed_domains: Some(vec!["acme.com".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let before = store.list_notices(None).unwrap().len();
+    incident("Second");
+    let new: Vec<String> = store.list_notices(None).unwrap()[before..]
+        .iter()
+        .map(|n| n.address.clone())
+        .collect();
+    assert_eq!(new, ["ann@acme.com"], "only the still-admitted address");
+}
