@@ -61,11 +61,23 @@ async function api(page, path, body) {
   }, { path, body });
 }
 
+// bypassCSP lets the test add axe-core to the page; the pages themselves run no inline script.
 const VIEWS = [
-  ['light', {}],
-  ['dark', { colorScheme: 'dark' }],
-  ['375', { viewport: { width: 375, height: 740 } }],
+  ['light', { bypassCSP: true }],
+  ['dark', { colorScheme: 'dark', bypassCSP: true }],
+  ['375', { viewport: { width: 375, height: 740 }, bypassCSP: true }],
 ];
+
+const AXE = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Serious and critical axe violations of the page as it is now, as readable lines. */
+async function violations(page, name) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
 
 test('internal and customer pages open only after the right sign-in; invitations work end to end', async ({ browser }) => {
   const sink = await startSink();
@@ -119,12 +131,15 @@ test('internal and customer pages open only after the right sign-in; invitations
   assert.equal(await owner.locator('#invites tr[data-invite="carol@example.com"]').count(), 1);
   await screenshot(owner, 'team-users-light');
   const invite = await sink.linkTo('carol@example.com', `${server.baseUrl}/admin/invite/`);
+  const problems = [];
   for (const [name, options] of VIEWS) {
     const p = await newPage(await newContext(browser, options));
     await p.goto(invite);
     await screenshot(p, `team-invite-${name}`);
+    problems.push(...await violations(p, `invite ${name}`));
     await p.goto(`${server.baseUrl}/admin/reset`);
     await screenshot(p, `team-reset-${name}`);
+    problems.push(...await violations(p, `reset ${name}`));
   }
   const carol = await newPage(await newContext(browser));
   await carol.goto(invite);
@@ -149,6 +164,10 @@ test('internal and customer pages open only after the right sign-in; invitations
     await p.goto(`${server.baseUrl}/admin/account`);
     assert.ok(await p.locator('#sessions tbody tr').count() >= 2);
     await screenshot(p, `team-account-${name}`);
+    problems.push(...await violations(p, `account ${name}`));
+    await p.goto(`${server.baseUrl}/admin/users`);
+    problems.push(...await violations(p, `users ${name}`));
   }
+  assert.deepEqual(problems, [], `axe (serious or critical):\n${problems.join('\n')}`);
   assert.deepEqual(owner.errors, []);
 });
