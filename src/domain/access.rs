@@ -109,6 +109,16 @@ pub fn email_allowed(allowlist: &[String], email: &str) -> bool {
         })
 }
 
+/// Whether a page may mail this address: a customer page only mails addresses its
+/// allowlist admits, asked when signing up and again when notices are written, so
+/// removing a domain stops its subscribers' mail. Other pages and URL subscribers pass.
+pub fn page_may_mail(page: &Page, email: Option<&str>) -> bool {
+    match email {
+        Some(e) if page.audience == Audience::Customer => email_allowed(&page.allowed_domains, e),
+        _ => true,
+    }
+}
+
 /// Mail providers anyone can get an address at: an allowlist entry for one of them would
 /// open the page to the world. `*` ends a name whose country endings vary (gmx.*).
 pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[
@@ -198,6 +208,22 @@ pub fn allowlist_entry(entry: &str, extra_public: &[String]) -> Result<String, S
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn customer_pages_mail_only_allowlisted_addresses() {
+        let acme = page(Audience::Customer, &["acme.com"]);
+        let public = page(Audience::Public, &[]);
+        let cases = [
+            (&acme, Some("ann@acme.com"), true),
+            (&acme, Some("ann@evil.com"), false),
+            (&acme, None, true),
+            (&page(Audience::Customer, &[]), Some("ann@acme.com"), false),
+            (&public, Some("ann@evil.com"), true),
+        ];
+        for (p, email, want) in cases {
+            assert_eq!(page_may_mail(p, email), want, "{email:?}");
+        }
+    }
+
     use super::*;
     use chrono::Utc;
 

@@ -6,6 +6,7 @@
 //! Longer than 500 lines only through its tests (the code is 378 lines).
 
 use super::{Store, all, get, new_id, tables};
+use crate::domain::access::page_may_mail;
 use crate::domain::{
     Component, Event, Incident, Maintenance, MaintenanceStatus, Notice, NoticePurpose, NoticeState,
     OutboxCounts, Outcome, Page, Subscriber, settle, wants,
@@ -130,7 +131,20 @@ impl Store {
                 return Ok((0, 0));
             };
             let subs: Vec<Subscriber> = all(&txn.open_table(tables::SUBSCRIBERS)?)?;
-            let subs: Vec<Subscriber> = subs.into_iter().filter(|s| s.confirmed).collect();
+            let pages: HashMap<String, Page> = all::<Page, _>(&txn.open_table(tables::PAGES)?)?
+                .into_iter()
+                .map(|p| (p.id.clone(), p))
+                .collect();
+            // A customer page's allowlist is asked again now: a removed domain hears nothing.
+            let subs: Vec<Subscriber> = subs
+                .into_iter()
+                .filter(|s| {
+                    s.confirmed
+                        && pages
+                            .get(&s.page_id)
+                            .is_none_or(|p| page_may_mail(p, s.email.as_deref()))
+                })
+                .collect();
             let comps: Vec<Component> = all(&txn.open_table(tables::COMPONENTS)?)?;
             let mut written = 0;
             for ev in &batch {

@@ -344,6 +344,38 @@ pub(crate) fn subscribe_in(
     let (page, component_ids) =
         page_and_components(txn, input.page.as_deref(), &input.component_ids)?;
     let address = c.email.clone().or(c.url.clone()).unwrap_or_default();
+    if !crate::domain::access::page_may_mail(&page, c.email.as_deref()) {
+        if source == SubscribeSource::Form {
+            // The visitor sees the usual "check your inbox"; nothing is kept or mailed.
+            return Ok(Subscribed {
+                subscriber: Subscriber {
+                    id: String::new(),
+                    kind: c.kind,
+                    page_id: page.id.clone(),
+                    email: c.email,
+                    url: None,
+                    secret: None,
+                    component_ids,
+                    confirmed: false,
+                    confirmed_at: None,
+                    token: String::new(),
+                    source: source.as_str().into(),
+                    slug: String::new(),
+                    managed_by_config: false,
+                    created_at: now,
+                    updated_at: now,
+                },
+                created: false,
+            });
+        }
+        return Err(AppError::invalid(
+            "email",
+            format!(
+                "{address} is not at a domain this customer page admits (allowlist: {})",
+                page.allowed_domains.join(", ")
+            ),
+        ));
+    }
     let existing_id = txn
         .open_table(tables::SUBSCRIBER_KEYS)?
         .get(subscriber_key(&page.id, c.kind, &address).as_str())?

@@ -268,12 +268,12 @@ impl Store {
     /// leaves the team without an enabled owner.
     pub fn set_user_disabled(&self, id: &str, disabled: bool) -> AppResult<User> {
         self.write(|txn| {
-            let mut users = txn.open_table(tables::USERS)?;
-            let mut u: User =
-                get(&users, id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+            let mut u: User = get(&txn.open_table(tables::USERS)?, id)?
+                .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
             if disabled {
                 check_owner_kept(txn, &u, UserChange::Disable)?;
             }
+            let mut users = txn.open_table(tables::USERS)?;
             u.disabled = disabled;
             users.insert(id, &u)?;
             drop(users);

@@ -45,9 +45,11 @@ pub fn account(nav: &Nav, email: &str, sessions: &[(Session, bool)], form: &Form
                 }
             }
             @if sessions.len() > 1 {
-                form.inline method="post" action="/admin/account/sessions/others" {
-                    (csrf(nav.csrf))
-                    button type="submit" { "Sign out everywhere else" }
+                div.actions {
+                    form.inline method="post" action="/admin/account/sessions/others" {
+                        (csrf(nav.csrf))
+                        button type="submit" { "Sign out everywhere else" }
+                    }
                 }
             }
         },

@@ -10,10 +10,22 @@ use crate::secret;
 use crate::state::AppState;
 use crate::views::admin::FormState;
 use crate::views::admin::team as views;
-use crate::web::auth::{CsrfForm, check_limit};
+use crate::web::auth::{CsrfForm, MaybeActor, check_limit};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+
+/// The CSRF token for these forms: a signed-in browser's session token, else the
+/// pre-session cookie (set when missing).
+async fn form_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+) -> AppResult<(String, Option<actix_web::cookie::Cookie<'static>>)> {
+    if let Some(csrf) = MaybeActor::extract(req).await?.0.and_then(|a| a.csrf) {
+        return Ok((csrf, None));
+    }
+    Ok(csrf_cookie(req, state))
+}
 
 fn invite_gone() -> HttpResponse {
     html(
@@ -61,7 +73,7 @@ pub async fn get_invite(
     let Some(invite) = state.store.run(move |s| s.peek_invite(&hash)).await? else {
         return Ok(invite_gone());
     };
-    let (csrf, cookie) = csrf_cookie(&req, &state);
+    let (csrf, cookie) = form_csrf(&req, &state).await?;
     let action = format!("/admin/invite/{token}");
     Ok(with_cookie(
         ok(views::invite_accept(
@@ -95,7 +107,7 @@ pub async fn post_invite(
     };
     let f = &form.data;
     if let Err((field, msg)) = check_new_password(&f.password, &f.password_confirm, &invite.email) {
-        let (csrf, _) = csrf_cookie(&req, &state);
+        let (csrf, _) = form_csrf(&req, &state).await?;
         let action = format!("/admin/invite/{token}");
         let again = FormState::field_error(field, msg, values(&form.pairs));
         return Ok(html(
@@ -116,12 +128,12 @@ pub async fn post_invite(
 }
 
 /// `GET /admin/reset`: the "Forgot password?" form.
-pub async fn get_reset(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let (csrf, cookie) = csrf_cookie(&req, &state);
-    with_cookie(
+pub async fn get_reset(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let (csrf, cookie) = form_csrf(&req, &state).await?;
+    Ok(with_cookie(
         ok(views::reset_request(&csrf, &FormState::default())),
         cookie,
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -139,7 +151,7 @@ pub async fn post_reset(
     let email = match validate::email(&form.data.email) {
         Ok(e) => e,
         Err(m) => {
-            let (csrf, _) = csrf_cookie(&req, &state);
+            let (csrf, _) = form_csrf(&req, &state).await?;
             let again = FormState::field_error("email", m, values(&form.pairs));
             return Ok(html(
                 StatusCode::BAD_REQUEST,
@@ -192,7 +204,7 @@ pub async fn get_reset_link(
     let Some(email) = reset_user(&state, secret::sha256_hex(&token)).await? else {
         return Ok(reset_gone());
     };
-    let (csrf, cookie) = csrf_cookie(&req, &state);
+    let (csrf, cookie) = form_csrf(&req, &state).await?;
     let action = format!("/admin/reset/{token}");
     Ok(with_cookie(
         ok(views::reset_form(
@@ -220,7 +232,7 @@ pub async fn post_reset_link(
     };
     let f = &form.data;
     if let Err((field, msg)) = check_new_password(&f.password, &f.password_confirm, &email) {
-        let (csrf, _) = csrf_cookie(&req, &state);
+        let (csrf, _) = form_csrf(&req, &state).await?;
         let action = format!("/admin/reset/{token}");
         let again = FormState::field_error(field, msg, values(&form.pairs));
         return Ok(html(
