@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod managed;
 pub mod monitors;
 pub mod overview;
 pub mod page_access;

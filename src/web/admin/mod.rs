@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod managed;
 pub mod monitors;
 pub mod oidc;
 pub mod page_access;

@@ -9,6 +9,7 @@ pub mod groups;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod managed;
 pub mod monitors;
 pub mod openapi;
 pub mod pages;
