@@ -203,6 +203,12 @@ fn managed_objects_show_a_badge_and_hand_edits_warn_first() {
         out.stdout
     );
 
+    // Moving it in the list is an edit too (positions are in the file).
+    let move_path = format!("/admin/components/{id}/move");
+    let (status, page) = text(server.post_form(&owner, &move_path, &[("direction", "down")]));
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(WARNING), "{page}");
+
     // Deleting by hand: the confirm step carries the warning.
     let confirm = get(&format!("/admin/components/{id}/delete"));
     assert!(confirm.contains(WARNING), "{confirm}");

@@ -296,10 +296,26 @@ pub struct MoveForm {
 
 pub async fn post_component_move(
     state: web::Data<AppState>,
-    Editor(_): Editor,
+    Editor(actor): Editor,
     id: web::Path<String>,
     form: CsrfForm<MoveForm>,
 ) -> AppResult<HttpResponse> {
+    let cur = {
+        let id = id.clone();
+        state.store.run(move |s| s.get_component(&id)).await?
+    };
+    // Positions are in the file too: a move is an edit the next apply undoes.
+    let action = format!("/admin/components/{}/move", cur.id);
+    let held = Held {
+        kind: "component",
+        name: &cur.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: "/admin/components",
+    };
+    if let Some(warning) = hold(&actor, "/admin/components", cur.managed_by_config, held) {
+        return Ok(warning);
+    }
     let delta = match form.data.direction.as_str() {
         "up" => -1,
         "down" => 1,
