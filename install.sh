@@ -86,12 +86,21 @@ done
 install -m 0755 "$BINARY" "$BIN_DEST.new"
 mv -f "$BIN_DEST.new" "$BIN_DEST"
 say "installed $BIN_DEST ($("$BIN_DEST" --version 2>/dev/null | head -n1 || true))"
-# Man pages and bash completion come from the binary itself, so they match its version.
+# Man pages and shell completions come from the binary itself, so they match its version.
 if "$BIN_DEST" man /usr/local/share/man/man1 >/dev/null 2>&1; then
   say "installed man pages (man statusd)"
 fi
 if [ -d /etc/bash_completion.d ] && "$BIN_DEST" completions bash >/etc/bash_completion.d/statusd 2>/dev/null; then
   say "installed bash completion"
+fi
+# zsh reads site-functions from fpath; fish reads vendor completions (both only when installed).
+if command -v zsh >/dev/null && mkdir -p /usr/local/share/zsh/site-functions &&
+  "$BIN_DEST" completions zsh >/usr/local/share/zsh/site-functions/_statusd 2>/dev/null; then
+  say "installed zsh completion"
+fi
+if command -v fish >/dev/null && mkdir -p /usr/share/fish/vendor_completions.d &&
+  "$BIN_DEST" completions fish >/usr/share/fish/vendor_completions.d/statusd.fish 2>/dev/null; then
+  say "installed fish completion"
 fi
 
 if ! getent group statusd >/dev/null; then

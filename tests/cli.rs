@@ -486,3 +486,83 @@ fn completions_man_pages_and_help_keep_to_each_command() {
         "{help}"
     );
 }
+
+#[test]
+fn generated_text_piped_into_a_reader_that_stops_early_exits_cleanly() {
+    use std::io::Read;
+    // Each script is larger than a pipe's buffer, so the reader closing early is seen.
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+    ] {
+        let mut child = statusd_command()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && !stderr.contains("panicked"),
+            "{args:?} | head: {:?} {stderr}",
+            out.status
+        );
+    }
+}
+
+#[test]
+fn every_client_command_help_names_only_its_own_options() {
+    let commands: &[&[&str]] = &[
+        &["incident", "create"],
+        &["incident", "update"],
+        &["incident", "resolve"],
+        &["incident", "list"],
+        &["incident", "show"],
+        &["maintenance", "create"],
+        &["maintenance", "start"],
+        &["maintenance", "complete"],
+        &["maintenance", "list"],
+        &["component", "list"],
+        &["component", "set-status"],
+        &["monitor", "list"],
+        &["monitor", "show"],
+        &["monitor", "pause"],
+        &["monitor", "resume"],
+        &["monitor", "check"],
+        &["draft", "list"],
+        &["draft", "publish"],
+        &["draft", "discard"],
+        &["subscriber", "list"],
+        &["subscriber", "add"],
+        &["subscriber", "remove"],
+        &["login"],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let out = run_cli(&args, None, &[], T);
+        assert_eq!(out.code, Some(0), "{cmd:?}: {out:?}");
+        if cmd[0] != "login" {
+            assert!(out.stdout.contains("--url"), "{cmd:?}:\n{}", out.stdout);
+        }
+        for server_only in [
+            "--smtp-url",
+            "--workers",
+            "--probe-concurrency",
+            "--listen",
+            "--data",
+            "--config",
+        ] {
+            assert!(
+                !out.stdout.contains(server_only),
+                "{server_only} in `{}` help:\n{}",
+                cmd.join(" "),
+                out.stdout
+            );
+        }
+    }
+}

@@ -63,7 +63,10 @@ fn badges_follow_status_and_cache_for_thirty_seconds() {
     let etag = header(&first, "etag");
     assert!(etag.starts_with('"'), "strong ETag: {etag:?}");
     let cc = header(&first, "cache-control");
-    assert!(cc.contains("public") && cc.contains("max-age=30"), "{cc}");
+    assert_eq!(
+        cc, "public, max-age=30, stale-while-revalidate=30, stale-if-error=86400",
+        "the same policy as the page, for a CDN"
+    );
     let again = env
         .server
         .request(Method::GET, "/badge.svg")
@@ -84,6 +87,11 @@ fn badges_follow_status_and_cache_for_thirty_seconds() {
     assert_eq!(
         badge(&env, &format!("/badge.svg?component={api_id}")).0,
         "API: major outage"
+    );
+    assert_eq!(
+        badge(&env, "/badge.svg?component=api").0,
+        "API: major outage",
+        "by slug"
     );
     assert_eq!(
         badge(&env, "/badge.svg?component=Web").0,
@@ -168,7 +176,7 @@ fn uptime_badges_come_from_the_published_status() {
     let id = api["id"].as_str().unwrap().to_string();
     let (title, _) = badge(&env, "/uptime.svg?component=API");
     assert_eq!(title, "uptime 30d: 100%");
-    let r = env.server.get("/uptime.svg?component=API");
+    let r = env.server.get("/uptime.svg?component=api");
     assert!(header(&r, "cache-control").contains("max-age=30"));
     assert!(header(&r, "etag").starts_with('"'));
 

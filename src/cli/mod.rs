@@ -302,13 +302,9 @@ pub fn main(cli: Cli) -> i32 {
         Command::Draft { client, command } => client::draft(&client, command),
         Command::Subscriber { client, command } => client::subscriber(&client, command),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "statusd",
-                &mut std::io::stdout(),
-            );
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "statusd", &mut script);
+            to_stdout(&script)
         }
         Command::Man { dir } => man(dir),
         Command::Apply {
@@ -352,15 +348,34 @@ fn target(
     }
 }
 
+/// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn to_stdout(bytes: &[u8]) -> crate::error::AppResult<()> {
+    write_stdout(bytes).map_err(|e| AppError::Internal(format!("writing to stdout: {e}")))
+}
+
 fn man(dir: Option<PathBuf>) -> crate::error::AppResult<()> {
     let cmd = Cli::command();
     let written = match &dir {
         Some(dir) => std::fs::create_dir_all(dir)
             .and_then(|_| clap_mangen::generate_to(cmd, dir))
             .map(|_| format!("man pages written to {}", dir.display())),
-        None => clap_mangen::Man::new(cmd)
-            .render(&mut std::io::stdout())
-            .map(|_| String::new()),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .map(|_| page)
+                .and_then(|page| write_stdout(&page))
+                .map(|_| String::new())
+        }
     };
     match written {
         Ok(msg) if !msg.is_empty() => {

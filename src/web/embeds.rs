@@ -4,7 +4,7 @@
 
 use crate::assets;
 use crate::domain::timeline::{Timeline, daily, window_uptime};
-use crate::domain::{Audience, Component, Page};
+use crate::domain::{Component, Page};
 use crate::error::{AppError, AppResult};
 use crate::snapshot::{Rendered, Snapshot, page_tz};
 use crate::state::AppState;
@@ -26,19 +26,12 @@ pub struct BadgeQuery {
     label: Option<String>,
 }
 
-/// Badges are cached briefly by anyone for public pages, by no one otherwise.
-fn badge_cache_control(page: &Page) -> &'static str {
-    match page.audience {
-        Audience::Public => "public, max-age=30, stale-if-error=86400",
-        _ => "private, no-store",
-    }
-}
-
-/// The component `key` names among those `page` shows: by id, else exact name.
+/// The component `key` names among those `page` shows: by slug, else id, else exact name.
 fn find_component<'a>(comps: &[&'a Component], key: &str) -> Option<&'a Component> {
     comps
         .iter()
-        .find(|c| c.id == key)
+        .find(|c| c.slug == key)
+        .or_else(|| comps.iter().find(|c| c.id == key))
         .or_else(|| comps.iter().find(|c| c.name == key))
         .copied()
 }
@@ -74,12 +67,8 @@ fn label_of(q: &BadgeQuery, default: &str) -> AppResult<String> {
 
 fn svg_response(req: &HttpRequest, snap: &Snapshot, page: &Page, svg: String) -> HttpResponse {
     let r = Rendered::new(snap.generation, svg, SVG);
-    respond(
-        req,
-        &r,
-        page,
-        &[("Cache-Control", badge_cache_control(page))],
-    )
+    // The page's own policy: `cache_max_age_seconds`, stale-while-revalidate, stale-if-error.
+    respond(req, &r, page, &[])
 }
 
 async fn serve_badge(

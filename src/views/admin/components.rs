@@ -1,5 +1,6 @@
 //! The overview and the component screens.
 
+use super::managed::{badge, note};
 use super::{FormState, csrf, status_select};
 use crate::domain::{Component, Group, Page, Role};
 use crate::views::layout::{self, Nav, flash};
@@ -49,7 +50,7 @@ pub fn components(
                 tbody {
                     @for c in components {
                         tr data-component=(c.name) {
-                            td { (c.name) }
+                            td { (c.name) (badge(c.managed_by_config)) }
                             td { (group_name(groups, c.group_id.as_deref())) }
                             td { @for (i, p) in c.page_ids.iter().enumerate() { @if i > 0 { ", " } (page_title(pages, p)) } }
                             td {
@@ -103,6 +104,7 @@ pub fn component_edit(
         nav,
         html! {
             (flash(form.error.as_deref(), form.notice.as_deref()))
+            (note(c.managed_by_config, "component"))
             form.stack method="post" action={"/admin/components/" (c.id)} {
                 (csrf(nav.csrf))
                 label { "Name" input name="name" required maxlength="100" value=(c.name); }

@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod managed;
 pub mod monitors;
 pub mod overview;
 pub mod page_access;

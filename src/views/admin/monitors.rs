@@ -1,5 +1,6 @@
 //! Monitors, their detail with the latency chart, and the SLA report.
 
+use super::managed::{badge, note};
 use super::{FormState, csrf, editor, field_error, invalid};
 use crate::domain::monitor_form::{METHODS, RECORD_TYPES, fields_of};
 use crate::domain::monitor_secrets::masked_check;
@@ -184,7 +185,7 @@ pub fn monitors(
                     tbody {
                         @for r in rows {
                             tr data-monitor=(r.monitor.name) {
-                                td { a href={"/admin/monitors/" (r.monitor.id)} { (r.monitor.name) } }
+                                td { a href={"/admin/monitors/" (r.monitor.id)} { (r.monitor.name) } (badge(r.monitor.managed_by_config)) }
                                 td { (r.monitor.kind.as_str()) }
                                 td.target { (r.monitor.target) }
                                 td { (schedule_text(r.monitor)) }
@@ -280,6 +281,7 @@ pub fn monitor(
         nav,
         html! {
             (flash(form.error.as_deref(), form.notice.as_deref()))
+            (note(m.managed_by_config, "monitor"))
             p.lead {
                 (state_badge(m, state)) " · " (m.kind.as_str()) " " code { (m.target) } " · " (schedule_text(m))
                 @if let Some(e) = state.and_then(|s| s.last_error.as_deref()) { " · last error: " (e) }

@@ -1,5 +1,6 @@
 //! Status pages and their groups.
 
+use super::managed::{badge, note};
 use super::{FormState, csrf};
 use crate::domain::{Group, Page, Role};
 use crate::views::layout::{self, Nav, flash};
@@ -18,7 +19,7 @@ pub fn pages(nav: &Nav, pages: &[Page], form: &FormState) -> Markup {
                 tbody {
                     @for p in pages {
                         tr data-page=(p.slug) {
-                            td { (p.title) }
+                            td { (p.title) (badge(p.managed_by_config)) }
                             td { @if p.slug == "default" { a href="/" { "/" } } @else { a href={"/p/" (p.slug)} { "/p/" (p.slug) } } }
                             td { (p.audience.as_str()) }
                             td { (p.time_zone) }
@@ -56,6 +57,7 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
         nav,
         html! {
             (flash(form.error.as_deref(), form.notice.as_deref()))
+            (note(p.managed_by_config, "page"))
             form.stack method="post" action={"/admin/pages/" (p.id)} {
                 (csrf(nav.csrf))
                 label { "Slug" input name="slug" required value=(p.slug) readonly[p.slug == "default"]; }
@@ -87,7 +89,7 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                                 label.check { input type="checkbox" name="collapsed" value="true" checked[g.collapsed]; "collapsed" }
                                 button type="submit" { "Save group" }
                             }
-                            a.button.danger href={"/admin/groups/" (g.id) "/delete"} { "Delete…" }
+                            span { a.button.danger href={"/admin/groups/" (g.id) "/delete"} { "Delete…" } (badge(g.managed_by_config)) }
                         }
                     }
                 }
@@ -96,7 +98,7 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                     thead { tr { th { "Name" } th { "Position" } th { "Collapsed" } } }
                     tbody {
                         @for g in groups {
-                            tr data-group=(g.name) { td { (g.name) } td { (g.position) } td { (g.collapsed) } }
+                            tr data-group=(g.name) { td { (g.name) (badge(g.managed_by_config)) } td { (g.position) } td { (g.collapsed) } }
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 //! Subscribers and the outbox of notices.
 
+use super::managed::badge;
 use super::{FormState, csrf, when};
 use crate::domain::{
     Component, Notice, NoticeState, OutboxCounts, Page, Role, Subscriber, SubscriberKind,
@@ -102,7 +103,7 @@ pub fn subscribers(nav: &Nav, v: &SubscribersView, form: &FormState) -> Markup {
                 tbody {
                     @for s in &v.shown {
                         tr data-subscriber=(s.address()) {
-                            td { (s.address()) }
+                            td { (s.address()) (badge(s.managed_by_config)) }
                             td { (s.kind.label()) }
                             td { (page_title(&s.page_id)) }
                             td { @if s.component_ids.is_empty() { "whole page" } @else { (s.component_ids.iter().map(|c| comp_name(c)).collect::<Vec<_>>().join(", ")) } }

@@ -1,5 +1,6 @@
 //! Incident update templates.
 
+use super::managed::badge;
 use super::{FormState, csrf, editor};
 use crate::domain::Template;
 use crate::views::layout::{self, Nav, flash};
@@ -15,7 +16,7 @@ pub fn templates(nav: &Nav, list: &[Template], form: &FormState) -> Markup {
             p { "Placeholders: " code { "{{component}}" } ", " code { "{{status}}" } ", " code { "{{start}}" } ", " code { "{{title}}" } ", " code { "{{now}}" } }
             @for t in list {
                 details.template data-template=(t.name) {
-                    summary { (t.name) }
+                    summary { (t.name) (badge(t.managed_by_config)) }
                     @if editor(nav) {
                         form.stack method="post" action={"/admin/templates/" (t.id)} {
                             (csrf(nav.csrf))

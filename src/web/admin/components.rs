@@ -1,5 +1,6 @@
 //! Overview and components: list, create, edit, quick status, reorder, delete.
 
+use super::managed::hold;
 use super::{NavData, done, form_error, html};
 use crate::domain::attention::needs_attention;
 use crate::domain::overall_status;
@@ -8,6 +9,7 @@ use crate::state::AppState;
 use crate::store::{ComponentPatch, IncidentFilter, NewComponent};
 use crate::views::admin::FormState;
 use crate::views::admin::components as views;
+use crate::views::admin::managed::Held;
 use crate::views::admin::overview as overview_views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -175,6 +177,22 @@ pub async fn post_component_edit(
     id: web::Path<String>,
     form: CsrfForm<ComponentForm>,
 ) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let cur = {
+        let id = id.clone();
+        state.store.run(move |s| s.get_component(&id)).await?
+    };
+    let action = format!("/admin/components/{id}");
+    let held = Held {
+        kind: "component",
+        name: &cur.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: &action,
+    };
+    if let Some(warning) = hold(&actor, "/admin/components", cur.managed_by_config, held) {
+        return Ok(warning);
+    }
     let f = &form.data;
     let position = f
         .position
@@ -185,7 +203,6 @@ pub async fn post_component_edit(
             p.parse::<i64>()
                 .map_err(|_| AppError::invalid("position", format!("{p:?} is not a whole number")))
         });
-    let id = id.into_inner();
     let patch = position.transpose().map(|position| ComponentPatch {
         name: Some(f.name.clone()),
         description: Some(f.description.clone()),
@@ -279,10 +296,26 @@ pub struct MoveForm {
 
 pub async fn post_component_move(
     state: web::Data<AppState>,
-    Editor(_): Editor,
+    Editor(actor): Editor,
     id: web::Path<String>,
     form: CsrfForm<MoveForm>,
 ) -> AppResult<HttpResponse> {
+    let cur = {
+        let id = id.clone();
+        state.store.run(move |s| s.get_component(&id)).await?
+    };
+    // Positions are in the file too: a move is an edit the next apply undoes.
+    let action = format!("/admin/components/{}/move", cur.id);
+    let held = Held {
+        kind: "component",
+        name: &cur.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: "/admin/components",
+    };
+    if let Some(warning) = hold(&actor, "/admin/components", cur.managed_by_config, held) {
+        return Ok(warning);
+    }
     let delta = match form.data.direction.as_str() {
         "up" => -1,
         "down" => 1,

@@ -6,12 +6,21 @@ use crate::domain::{Incident, IncidentState};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::admin::confirm::{Confirm, confirm};
+use crate::views::admin::managed::warning_text;
 use crate::web::auth::{Actor, Editor, Owner};
 use actix_web::{HttpResponse, web};
 
 pub(super) fn page(actor: &Actor, active: &'static str, c: Confirm) -> HttpResponse {
     let nav = NavData::new(actor, active);
     ok(confirm(&nav.nav(), &c))
+}
+
+/// Consequences, led by the managed-by-config warning when a file manages the object.
+fn managed(managed: bool, kind: &str, mut lines: Vec<String>) -> Vec<String> {
+    if managed {
+        lines.insert(0, warning_text(kind));
+    }
+    lines
 }
 
 fn lines(v: &[&str]) -> Vec<String> {
@@ -29,10 +38,14 @@ pub async fn get_component_delete(
         "/admin/components",
         Confirm {
             title: format!("Delete component “{}”?", c.name),
-            consequences: lines(&[
-                "It disappears from every page that shows it, with its uptime bars.",
-                "This cannot be undone.",
-            ]),
+            consequences: managed(
+                c.managed_by_config,
+                "component",
+                lines(&[
+                    "It disappears from every page that shows it, with its uptime bars.",
+                    "This cannot be undone.",
+                ]),
+            ),
             action: format!("/admin/components/{}/delete", c.id),
             button: "Delete component".into(),
             cancel: format!("/admin/components/{}", c.id),
@@ -51,13 +64,17 @@ pub async fn get_page_delete(
         "/admin/pages",
         Confirm {
             title: format!("Delete page “{}”?", p.title),
-            consequences: vec![
-                format!(
-                    "The page at /p/{} stops answering, with its groups.",
-                    p.slug
-                ),
-                "This cannot be undone.".into(),
-            ],
+            consequences: managed(
+                p.managed_by_config,
+                "page",
+                vec![
+                    format!(
+                        "The page at /p/{} stops answering, with its groups.",
+                        p.slug
+                    ),
+                    "This cannot be undone.".into(),
+                ],
+            ),
             action: format!("/admin/pages/{}/delete", p.id),
             button: "Delete page".into(),
             cancel: format!("/admin/pages/{}", p.id),
@@ -76,7 +93,11 @@ pub async fn get_group_delete(
         "/admin/pages",
         Confirm {
             title: format!("Delete group “{}”?", g.name),
-            consequences: lines(&["Its components stay and show without a group."]),
+            consequences: managed(
+                g.managed_by_config,
+                "group",
+                lines(&["Its components stay and show without a group."]),
+            ),
             action: format!("/admin/groups/{}/delete", g.id),
             button: "Delete group".into(),
             cancel: format!("/admin/pages/{}", g.page_id),
@@ -185,9 +206,11 @@ pub async fn get_subscriber_delete(
         "/admin/subscribers",
         Confirm {
             title: format!("Remove subscriber {}?", sub.address()),
-            consequences: lines(&[
-                "They get no more notices; notices waiting in the outbox are cancelled.",
-            ]),
+            consequences: managed(
+                sub.managed_by_config,
+                "subscriber",
+                lines(&["They get no more notices; notices waiting in the outbox are cancelled."]),
+            ),
             action: format!("/admin/subscribers/{}/delete", sub.id),
             button: "Remove subscriber".into(),
             cancel: "/admin/subscribers".into(),
@@ -302,7 +325,11 @@ pub async fn get_template_delete(
         "/admin/templates",
         Confirm {
             title: format!("Delete template “{}”?", t.name),
-            consequences: lines(&["Incidents written with it keep their text."]),
+            consequences: managed(
+                t.managed_by_config,
+                "template",
+                lines(&["Incidents written with it keep their text."]),
+            ),
             action: format!("/admin/templates/{}/delete", t.id),
             button: "Delete template".into(),
             cancel: "/admin/templates".into(),
@@ -321,9 +348,13 @@ pub async fn get_monitor_delete(
         "/admin/monitors",
         Confirm {
             title: format!("Delete monitor “{}”?", m.name),
-            consequences: lines(&[
-                "Its checks stop. This cannot be undone; Pause keeps the monitor instead.",
-            ]),
+            consequences: managed(
+                m.managed_by_config,
+                "monitor",
+                lines(&[
+                    "Its checks stop. This cannot be undone; Pause keeps the monitor instead.",
+                ]),
+            ),
             action: format!("/admin/monitors/{}/delete", m.id),
             button: "Delete monitor".into(),
             cancel: format!("/admin/monitors/{}", m.id),

@@ -10,6 +10,7 @@ pub mod drafts;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod managed;
 pub mod monitors;
 pub mod oidc;
 pub mod page_access;

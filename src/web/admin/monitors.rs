@@ -1,5 +1,6 @@
 //! Monitors in the admin UI, and the SLA report.
 
+use super::managed::hold;
 use super::{NavData, NoFields, done, form_error, html};
 use crate::domain::monitor_form::{KindFields, check_from};
 use crate::domain::{MonitorKind, Role, sla_range};
@@ -7,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::MonitorInput;
 use crate::views::admin::FormState;
+use crate::views::admin::managed::Held;
 use crate::views::admin::monitors::{self as views, MonitorRow};
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -255,11 +257,19 @@ pub async fn post_monitor_edit(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let target = id.clone();
-    let saved = state
-        .store
-        .run(move |s| s.get_monitor(&target))
-        .await?
-        .check;
+    let cur = state.store.run(move |s| s.get_monitor(&target)).await?;
+    let action = format!("/admin/monitors/{id}");
+    let held = Held {
+        kind: "monitor",
+        name: &cur.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: &action,
+    };
+    if let Some(warning) = hold(&actor, "/admin/monitors", cur.managed_by_config, held) {
+        return Ok(warning);
+    }
+    let saved = cur.check;
     let target = id.clone();
     let result = match input_of(&form.data, &saved) {
         Ok(input) => {

@@ -1,10 +1,12 @@
 //! Pages and their component groups.
 
+use super::managed::hold;
 use super::{NavData, done, form_error, html};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{GroupPatch, NewGroup, NewPage, PagePatch};
 use crate::views::admin::FormState;
+use crate::views::admin::managed::Held;
 use crate::views::admin::pages as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -125,6 +127,21 @@ pub async fn post_page_edit(
     id: web::Path<String>,
     form: CsrfForm<PageForm>,
 ) -> AppResult<HttpResponse> {
+    let cur = {
+        let id = id.clone();
+        state.store.run(move |s| s.get_page(&id)).await?
+    };
+    let action = format!("/admin/pages/{}", cur.id);
+    let held = Held {
+        kind: "page",
+        name: &cur.title,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: &action,
+    };
+    if let Some(warning) = hold(&actor, "/admin/pages", cur.managed_by_config, held) {
+        return Ok(warning);
+    }
     let f = &form.data;
     let patch = PagePatch {
         slug: Some(f.slug.clone()),
@@ -245,6 +262,18 @@ pub async fn post_group_edit(
         let id = id.clone();
         state.store.run(move |s| s.get_group(&id)).await?
     };
+    let action = format!("/admin/groups/{id}");
+    let back = format!("/admin/pages/{}", group.page_id);
+    let held = Held {
+        kind: "group",
+        name: &group.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: &back,
+    };
+    if let Some(warning) = hold(&actor, "/admin/pages", group.managed_by_config, held) {
+        return Ok(warning);
+    }
     let patch = parse_position(f.position.as_deref()).map(|position| GroupPatch {
         name: Some(f.name.clone()),
         position,

@@ -1,10 +1,12 @@
 //! Incident update templates in the admin UI.
 
+use super::managed::hold;
 use super::{NavData, NoFields, done, form_error, html};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::TemplateInput;
 use crate::views::admin::FormState;
+use crate::views::admin::managed::Held;
 use crate::views::admin::templates as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -78,6 +80,21 @@ pub async fn post_template_edit(
     id: web::Path<String>,
     form: CsrfForm<TemplateForm>,
 ) -> AppResult<HttpResponse> {
+    let cur = {
+        let id = id.clone();
+        state.store.run(move |s| s.get_template(&id)).await?
+    };
+    let action = format!("/admin/templates/{}", cur.id);
+    let held = Held {
+        kind: "template",
+        name: &cur.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: "/admin/templates",
+    };
+    if let Some(warning) = hold(&actor, "/admin/templates", cur.managed_by_config, held) {
+        return Ok(warning);
+    }
     save(&state, &actor, Some(id.into_inner()), &form).await
 }
 

@@ -2,6 +2,7 @@
 //! URL): inbound alert webhooks; `/api/v1/alert-rules`, `/api/v1/alert-sources` and
 //! `/api/v1/alert-events` manage and show them.
 
+use super::managed::warn;
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{created, json};
 use crate::alerts::{self, ai::AiEndpoint};
@@ -245,7 +246,7 @@ pub async fn put_alert_rule(
         .store
         .run(move |s| s.put_alert_rule(Some(&id), body.into_inner()))
         .await?;
-    Ok(json(&r))
+    Ok(warn(json(&r), r.managed_by_config, "alert rule"))
 }
 
 /// Deletes a rule.
@@ -258,8 +259,18 @@ pub async fn delete_alert_rule(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_alert_rule(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
     state.store.run(move |s| s.delete_alert_rule(&id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(
+        HttpResponse::NoContent().finish(),
+        managed,
+        "alert rule",
+    ))
 }
 
 /// A new secret URL.

@@ -1,5 +1,6 @@
 //! `/api/v1/components`.
 
+use super::managed::warn;
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Component;
@@ -91,13 +92,20 @@ pub async fn patch_component(
     id: web::Path<String>,
     body: web::Json<ComponentPatch>,
 ) -> AppResult<HttpResponse> {
+    let patch = body.into_inner();
+    // A status change is the everyday operation; only the file's own fields warn.
+    let config = patch.name.is_some()
+        || patch.description.is_some()
+        || patch.group_id.is_some()
+        || patch.page_ids.is_some()
+        || patch.position.is_some();
     let by = actor.name();
     let c = state
         .store
-        .run(move |s| s.update_component(&id, body.into_inner(), &by))
+        .run(move |s| s.update_component(&id, patch, &by))
         .await?;
     tracing::info!(by = %actor.name(), component = %c.name, status = %c.status, "component updated");
-    Ok(json(&c))
+    Ok(warn(json(&c), c.managed_by_config && config, "component"))
 }
 
 /// Deletes a component.
@@ -110,6 +118,16 @@ pub async fn delete_component(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_component(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
     state.store.run(move |s| s.delete_component(&id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(
+        HttpResponse::NoContent().finish(),
+        managed,
+        "component",
+    ))
 }

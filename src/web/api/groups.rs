@@ -1,5 +1,6 @@
 //! `/api/v1/groups`.
 
+use super::managed::warn;
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Group;
@@ -66,12 +67,11 @@ pub async fn patch_group(
     id: web::Path<String>,
     body: web::Json<GroupPatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(json(
-        &state
-            .store
-            .run(move |s| s.update_group(&id, body.into_inner()))
-            .await?,
-    ))
+    let g = state
+        .store
+        .run(move |s| s.update_group(&id, body.into_inner()))
+        .await?;
+    Ok(warn(json(&g), g.managed_by_config, "group"))
 }
 
 /// Deletes a group.
@@ -84,6 +84,12 @@ pub async fn delete_group(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_group(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
     state.store.run(move |s| s.delete_group(&id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(HttpResponse::NoContent().finish(), managed, "group"))
 }

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod incidents;
 pub mod keys;
 pub mod maintenance;
+pub mod managed;
 pub mod monitors;
 pub mod openapi;
 pub mod pages;

@@ -1,5 +1,6 @@
 //! `/api/v1/monitors`, heartbeats, and the SLA report.
 
+use super::managed::warn;
 use super::responses::{ListErrors, NotFound, QueryErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::monitor_secrets::masked_check;
@@ -140,7 +141,8 @@ pub async fn patch_monitor(
         .run(move |s| s.update_monitor(&id, input))
         .await?;
     state.prober.monitor_changed(&m.id);
-    Ok(json(&monitor_out(&state, &m, None, &actor)))
+    let out = json(&monitor_out(&state, &m, None, &actor));
+    Ok(warn(out, m.managed_by_config, "monitor"))
 }
 
 /// Deletes a monitor and its results.
@@ -154,9 +156,15 @@ pub async fn delete_monitor(
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_monitor(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
+    let key = id.clone();
     state.store.run(move |s| s.delete_monitor(&key)).await?;
     state.prober.monitor_changed(&id);
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(HttpResponse::NoContent().finish(), managed, "monitor"))
 }
 
 /// Runs the check now.

@@ -1,5 +1,6 @@
 //! `/api/v1/pages`.
 
+use super::managed::warn;
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Page;
@@ -65,12 +66,11 @@ pub async fn patch_page(
     id: web::Path<String>,
     body: web::Json<PagePatch>,
 ) -> AppResult<HttpResponse> {
-    Ok(json(
-        &state
-            .store
-            .run(move |s| s.update_page(&id, body.into_inner()))
-            .await?,
-    ))
+    let p = state
+        .store
+        .run(move |s| s.update_page(&id, body.into_inner()))
+        .await?;
+    Ok(warn(json(&p), p.managed_by_config, "page"))
 }
 
 /// Deletes a page.
@@ -83,6 +83,12 @@ pub async fn delete_page(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_page(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
     state.store.run(move |s| s.delete_page(&id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(HttpResponse::NoContent().finish(), managed, "page"))
 }

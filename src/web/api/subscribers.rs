@@ -1,6 +1,7 @@
 //! `/api/v1/subscribers`: email, webhook, Slack and Discord subscribers, CSV import and
 //! export, test sends; `/api/v1/notices`: the outbox with retries of failed notices.
 
+use super::managed::warn;
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Notice;
@@ -136,7 +137,11 @@ pub async fn patch_subscriber(
         .store
         .run(move |s| s.patch_subscriber(&id, body.into_inner()))
         .await?;
-    Ok(json(&out(&s, show_secret)))
+    Ok(warn(
+        json(&out(&s, show_secret)),
+        s.managed_by_config,
+        "subscriber",
+    ))
 }
 
 /// Removes a subscriber.
@@ -149,8 +154,18 @@ pub async fn delete_subscriber(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_subscriber(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
     state.store.run(move |s| s.delete_subscriber(&id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(
+        HttpResponse::NoContent().finish(),
+        managed,
+        "subscriber",
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

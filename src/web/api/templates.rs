@@ -1,5 +1,6 @@
 //! `/api/v1/templates`: named incident update texts with `{{placeholders}}`.
 
+use super::managed::warn;
 use super::responses::{ListErrors, ReadErrors, WriteErrors};
 use super::{ListQuery, created, json};
 use crate::domain::Template;
@@ -66,12 +67,11 @@ pub async fn put_template(
     id: web::Path<String>,
     body: web::Json<TemplateInput>,
 ) -> AppResult<HttpResponse> {
-    Ok(json(
-        &state
-            .store
-            .run(move |s| s.save_template(Some(&id), body.into_inner()))
-            .await?,
-    ))
+    let t = state
+        .store
+        .run(move |s| s.save_template(Some(&id), body.into_inner()))
+        .await?;
+    Ok(warn(json(&t), t.managed_by_config, "template"))
 }
 
 /// Deletes a template.
@@ -84,6 +84,16 @@ pub async fn delete_template(
     _: Editor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let key = id.clone();
+    let managed = state
+        .store
+        .run(move |s| s.get_template(&key))
+        .await
+        .is_ok_and(|x| x.managed_by_config);
     state.store.run(move |s| s.delete_template(&id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(warn(
+        HttpResponse::NoContent().finish(),
+        managed,
+        "template",
+    ))
 }
