@@ -7,6 +7,7 @@ pub mod alert_writer;
 pub mod as_code;
 pub mod as_code_file;
 pub mod attention;
+pub mod branding;
 pub mod csv_io;
 pub mod histogram;
 pub mod inbound;

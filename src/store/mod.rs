@@ -13,6 +13,7 @@ mod history_codec;
 mod inbound;
 mod incidents;
 mod inputs;
+mod logos;
 mod maintenance;
 mod migrate;
 mod monitors;
@@ -245,6 +246,7 @@ impl Store {
         copy(&src, &out, tables::ALERT_SECRET_HASHES)?;
         copy(&src, &out, tables::ALERT_TRACKED)?;
         copy(&src, &out, tables::ALERT_EVENTS)?;
+        copy(&src, &out, tables::LOGOS)?;
         out.commit()?;
         Ok(())
     }

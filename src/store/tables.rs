@@ -122,3 +122,6 @@ pub const ALERT_TRACKED: TableDefinition<&str, Json<TrackedAlert>> =
 /// alert endpoints; pruned after 30 days by the retention worker.
 pub const ALERT_EVENTS: TableDefinition<&str, Json<AlertEvent>> =
     TableDefinition::new("alert_events");
+/// key: a logo's served name (`{sha256 prefix}.{ext}`) → its image bytes (≤ 256 KB).
+/// Written by the page logo upload (admin and API); removed with the last page using it.
+pub const LOGOS: TableDefinition<&str, &[u8]> = TableDefinition::new("logos");

@@ -1,5 +1,6 @@
 //! Admin UI handlers, one area per file.
 
+pub mod branding;
 pub mod components;
 pub mod confirm;
 pub mod incidents;
