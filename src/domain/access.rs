@@ -237,6 +237,8 @@ mod tests {
             custom_host: None,
             allowed_domains: domains.iter().map(|d| d.to_string()).collect(),
             theme: String::new(),
+            accent_color: None,
+            logo: None,
             managed_by_config: false,
             created_at: Utc::now(),
             updated_at: Utc::now(),

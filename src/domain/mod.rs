@@ -8,6 +8,7 @@ pub mod as_code;
 pub mod as_code_file;
 pub mod attention;
 pub mod audit;
+pub mod branding;
 pub mod csv_io;
 pub mod histogram;
 pub mod inbound;

@@ -56,6 +56,13 @@ pub struct Page {
     /// Written by `statusd apply`: the admin warns before changing it by hand.
     #[serde(default)]
     pub managed_by_config: bool,
+    /// Links, buttons and the header in this colour (`#rrggbb`, checked by
+    /// `domain::branding::accent`); the default accent when empty.
+    #[serde(default)]
+    pub accent_color: Option<String>,
+    /// The logo's served name (`{sha256 prefix}.{ext}`, bytes in the `logos` table).
+    #[serde(default)]
+    pub logo: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -542,6 +542,8 @@ mod tests {
             custom_host: None,
             allowed_domains: vec![],
             theme: String::new(),
+            accent_color: None,
+            logo: None,
             created_at: t,
             updated_at: t,
         };

@@ -267,6 +267,7 @@ impl Applier<'_> {
                     time_zone: s(&f, "time_zone"),
                     custom_host: f.contains_key("custom_host").then(|| s(&f, "custom_host")),
                     allowed_domains: list(&f, "allowed_domains"),
+                    accent_color: None,
                 };
                 st.update_page_in(txn, &id, patch)?;
                 mark::<Page>(txn, tables::PAGES, &id, None)?;

@@ -53,6 +53,7 @@ fn unversioned_tables(txn: &WriteTransaction) -> AppResult<()> {
     txn.open_table(tables::REFUSED_SIGNINS)?;
     txn.open_table(tables::INVITES)?;
     txn.open_table(tables::PASSWORD_RESETS)?;
+    txn.open_table(tables::LOGOS)?;
     Ok(())
 }
 
@@ -97,6 +98,8 @@ fn v1_initial(txn: &WriteTransaction, now: DateTime<Utc>) -> AppResult<()> {
             custom_host: None,
             allowed_domains: vec![],
             theme: String::new(),
+            accent_color: None,
+            logo: None,
             created_at: now,
             updated_at: now,
         };

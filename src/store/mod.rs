@@ -14,6 +14,7 @@ mod history_codec;
 mod inbound;
 mod incidents;
 mod inputs;
+mod logos;
 mod maintenance;
 mod migrate;
 mod monitors;
@@ -255,6 +256,7 @@ impl Store {
         copy(&src, &out, tables::ALERT_EVENTS)?;
         copy(&src, &out, tables::AUDIT)?;
         copy(&src, &out, tables::DISCARDED_DRAFTS)?;
+        copy(&src, &out, tables::LOGOS)?;
         out.commit()?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Pages: create, edit, delete, look up by id, slug or host.
 
 use super::{Store, all, get, new_id, tables};
-use crate::domain::{Audience, Page, validate};
+use crate::domain::{Audience, Page, branding, validate};
 use crate::error::{AppError, AppResult};
 use redb::{ReadableTable, WriteTransaction};
 use serde::Deserialize;
@@ -33,6 +33,8 @@ pub struct PagePatch {
     #[serde(default, deserialize_with = "crate::store::components::double_option")]
     pub custom_host: Option<Option<String>>,
     pub allowed_domains: Option<Vec<String>>,
+    /// `#rrggbb`; an empty string restores the default accent.
+    pub accent_color: Option<String>,
 }
 
 fn clean_host(h: Option<String>) -> AppResult<Option<String>> {
@@ -108,6 +110,8 @@ impl Store {
             custom_host: clean_host(input.custom_host)?,
             allowed_domains: clean_domains(input.allowed_domains, &self.public_mail_domains())?,
             theme: String::new(),
+            accent_color: None,
+            logo: None,
             created_at: now,
             updated_at: now,
         };
@@ -167,6 +171,9 @@ impl Store {
             if let Some(d) = patch.allowed_domains {
                 page.allowed_domains = clean_domains(d, &self.public_mail_domains())?;
             }
+            if let Some(a) = patch.accent_color {
+                page.accent_color = branding::accent(&a)?.map(|a| a.light.hex());
+            }
             check_host_free(txn, page.custom_host.as_deref(), &page.id)?;
             if page.slug != old_slug {
                 let mut slugs = txn.open_table(tables::PAGE_SLUGS)?;
@@ -202,6 +209,8 @@ impl Store {
                 ));
             }
             pages.remove(id)?;
+            drop(pages);
+            super::logos::drop_unused(txn, page.logo.as_deref())?;
             super::access::drop_page_access(txn, id)?;
             txn.open_table(tables::PAGE_SLUGS)?
                 .remove(page.slug.as_str())?;

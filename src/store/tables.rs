@@ -140,3 +140,6 @@ pub const ALERT_EVENTS: TableDefinition<&str, Json<AlertEvent>> =
 /// summary, client address). Written after each change by `web::audit`; pruned after
 /// `audit_retention_days`. Created at open (no schema step).
 pub const AUDIT: TableDefinition<&str, Json<AuditEntry>> = TableDefinition::new("audit");
+/// key: a logo's served name (`{sha256 prefix}.{ext}`) → its image bytes (≤ 256 KB).
+/// Written by the page logo upload (admin and API); removed with the last page using it.
+pub const LOGOS: TableDefinition<&str, &[u8]> = TableDefinition::new("logos");

@@ -8,11 +8,14 @@ pub fn public(title: &str, body: Markup) -> Markup {
     shell(title, false, body)
 }
 
-/// The shell of one page's documents: [`public`], and `noindex` unless the page is public.
+/// The shell of one page's documents: [`public`] in the page's accent colour, and
+/// `noindex` unless the page is public.
 pub fn for_page(page: &crate::domain::Page, title: &str, body: Markup) -> Markup {
-    shell(
+    let accent = crate::domain::branding::page_accent(page).map(|a| a.css());
+    shell_styled(
         title,
         page.audience != crate::domain::Audience::Public,
+        accent.as_deref(),
         body,
     )
 }
@@ -23,6 +26,11 @@ pub fn private(title: &str, body: Markup) -> Markup {
 }
 
 fn shell(title: &str, noindex: bool, body: Markup) -> Markup {
+    shell_styled(title, noindex, None, body)
+}
+
+/// `style`: CSS built from checked colours only (the CSP allows it by its hash).
+fn shell_styled(title: &str, noindex: bool, style: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -34,6 +42,7 @@ fn shell(title: &str, noindex: bool, body: Markup) -> Markup {
                 title { (title) }
                 link rel="stylesheet" href=(assets::url("style.css"));
                 link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
+                @if let Some(css) = style { style { (PreEscaped(css)) } }
             }
             body.public { (body) }
         }

@@ -229,7 +229,10 @@ pub fn page(v: &PageView) -> Markup {
         html! {
             main.wrap {
                 header.pagehead {
-                    div.brand { h1 { (v.page.title) } }
+                    div.brand {
+                        @if let Some(logo) = &v.page.logo { img.logo src={"/logo/" (logo)} alt=(v.page.title); }
+                        h1 { (v.page.title) }
+                    }
                     @if v.page.audience == crate::domain::Audience::Public {
                         a.button.subscribe-top href=(super::subscribe::subscribe_path(&v.page.slug)) { "Subscribe to updates" }
                     }

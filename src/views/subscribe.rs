@@ -304,6 +304,8 @@ mod tests {
             custom_host: None,
             allowed_domains: vec![],
             theme: String::new(),
+            accent_color: None,
+            logo: None,
             managed_by_config: false,
             created_at: now,
             updated_at: now,

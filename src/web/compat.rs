@@ -317,6 +317,8 @@ mod tests {
             custom_host: None,
             allowed_domains: vec![],
             theme: String::new(),
+            accent_color: None,
+            logo: None,
             created_at: jan10(),
             updated_at: jan10(),
         };

@@ -31,6 +31,15 @@ pub fn csp(path: &str) -> String {
     format!("{CSP_BASE}; frame-ancestors {ancestors}")
 }
 
+/// [`csp`] that also allows one inline style by its hash (a page's accent colour).
+pub fn csp_with_style(path: &str, style_source: &str) -> String {
+    csp(path).replacen(
+        "style-src 'self'",
+        &format!("style-src 'self' {style_source}"),
+        1,
+    )
+}
+
 /// Middleware: adds the headers a handler did not set itself (a stricter
 /// `Referrer-Policy` from a handler wins).
 pub async fn security_headers(

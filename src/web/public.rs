@@ -7,6 +7,7 @@ use crate::snapshot::{Rendered, Snapshot, base_path};
 use crate::state::AppState;
 use crate::views;
 use crate::web::cache;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -22,7 +23,14 @@ pub fn respond(
     page: &Page,
     extra: &[(&'static str, &'static str)],
 ) -> HttpResponse {
-    cache::respond(req, r, &cache::for_request(req, page), extra)
+    let mut res = cache::respond(req, r, &cache::for_request(req, page), extra);
+    if let Some(a) = crate::domain::branding::page_accent(page)
+        && let Ok(v) =
+            HeaderValue::from_str(&super::headers::csp_with_style(req.path(), &a.csp_source()))
+    {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
 }
 
 /// The page a request means: `/p/{slug}` when given, else the page whose custom host
@@ -337,6 +345,29 @@ pub async fn get_healthz(state: web::Data<AppState>) -> HttpResponse {
                 .body("data file not writable")
         }
     }
+}
+
+/// A page logo by its hashed name: the name changes with the bytes, so it is kept forever.
+pub async fn get_logo(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let name = name.into_inner();
+    let kind = name
+        .rsplit_once('.')
+        .and_then(|(_, ext)| crate::domain::branding::LogoKind::from_ext(ext));
+    let key = name.clone();
+    let bytes = match kind {
+        Some(_) => state.store.run(move |s| s.logo(&key)).await?,
+        None => None,
+    };
+    let (Some(kind), Some(bytes)) = (kind, bytes) else {
+        return Err(crate::error::AppError::NotFound(format!("logo {name}")));
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(kind.content_type())
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(bytes))
 }
 
 #[cfg(test)]

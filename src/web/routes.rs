@@ -25,6 +25,7 @@ route_table! {
     API_ROUTES, configure_api;
     "/api/v1/pages" => { get: api::pages::list_pages, post: api::pages::post_page },
     "/api/v1/pages/{id}" => { get: api::pages::get_page, patch: api::pages::patch_page, delete: api::pages::delete_page },
+    "/api/v1/pages/{id}/logo" => { put: api::pages::put_page_logo, delete: api::pages::delete_page_logo },
     "/api/v1/groups" => { get: api::groups::list_groups, post: api::groups::post_group },
     "/api/v1/groups/{id}" => { get: api::groups::get_group, patch: api::groups::patch_group, delete: api::groups::delete_group },
     "/api/v1/components" => { get: api::components::list_components, post: api::components::post_component },
@@ -137,6 +138,8 @@ route_table! {
     "/admin/pages" => { get: admin::pages::get_pages, post: admin::pages::post_page },
     "/admin/pages/{id}" => { get: admin::pages::get_page, post: admin::pages::post_page_edit },
     "/admin/pages/{id}/delete" => { get: admin::confirm::get_page_delete, post: admin::pages::post_page_delete },
+    "/admin/pages/{id}/logo" => { post: admin::branding::post_page_logo },
+    "/admin/pages/{id}/logo/remove" => { get: admin::confirm::get_page_logo_remove, post: admin::branding::post_page_logo_remove },
     "/admin/pages/{id}/access" => { get: admin::page_access::get_page_access },
     "/admin/pages/{id}/sessions/{sid}/revoke" => { post: admin::page_access::post_session_revoke },
     "/admin/pages/{id}/tokens" => { post: admin::page_access::post_read_token },
@@ -313,6 +316,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::method(actix_web::http::Method::OPTIONS).to(compat::options_v2)),
         )
         .service(web::resource("/healthz").route(web::get().to(public::get_healthz)))
+        .service(web::resource("/logo/{name}").route(web::get().to(public::get_logo)))
         // Subscriptions: sign-up, double opt-in, preferences, one-click unsubscribe.
         .service(
             web::resource("/subscribe")

@@ -1,7 +1,8 @@
 //! Status pages and their groups.
 
 use super::managed::{badge, note};
-use super::{FormState, csrf};
+use super::{FormState, csrf, field_error, invalid};
+use crate::domain::branding::{DEFAULT_ACCENT, MAX_LOGO_BYTES};
 use crate::domain::{Group, Page, Role};
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
@@ -70,7 +71,34 @@ pub fn page_edit(nav: &Nav, p: &Page, groups: &[Group], form: &FormState) -> Mar
                 }
                 label { "Custom host (optional)" input name="custom_host" value=(p.custom_host.as_deref().unwrap_or("")); }
                 label { "Allowed email domains (customer pages; comma-separated)" input name="allowed_domains" value=(p.allowed_domains.join(", ")); }
+                @let accent = p.accent_color.as_deref().unwrap_or("");
+                div.accent-row {
+                    label { "Accent colour (links, buttons, header; #rrggbb, empty for the default)"
+                        input name="accent_color" value=(if form.error_for("accent_color").is_some() { form.v("accent_color") } else { accent }) placeholder=(DEFAULT_ACCENT) maxlength="7" aria-invalid=[invalid(form, "accent_color")] aria-describedby=[form.error_for("accent_color").map(|_| "err-accent_color")];
+                    }
+                    label { "or pick it" input type="color" name="accent_pick" value=(if accent.is_empty() { DEFAULT_ACCENT } else { accent }); }
+                }
+                (field_error(form, "accent_color"))
                 @if editor { button type="submit" { "Save page" } }
+            }
+            h2 { "Logo" }
+            @if let Some(logo) = &p.logo {
+                p.logo-preview { img src={"/logo/" (logo)} alt=(p.title); }
+            } @else {
+                p.empty { "No logo: the header shows the title alone." }
+            }
+            @if editor {
+                form.stack #logo-form method="post" action={"/admin/pages/" (p.id) "/logo"} enctype="multipart/form-data" {
+                    (csrf(nav.csrf))
+                    label { "Logo image (PNG, JPEG or WebP, up to " (MAX_LOGO_BYTES / 1024) " KB; SVG is refused)"
+                        input type="file" name="logo" accept="image/png,image/jpeg,image/webp" required aria-invalid=[invalid(form, "logo")] aria-describedby=[form.error_for("logo").map(|_| "err-logo")];
+                    }
+                    (field_error(form, "logo"))
+                    div.actions {
+                        button type="submit" { @if p.logo.is_some() { "Replace logo" } @else { "Upload logo" } }
+                        @if p.logo.is_some() { a.button.danger href={"/admin/pages/" (p.id) "/logo/remove"} { "Remove logo…" } }
+                    }
+                }
             }
             @if p.audience == crate::domain::Audience::Customer {
                 p { a href={"/admin/pages/" (p.id) "/access"} { "Customer access: the address to send, who is signed in, read tokens →" } }

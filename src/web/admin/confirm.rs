@@ -82,6 +82,28 @@ pub async fn get_page_delete(
     ))
 }
 
+pub async fn get_page_logo_remove(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let p = state.store.run(move |s| s.get_page(&id)).await?;
+    Ok(page(
+        &actor,
+        "/admin/pages",
+        Confirm {
+            title: format!("Remove the logo of “{}”?", p.title),
+            consequences: lines(&[
+                "The page header shows the title alone.",
+                "To show a logo again, upload it again.",
+            ]),
+            action: format!("/admin/pages/{}/logo/remove", p.id),
+            button: "Remove logo".into(),
+            cancel: format!("/admin/pages/{}", p.id),
+        },
+    ))
+}
+
 pub async fn get_group_delete(
     state: web::Data<AppState>,
     Editor(actor): Editor,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod alert_rules;
 pub mod alerts;
 pub mod audit;
+pub mod branding;
 pub mod components;
 pub mod confirm;
 pub mod drafts;

@@ -42,6 +42,11 @@ pub struct PageForm {
     custom_host: String,
     #[serde(default)]
     allowed_domains: String,
+    #[serde(default)]
+    accent_color: String,
+    /// The colour picker beside `accent_color` (it always sends a value).
+    #[serde(default)]
+    accent_pick: String,
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -80,7 +85,7 @@ pub async fn post_page(
     }
 }
 
-async fn edit(
+pub(super) async fn edit(
     state: &AppState,
     actor: &Actor,
     id: String,
@@ -150,12 +155,24 @@ pub async fn post_page_edit(
         time_zone: Some(f.time_zone.clone()),
         custom_host: Some(Some(f.custom_host.clone())),
         allowed_domains: Some(split_list(&f.allowed_domains)),
+        accent_color: None,
     };
+    let (text, pick) = (f.accent_color.clone(), f.accent_pick.clone());
     let id = id.into_inner();
     let target = id.clone();
     match state
         .store
-        .run(move |s| s.update_page(&target, patch))
+        .run(move |s| {
+            let current = s.get_page(&target)?.accent_color.unwrap_or_default();
+            let accent = crate::domain::branding::chosen_accent(&current, &text, &pick);
+            s.update_page(
+                &target,
+                PagePatch {
+                    accent_color: Some(accent),
+                    ..patch
+                },
+            )
+        })
         .await
     {
         Ok(_) => {

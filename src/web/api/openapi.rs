@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
     servers((url = "/")),
     paths(
         pages::list_pages, pages::post_page, pages::get_page, pages::patch_page, pages::delete_page,
+        pages::put_page_logo, pages::delete_page_logo,
         groups::list_groups, groups::post_group, groups::get_group, groups::patch_group,
         groups::delete_group,
         components::list_components, components::post_component, components::get_component,
