@@ -54,10 +54,13 @@ pub async fn post_page_logo(
     parts: Multipart,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    // An API key has no session, so no CSRF token: refused before the body is read.
+    let Some(expected) = actor.csrf.clone() else {
+        return Err(AppError::Csrf);
+    };
     let result = match read_upload(parts).await {
         Ok(up) => {
-            let expected = actor.csrf.as_deref().unwrap_or("");
-            if up.csrf.is_empty() || !same_token(expected, &up.csrf) {
+            if up.csrf.is_empty() || !same_token(&expected, &up.csrf) {
                 return Err(AppError::Csrf);
             }
             let target = id.clone();
