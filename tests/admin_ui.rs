@@ -195,6 +195,7 @@ fn no_admin_page_carries_an_inline_style() {
         "/admin/keys",
         "/admin/templates",
         "/admin/outbox",
+        "/admin/audit",
     ] {
         let page = a.page(path);
         assert!(!page.contains("style="), "{path} has an inline style");

@@ -408,3 +408,34 @@ fn retention_prunes_old_entries_and_backups_keep_the_log() {
         "the backup keeps the log"
     );
 }
+
+#[test]
+fn the_scheduler_is_audited_as_system() {
+    let c = start();
+    let now = chrono::Utc::now();
+    let (status, m) = c.server.api_send(
+        Method::POST,
+        "/api/v1/maintenance",
+        &c.owner_key,
+        &json!({"title": "Quick swap", "starts_at": now + chrono::Duration::seconds(1),
+                "ends_at": now + chrono::Duration::hours(1)}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let id = m["id"].as_str().unwrap().to_string();
+    // The maintenance worker looks every 5 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let started = loop {
+        let (_, all) = audit(&c, "action=maintenance.start");
+        if let Some(e) = all.into_iter().find(|e| e["actor_kind"] == "system") {
+            break e;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no system maintenance.start entry"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    assert_eq!(started["actor"], "system");
+    assert_eq!(started["object_id"], id.as_str());
+    assert_eq!(started["object_kind"], "maintenance");
+}
