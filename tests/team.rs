@@ -583,3 +583,49 @@ fn customer_page_subscribers_must_pass_the_allowlist_when_signing_up_and_when_ma
         .collect();
     assert_eq!(new, ["ann@acme.com"], "only the still-admitted address");
 }
+
+#[test]
+fn resets_are_limited_per_address_and_refused_to_non_owners_under_sso_only() {
+    let (dir, data) = temp_data();
+    let sink = MailSink::start();
+    let secret = dir.path().join("oidc-secret");
+    std::fs::write(&secret, "s3cret").unwrap();
+    let mut env = sink.env();
+    // The provider is never asked: nobody signs in with SSO here.
+    env.extend([
+        ("STATUSD_OIDC_ISSUER", "http://127.0.0.1:9".to_string()),
+        ("STATUSD_OIDC_CLIENT_ID", "statusd".to_string()),
+        (
+            "STATUSD_OIDC_CLIENT_SECRET_FILE",
+            secret.to_str().unwrap().to_string(),
+        ),
+        ("STATUSD_SSO_ONLY", "true".to_string()),
+    ]);
+    let server = Server::start_with_env(&data, &env);
+    let owner = server.setup_owner("owner@example.com", OWNER_PW);
+    server.post_form(
+        &owner,
+        "/admin/users",
+        &[
+            ("email", "ed@example.com"),
+            ("password", "a decent password"),
+            ("role", "editor"),
+        ],
+    );
+    let ask = |email: &str| {
+        post_page_form(&browser(), &server, "/admin/reset", &[("email", email)]).status()
+    };
+    assert_eq!(ask("ed@example.com"), StatusCode::OK);
+    assert_eq!(ask("owner@example.com"), StatusCode::OK);
+    sink.wait_nth("owner@example.com", 1);
+    assert!(
+        sink.to("ed@example.com").is_empty(),
+        "no reset for a non-owner under sso_only"
+    );
+    // Five links an hour per address: the sixth request is refused.
+    for _ in 0..3 {
+        assert_eq!(ask("owner@example.com"), StatusCode::OK);
+    }
+    assert_eq!(ask("Owner@Example.com "), StatusCode::OK);
+    assert_eq!(ask("owner@example.com"), StatusCode::TOO_MANY_REQUESTS);
+}
