@@ -209,6 +209,10 @@ fn errors_name_file_line_and_key() {
             "[[components]]\nslug = \"api\"\nname = \"API\"\nposition = \"first\"\n",
             "statusd.toml:4: components[0].position: must be a whole number",
         ),
+        (
+            "[[monitors]]\nslug = \"m\"\nname = \"M\"\nkind = \"tcp\"\non_down = \"page\"\n",
+            "statusd.toml:5: monitors[0].on_down: \"page\": use one of status, draft, publish",
+        ),
         ("[[components]\nslug = 1\n", "statusd.toml:1:"),
     ];
     for (text, want) in cases {
@@ -510,6 +514,10 @@ fn bad_alert_rules_name_their_line_and_change_nothing() {
         (
             "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\nsource = \"generic\"\nauto_publish_minutes = 0\n",
             "statusd.toml:9: alert_rules[0].auto_publish_minutes: between 1 and 10080",
+        ),
+        (
+            "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\nsource = \"nagios\"\nmode = \"sometimes\"\n",
+            "statusd.toml:8: alert_rules[0].source: \"nagios\": use one of generic, alertmanager, grafana, pagerduty, opsgenie",
         ),
         (
             "[[alert_rules]]\nslug = \"r\"\nname = \"R\"\npayload_components = \"yes\"\n",

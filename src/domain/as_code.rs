@@ -148,6 +148,30 @@ impl Kind {
         }
     }
 
+    /// The words a key accepts, when it takes one of a fixed set (checked with the file's line).
+    pub fn choices(self, key: &str) -> Option<Vec<String>> {
+        fn words<T: Serialize>(all: &[T]) -> Option<Vec<String>> {
+            let w = all.iter().filter_map(|v| match serde_json::to_value(v) {
+                Ok(Value::String(s)) => Some(s),
+                _ => None,
+            });
+            Some(w.collect())
+        }
+        let fixed = |w: &[&str]| Some(w.iter().map(|s| s.to_string()).collect());
+        match (self, key) {
+            (Kind::Page, "audience") => words(&super::Audience::ALL),
+            (Kind::Monitor, "kind") => words(&super::monitor::MonitorKind::ALL),
+            (Kind::Monitor, "on_down") => fixed(&["status", "draft", "publish"]),
+            (Kind::Monitor, "down_status") => words(&super::ComponentStatus::ALL),
+            (Kind::Monitor, "severity") | (Kind::AlertRule, "impact") => words(&super::Impact::ALL),
+            (Kind::Subscriber, "kind") => words(&SubscriberKind::ALL[1..]),
+            (Kind::AlertRule, "source") => words(&super::inbound::AlertSource::ALL),
+            (Kind::AlertRule, "mode") => fixed(&["draft", "publish"]),
+            (Kind::AlertRule, "tone") => words(&super::inbound::Tone::ALL),
+            _ => None,
+        }
+    }
+
     /// Keys whose values are secrets: written as `env:NAME`, never shown in a plan.
     pub fn is_secret(self, key: &str) -> bool {
         matches!((self, key), (Kind::Subscriber, "secret"))

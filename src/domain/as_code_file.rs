@@ -50,7 +50,12 @@ fn kind_of(table: &str) -> Option<Kind> {
 }
 
 /// Checks a value against a key's type and the key's own rule.
-fn check_value(key: &str, ty: Type, v: &toml::Value) -> Result<(), String> {
+fn check_value(kind: Kind, key: &str, ty: Type, v: &toml::Value) -> Result<(), String> {
+    if let (Some(words), Some(s)) = (kind.choices(key), v.as_str())
+        && !words.iter().any(|w| w == s)
+    {
+        return Err(format!("{s:?}: use one of {}", words.join(", ")));
+    }
     let ok = match ty {
         Type::Str => v.is_str(),
         Type::Int => v.is_integer(),
@@ -141,7 +146,7 @@ pub fn parse(file: &str, text: &str) -> Result<(Vec<Item>, Located), Vec<String>
                     ));
                     continue;
                 };
-                if let Err(m) = check_value(&key, *ty, &value) {
+                if let Err(m) = check_value(kind, &key, *ty, &value) {
                     errors.push(format!("{file}:{line}: {path}.{key}: {m}"));
                     continue;
                 }
