@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import {
   ROOT, completeSetup, newContext, newPage, screenshot, startStatusd, submit, test,
 } from './lib.mjs';
@@ -98,3 +99,87 @@ test('public, incident, history, subscribe, sign-in and admin pages pass axe in 
   }
   assert.deepEqual(problems, [], `axe (serious or critical) and layout problems:\n${problems.join('\n')}`);
 }, { timeoutMs: 180_000 });
+
+/** A `size`×`size` PNG: a filled square in `rgb` with a white diagonal (a stand-in logo). */
+function squarePng(size, [r, g, b]) {
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'latin1'), data])), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 3);
+    for (let x = 0; x < size; x++) {
+      const white = Math.abs(x - y) < 3;
+      row.set(white ? [255, 255, 255] : [r, g, b], 1 + x * 3);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a logo and accent colour set in the admin show on the public page under its CSP, in light and dark', async ({ browser }) => {
+  const server = await startStatusd();
+  const admin = await newPage(await newContext(browser));
+  await completeSetup(admin, server.setupUrl);
+  await admin.goto(`${server.baseUrl}/admin/pages`);
+  await submit(admin, admin.locator('tr[data-page=default]').getByRole('link', { name: 'Edit' }));
+  const editUrl = admin.url();
+
+  // A colour too light for white button text is refused in words, beside the field.
+  await admin.getByLabel(/^Accent colour/).fill('#ffcc00');
+  await submit(admin, admin.getByRole('button', { name: 'Save page' }));
+  assert.match(await admin.locator('#err-accent_color').innerText(), /too light: its contrast with the light background is 1\.\d+:1/);
+  await admin.goto(editUrl);
+  await admin.getByLabel(/^Accent colour/).fill('#7a1fa2');
+  await submit(admin, admin.getByRole('button', { name: 'Save page' }));
+  assert.match(await admin.locator('body').innerText(), /Page saved\./);
+
+  await admin.locator('#logo-form input[type=file]').setInputFiles({
+    name: 'logo.png', mimeType: 'image/png', buffer: squarePng(96, [122, 31, 162]),
+  });
+  await submit(admin, admin.getByRole('button', { name: 'Upload logo' }));
+  assert.match(await admin.locator('body').innerText(), /Logo saved\./);
+  await screenshot(admin, 'branding-admin-page-edit');
+
+  const problems = [];
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [1280, 375]) {
+      // No CSP bypass: the accent style and the logo must pass the page's own policy.
+      const visitor = await newPage(await newContext(browser, { viewport: { width, height: 900 }, colorScheme }));
+      const blocked = [];
+      visitor.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
+      await visitor.goto(`${server.baseUrl}/`);
+      const logo = visitor.locator('header.pagehead img.logo');
+      assert.equal(await logo.getAttribute('alt'), 'Status');
+      assert.match(await logo.getAttribute('src'), /^\/logo\/[0-9a-f]{16}\.png$/);
+      assert.ok(await logo.evaluate((img) => img.complete && img.naturalWidth === 96), 'the logo loads');
+      const [button, label] = await visitor.getByRole('link', { name: 'Subscribe to updates' })
+        .evaluate((a) => [getComputedStyle(a).backgroundColor, getComputedStyle(a).color]);
+      assert.notEqual(label, button, "the button's words differ from its background");
+      if (colorScheme === 'light') assert.equal(button, 'rgb(122, 31, 162)', 'the accent colours the button');
+      else assert.notEqual(button, 'rgb(127, 169, 247)', 'dark mode uses the page accent, not the default');
+      assert.deepEqual(blocked, [], 'nothing blocked by the CSP');
+      await screenshot(visitor, `branding-public-${colorScheme}-${width}`);
+      if (width === 1280) {
+        const axePage = await newPage(await newContext(browser, { colorScheme, bypassCSP: true }));
+        await axePage.goto(`${server.baseUrl}/`);
+        for (const v of await violations(axePage)) problems.push(`branded public ${colorScheme}: ${v}`);
+      }
+      const overflow = await visitor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) problems.push(`branded public at ${width} px scrolls sideways by ${overflow} px`);
+    }
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+}, { timeoutMs: 120_000 });

@@ -121,6 +121,7 @@ pub fn field_label(field: &str) -> String {
         "json_path" => "JSON path".into(),
         "group_id" => "Group".into(),
         "page_ids" => "Pages".into(),
+        "accent_color" => "Accent colour".into(),
         _ => {
             let words = field.replace('_', " ");
             let mut c = words.chars();
