@@ -48,14 +48,16 @@ pub async fn count_requests(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let metrics = req.app_data::<web::Data<RequestMetrics>>().cloned();
-    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.into());
     let method = req.method().as_str().to_string();
     let res = next.call(req).await;
     if let Some(m) = metrics {
-        let status = match &res {
-            Ok(r) => r.status(),
-            Err(e) => e.as_response_error().status_code(),
+        // Read after routing: the matched resource names its pattern without a second
+        // walk of every route (which cost more than serving a cached page).
+        let (status, route) = match &res {
+            Ok(r) => (r.status(), r.request().match_pattern()),
+            Err(e) => (e.as_response_error().status_code(), None),
         };
+        let route = route.unwrap_or_else(|| UNMATCHED.into());
         let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         m.record(route, method, status.as_u16(), ms);
     }

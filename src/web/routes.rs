@@ -271,8 +271,14 @@ route_table! {
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // The router tries resources in order: the public pages, which take the heavy
+    // traffic of an outage, come first, and none of their paths overlaps /api or /admin.
+    configure_public(cfg);
     configure_api(cfg);
     configure_admin(cfg);
+}
+
+fn configure_public(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(public::get_default_page)))
         .service(web::resource("/p/{slug}").route(web::get().to(public::get_page)))
         .service(web::resource("/incidents/{id}").route(web::get().to(public::get_incident)))
