@@ -37,6 +37,8 @@ pub enum SsoError {
 /// A sign-in started here and not yet finished: the secrets its callback must match.
 #[derive(Debug, Clone)]
 pub struct Pending {
+    /// The customer page a sign-in is for (by id); none for the team sign-in.
+    page: Option<String>,
     nonce: String,
     pkce_verifier: String,
     started: Instant,
@@ -45,6 +47,13 @@ pub struct Pending {
 /// Sign-ins in flight, keyed by their `state`; each is taken once.
 #[derive(Default)]
 pub struct Flows(Mutex<HashMap<String, Pending>>);
+
+impl Pending {
+    /// The customer page this sign-in is for, kept with its `state` on the server.
+    pub fn page(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+}
 
 impl Flows {
     fn put(&self, state: String, pending: Pending) {
@@ -162,8 +171,9 @@ impl Sso {
     }
 
     /// Starts a sign-in: the provider URL to send the browser to and the `state` that
-    /// the callback must bring back (remembered in `flows`).
-    pub fn begin(&self, flows: &Flows) -> Result<(String, String), SsoError> {
+    /// the callback must bring back (remembered in `flows`, with the customer `page` id
+    /// the sign-in is for, if any).
+    pub fn begin(&self, flows: &Flows, page: Option<String>) -> Result<(String, String), SsoError> {
         let client = self.client()?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
@@ -179,6 +189,7 @@ impl Sso {
         flows.put(
             state.clone(),
             Pending {
+                page,
                 nonce: nonce.secret().clone(),
                 pkce_verifier: verifier.secret().clone(),
                 started: Instant::now(),
@@ -279,6 +290,7 @@ mod tests {
     fn a_flow_is_taken_once_and_not_after_it_expires() {
         let flows = Flows::default();
         let pending = |age: Duration| Pending {
+            page: None,
             nonce: "n".into(),
             pkce_verifier: "v".into(),
             started: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),

@@ -1,7 +1,7 @@
 //! Customer pages through the real binary: every channel of the page refuses visitors
 //! without access (browsers are sent to the page's sign-in form, machines get 401), says
 //! `noindex`, and opens to the team; the mailed sign-in link through a real SMTP server;
-//! read tokens; links that expire and work once.
+//! read tokens; links that expire and work once; subscribing from a customer page.
 
 mod common;
 
@@ -367,4 +367,112 @@ fn sign_in_links_expire_after_15_minutes_and_work_once() {
     store.redeem_signin_link("late", "s4", 30).unwrap().unwrap();
     store.delete_page(&page.id).unwrap();
     assert!(store.customer_session("s4").unwrap().is_none());
+}
+
+#[test]
+fn a_customer_subscribes_from_the_page_and_only_allowlisted_addresses_get_mail() {
+    let (_dir, sink, server, token) = start_with_mail();
+    let env = Env {
+        _dir: tempfile::tempdir().unwrap(),
+        server,
+        token,
+    };
+    acme(&env);
+    let server = &env.server;
+    // Without access, the subscribe page and both forms go to the page's sign-in.
+    let ann = browser();
+    for (method, path) in [
+        (Method::GET, "/p/acme/subscribe"),
+        (Method::POST, "/p/acme/subscribe"),
+        (Method::POST, "/p/acme/subscribe/webhook"),
+    ] {
+        let resp = ann
+            .request(method.clone(), server.url(path))
+            .form(&[
+                ("email", "ann@acme.com"),
+                ("kind", "webhook"),
+                ("url", "https://acme.com/hook"),
+            ])
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{method} {path}");
+        assert_eq!(location(&resp), "/p/acme/signin", "{method} {path}");
+        assert_eq!(resp.headers()["x-robots-tag"], "noindex");
+    }
+    ask_for_link(server, &ann, "ann@acme.com");
+    let link = link_in(
+        &sink.wait_nth("ann@acme.com", 1),
+        &server.url("/p/acme/signin/"),
+    );
+    assert_eq!(press_continue(&ann, &link).status(), StatusCode::SEE_OTHER);
+
+    // The page's Subscribe button leads to its own subscribe page, never the public one.
+    let (status, html) = text(ann.get(server.url("/p/acme")).send().unwrap());
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"href="/p/acme/subscribe""#), "{html}");
+    assert!(!html.contains(r#"href="/subscribe""#), "{html}");
+    assert!(!html.contains(r#"action="/subscribe""#), "{html}");
+    let (status, form) = text(ann.get(server.url("/p/acme/subscribe")).send().unwrap());
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(form.contains("Acme cluster"), "lists the page's components");
+    assert!(form.contains(r#"action="/p/acme/subscribe""#), "{form}");
+    assert!(form.contains(r#"<meta name="robots" content="noindex">"#));
+
+    // An allowlisted address gets the confirmation mail for this page.
+    let (status, answer) = text(
+        ann.post(server.url("/p/acme/subscribe"))
+            .form(&[("email", "ann@acme.com")])
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer.contains("Check your inbox"), "{answer}");
+    let mail = sink.wait_nth("ann@acme.com", 2);
+    let confirm = link_in(&mail, &server.url("/subscribe/confirm/"));
+    let (status, html) = text(ann.get(&confirm).send().unwrap());
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Acme status"), "{html}");
+
+    // Any other address gets the same answer, and nothing is mailed or kept.
+    let (status, refused) = text(
+        ann.post(server.url("/p/acme/subscribe"))
+            .form(&[("email", "eve@evil.example")])
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(refused, answer);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(sink.to("eve@evil.example").is_empty());
+    let (_, subs) = server.api_get("/api/v1/subscribers", &env.token);
+    let text_of = subs.to_string();
+    assert!(text_of.contains("ann@acme.com"), "{text_of}");
+    assert!(!text_of.contains("eve@evil.example"), "{text_of}");
+
+    // An internal page's subscribe page needs a team sign-in and opens to the team.
+    post(
+        &env,
+        "/api/v1/pages",
+        json!({"slug": "ops", "title": "Ops", "audience": "internal"}),
+    );
+    let resp = browser()
+        .get(server.url("/p/ops/subscribe"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(location(&resp).starts_with("/admin"), "{}", location(&resp));
+    let resp = ann.get(server.url("/p/ops/subscribe")).send().unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::SEE_OTHER,
+        "a customer is not the team"
+    );
+    let (status, html) = text(
+        server
+            .api(Method::GET, "/p/ops/subscribe", &env.token)
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(r#"action="/p/ops/subscribe""#), "{html}");
 }

@@ -288,3 +288,105 @@ fn managed_objects_show_a_badge_and_hand_edits_warn_first() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(warning.is_some_and(|w| w.contains("this alert rule")));
 }
+
+#[test]
+fn managed_alert_rules_show_the_badge_and_hand_edits_warn_first() {
+    const RULE_WARNING: &str =
+        "This alert rule is managed by statusd.toml; your change will be undone by the next apply.";
+    let (dir, data) = temp_data();
+    let file = dir.path().join("statusd.toml");
+    std::fs::write(&file, FILE).unwrap();
+    let out = run_cli(
+        &[
+            "apply",
+            file.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        None,
+        &[],
+        T,
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let server = Server::start(&data);
+    let owner = server.setup_owner("o@example.com", "violet staple orbit");
+    let token = server.api_key(&owner, "owner");
+    let (status, manual) = server.api_send(
+        Method::POST,
+        "/api/v1/alert-rules",
+        &token,
+        &json!({"name": "By hand", "matchers": ["team=\"web\""]}),
+    );
+    assert!(status.is_success(), "{manual}");
+    let get = |path: &str| {
+        let (status, page) = text(owner.get(server.url(path)).send().expect("GET"));
+        assert_eq!(status, StatusCode::OK, "GET {path}: {page}");
+        page
+    };
+
+    let list = get("/admin/alert-rules");
+    assert!(
+        row(&list, "data-rule", "API down").contains(BADGE),
+        "{list}"
+    );
+    assert!(
+        !row(&list, "data-rule", "By hand").contains(BADGE),
+        "{list}"
+    );
+    let (_, rules) = server.api_get("/api/v1/alert-rules", &token);
+    let rule = rules["data"]
+        .as_array()
+        .or(rules.as_array())
+        .expect("a list of rules")
+        .iter()
+        .find(|r| r["name"] == "API down")
+        .expect("the applied rule")
+        .clone();
+    let id = rule["id"].as_str().unwrap();
+    let edit_path = format!("/admin/alert-rules/{id}");
+    let edit_page = get(&edit_path);
+    assert!(edit_page.contains(RULE_WARNING), "{edit_page}");
+    let manual_page = get(&format!(
+        "/admin/alert-rules/{}",
+        manual["id"].as_str().unwrap()
+    ));
+    assert!(!manual_page.contains("statusd.toml"), "{manual_page}");
+
+    // A hand edit first shows the warning and changes nothing; "Edit anyway" saves it.
+    let form = [
+        ("name", "API down (by hand)"),
+        ("matchers", "service=\"api\""),
+        ("mode", "draft"),
+    ];
+    let (status, warning) = text(server.post_form(&owner, &edit_path, &form));
+    assert_eq!(status, StatusCode::OK, "{warning}");
+    assert!(
+        warning.contains(RULE_WARNING) && warning.contains("Edit anyway"),
+        "{warning}"
+    );
+    let (_, now) = server.api_get(&format!("/api/v1/alert-rules/{id}"), &token);
+    assert_eq!(now["name"], "API down", "nothing changed before confirming");
+    let fields = hidden_fields(&warning, &edit_path);
+    let resp = owner
+        .post(server.url(&edit_path))
+        .form(&fields)
+        .send()
+        .expect("POST");
+    let (status, body) = text(resp);
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, now) = server.api_get(&format!("/api/v1/alert-rules/{id}"), &token);
+    assert_eq!(now["name"], "API down (by hand)");
+
+    // Moving it is an edit too; deleting it warns on the confirm step.
+    let move_path = format!("/admin/alert-rules/{id}/move");
+    let (status, page) = text(server.post_form(&owner, &move_path, &[("direction", "down")]));
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(RULE_WARNING), "{page}");
+    let confirm = get(&format!("/admin/alert-rules/{id}/delete"));
+    assert!(confirm.contains(RULE_WARNING), "{confirm}");
+    let manual_confirm = get(&format!(
+        "/admin/alert-rules/{}/delete",
+        manual["id"].as_str().unwrap()
+    ));
+    assert!(!manual_confirm.contains("statusd.toml"), "{manual_confirm}");
+}

@@ -400,3 +400,106 @@ fn an_unreachable_provider_is_named_and_no_sso_without_an_issuer() {
     let (status, _) = text(bare().get(plain.url("/admin/oidc/start")).send().unwrap());
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Presses "Sign in with SSO" on customer page `slug` and follows the provider back.
+fn customer_sso(server: &Server, browser: &Client, slug: &str) -> Response {
+    let start = browser
+        .get(server.url(&format!("/p/{slug}/sso")))
+        .send()
+        .unwrap();
+    assert_eq!(start.status(), StatusCode::SEE_OTHER, "start");
+    let authorize = location(&start);
+    assert!(authorize.contains("code_challenge=") && authorize.contains("nonce="));
+    assert!(
+        !authorize.contains(slug),
+        "the page travels in the stored state, not in the URL: {authorize}"
+    );
+    let approved = browser.get(&authorize).send().unwrap();
+    assert_eq!(approved.status(), StatusCode::FOUND, "provider approves");
+    let callback = location(&approved);
+    assert!(callback.starts_with(&server.url("/admin/oidc/callback")));
+    browser.get(&callback).send().unwrap()
+}
+
+#[test]
+fn customer_pages_admit_sso_sign_ins_from_their_allowlisted_domains_only() {
+    let provider = Provider::start();
+    let (_dir, server, owner) = start(&provider, &[]);
+    let token = server.api_key(&owner, "owner");
+    for (slug, domain) in [("acme", "acme.test"), ("globex", "globex.test")] {
+        let (status, v) = server.api_send(
+            reqwest::Method::POST,
+            "/api/v1/pages",
+            &token,
+            &json!({"slug": slug, "title": format!("{slug} status"), "audience": "customer",
+                    "allowed_domains": [domain]}),
+        );
+        assert!(status.is_success(), "{v}");
+    }
+    let signin = text(bare().get(server.url("/p/acme/signin")).send().unwrap()).1;
+    assert!(
+        signin.contains(r#"href="/p/acme/sso""#) && signin.contains("Sign in with SSO"),
+        "{signin}"
+    );
+
+    // An allowlisted, verified address gets a session of this page only.
+    provider.next_user(json!({"email": "carol@acme.test"}));
+    let carol = browser();
+    let done = customer_sso(&server, &carol, "acme");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), "/p/acme");
+    let (status, page) = text(carol.get(server.url("/p/acme")).send().unwrap());
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("acme status"), "{page}");
+    let other = carol.get(server.url("/p/globex")).send().unwrap();
+    assert_eq!(location(&other), "/p/globex/signin");
+    let (status, admin) = text(carol.get(server.url("/admin")).send().unwrap());
+    assert!(
+        status.is_redirection() || !admin.contains("carol@acme.test"),
+        "a customer session is not a team session"
+    );
+
+    // Not on the allowlist, a flow started for another page, or an unverified address:
+    // the same neutral refusal and no session.
+    let cases = [
+        (json!({"email": "mallory@other.test"}), "acme"),
+        (json!({"email": "carol@acme.test"}), "globex"),
+        (
+            json!({"email": "dave@acme.test", "email_verified": false}),
+            "acme",
+        ),
+        (json!({"email": "erin@acme.test", "spoil": "nonce"}), "acme"),
+    ];
+    let mut answers = Vec::new();
+    for (user, slug) in cases {
+        provider.next_user(user.clone());
+        let b = browser();
+        let resp = customer_sso(&server, &b, slug);
+        let cookie = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap_or("").starts_with("statusd_page_"));
+        let (status, body) = text(resp);
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user} on {slug}: {body}");
+        assert!(!cookie, "{user} on {slug} got a session");
+        assert!(body.contains("does not open this page"), "{body}");
+        let again = b.get(server.url(&format!("/p/{slug}"))).send().unwrap();
+        assert_eq!(location(&again), format!("/p/{slug}/signin"));
+        answers.push(body.replace("globex", "acme"));
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:#?}");
+    // The team sees the refused address on the page's access screen.
+    let (_, acme) = server.api_get("/api/v1/pages/acme", &token);
+    let screen = text(
+        owner
+            .get(server.url(&format!(
+                "/admin/pages/{}/access",
+                acme["id"].as_str().unwrap()
+            )))
+            .send()
+            .unwrap(),
+    )
+    .1;
+    assert!(screen.contains("mallory@other.test"), "{screen}");
+}

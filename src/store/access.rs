@@ -67,29 +67,28 @@ impl Store {
             else {
                 return Ok(Err(LinkRefusal::Spent));
             };
-            let page: Option<Page> = get(&txn.open_table(tables::PAGES)?, &link.page_id)?;
-            let admitted = page.is_some_and(|p| {
-                p.audience == Audience::Customer
-                    && access::email_allowed(&p.allowed_domains, &link.email)
-            });
-            if !admitted {
-                return Ok(Err(LinkRefusal::NoAccess));
-            }
-            let session = CustomerSession {
-                id: new_id(),
-                page_id: link.page_id,
-                email: link.email,
-                created_at: now,
-                last_seen_at: now,
-                expires_at: now
-                    .checked_add_signed(Duration::days(i64::from(session_days)))
-                    .unwrap_or(now),
-            };
-            let mut sessions = txn.open_table(tables::CUSTOMER_SESSIONS)?;
-            sweep_expired(&mut sessions, now)?;
-            sessions.insert(session_hash, &session)?;
-            Ok(Ok(session))
+            open_session(
+                txn,
+                &link.page_id,
+                &link.email,
+                session_hash,
+                session_days,
+                now,
+            )
         })
+    }
+
+    /// Starts a customer session for an address a single sign-on verified, in one
+    /// transaction; the page must be a customer page whose allowlist admits the address.
+    pub fn start_customer_session(
+        &self,
+        page_id: &str,
+        email: &str,
+        session_hash: &str,
+        session_days: u32,
+    ) -> AppResult<Result<CustomerSession, LinkRefusal>> {
+        let now = self.now();
+        self.write_quiet(|txn| open_session(txn, page_id, email, session_hash, session_days, now))
     }
 
     /// A live customer session; notes when it was last seen at most once a minute.
@@ -291,4 +290,36 @@ pub(super) fn drop_page_access(txn: &WriteTransaction, page_id: &str) -> AppResu
         hashes.remove(t.token_hash.as_str())?;
     }
     Ok(())
+}
+
+/// Writes a session of `email` on `page_id` when the page still admits the address.
+fn open_session(
+    txn: &WriteTransaction,
+    page_id: &str,
+    email: &str,
+    session_hash: &str,
+    session_days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Result<CustomerSession, LinkRefusal>> {
+    let page: Option<Page> = get(&txn.open_table(tables::PAGES)?, page_id)?;
+    let admitted = page.is_some_and(|p| {
+        p.audience == Audience::Customer && access::email_allowed(&p.allowed_domains, email)
+    });
+    if !admitted {
+        return Ok(Err(LinkRefusal::NoAccess));
+    }
+    let session = CustomerSession {
+        id: new_id(),
+        page_id: page_id.into(),
+        email: email.into(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now
+            .checked_add_signed(Duration::days(i64::from(session_days)))
+            .unwrap_or(now),
+    };
+    let mut sessions = txn.open_table(tables::CUSTOMER_SESSIONS)?;
+    sweep_expired(&mut sessions, now)?;
+    sessions.insert(session_hash, &session)?;
+    Ok(Ok(session))
 }

@@ -10,7 +10,8 @@ fn back(page: &Page) -> Markup {
 }
 
 /// The form asking for an email address; `error` is shown next to the field.
-pub fn signin_form(page: &Page, csrf: &str, email: &str, error: Option<&str>) -> Markup {
+/// `sso`: single sign-on is configured, so the form also offers "Sign in with SSO".
+pub fn signin_form(page: &Page, csrf: &str, email: &str, error: Option<&str>, sso: bool) -> Markup {
     layout::private(
         &format!("Sign in · {}", page.title),
         html! {
@@ -24,6 +25,10 @@ pub fn signin_form(page: &Page, csrf: &str, email: &str, error: Option<&str>) ->
                         aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "signin-email-error")];
                     @if let Some(e) = error { p.field-error #signin-email-error { (e) } }
                     button type="submit" { "Email me a sign-in link" }
+                }
+                @if sso {
+                    p { "Or use your company's sign-in:" }
+                    p { a.button href=(format!("/p/{}/sso", page.slug)) { "Sign in with SSO" } }
                 }
             }
         },
@@ -73,6 +78,20 @@ pub fn link_spent(page: &Page) -> Markup {
             main.wrap {
                 h1 { "This sign-in link no longer works" }
                 p { "Sign-in links work once and expire after 15 minutes. Ask for a new one." }
+                (back(page))
+            }
+        },
+    )
+}
+
+/// Any single sign-on that does not open the page: the same words whatever the reason.
+pub fn sso_refused(page: &Page) -> Markup {
+    layout::private(
+        &format!("Not signed in · {}", page.title),
+        html! {
+            main.wrap {
+                h1 { "Your sign-in does not open this page" }
+                p role="status" { "If your address may see " (page.title) ", ask for an emailed sign-in link instead, or ask the team that sent you this page's address." }
                 (back(page))
             }
         },

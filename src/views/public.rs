@@ -233,9 +233,7 @@ pub fn page(v: &PageView) -> Markup {
                         @if let Some(logo) = &v.page.logo { img.logo src={"/logo/" (logo)} alt=(v.page.title); }
                         h1 { (v.page.title) }
                     }
-                    @if v.page.audience == crate::domain::Audience::Public {
-                        a.button.subscribe-top href=(super::subscribe::subscribe_path(&v.page.slug)) { "Subscribe to updates" }
-                    }
+                    a.button.subscribe-top href=(super::subscribe::subscribe_path(&v.page.slug)) { "Subscribe to updates" }
                 }
                 div class={"banner " (v.overall.class())} role="status" { (v.overall.description) }
                 @if !v.active_incidents.is_empty() {
@@ -286,9 +284,7 @@ pub fn page(v: &PageView) -> Markup {
                     }
                     p.more { a href={(v.base) "/history"} { "Incident history →" } }
                 }
-                @if v.page.audience == crate::domain::Audience::Public {
-                    (super::subscribe::subscribe_box(&v.page.slug))
-                }
+                (super::subscribe::subscribe_box(&v.page.slug))
                 footer.pagefoot {
                     span { "Updated " (incident::time(v.updated, v.ctx.tz, true)) }
                     (incident::footer_links(&v.base))

@@ -95,7 +95,8 @@ pub fn subscribe_page(v: &SubscribeView) -> Markup {
     } else {
         v.hook.kind
     };
-    layout::public(
+    layout::for_page(
+        v.page,
         &format!("Subscribe · {}", v.page.title),
         html! {
             main.wrap.subscribe-page {
@@ -154,7 +155,8 @@ pub fn subscribe_page(v: &SubscribeView) -> Markup {
 
 /// After an endpoint answered its signed test delivery: the secret, shown once.
 pub fn hook_active(page: &Page, url: &str, secret: Option<&str>, token: &str) -> Markup {
-    layout::public(
+    layout::for_page(
+        page,
         &format!("Endpoint subscribed · {}", page.title),
         html! {
             main.wrap {
@@ -188,7 +190,8 @@ fn webhook_notes() -> Markup {
 
 /// The same answer whether or not the address was already subscribed.
 pub fn check_inbox(page: &Page) -> Markup {
-    layout::public(
+    layout::for_page(
+        page,
         &format!("Check your inbox · {}", page.title),
         html! {
             main.wrap {
@@ -203,7 +206,8 @@ pub fn check_inbox(page: &Page) -> Markup {
 /// A page with one button that posts to `action` (confirm, unsubscribe): link scanners
 /// that open every link in a mail change nothing.
 pub fn one_button(page: &Page, title: &str, text: &str, action: &str, button: &str) -> Markup {
-    layout::public(
+    layout::for_page(
+        page,
         &format!("{title} · {}", page.title),
         html! {
             main.wrap {
@@ -228,7 +232,8 @@ pub struct ManageView<'a> {
 }
 
 pub fn manage_page(v: &ManageView) -> Markup {
-    layout::public(
+    layout::for_page(
+        v.page,
         &format!("Your subscription · {}", v.page.title),
         html! {
             main.wrap {

@@ -20,7 +20,7 @@ use serde::Deserialize;
 /// How long a mailed sign-in link works.
 const LINK_MINUTES: i64 = 15;
 
-fn html(status: StatusCode, m: Markup) -> HttpResponse {
+pub(super) fn html(status: StatusCode, m: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
@@ -29,7 +29,11 @@ fn html(status: StatusCode, m: Markup) -> HttpResponse {
 }
 
 /// The customer page with this slug, marking the answer `noindex`; 404 for any other page.
-async fn customer_page(req: &HttpRequest, state: &AppState, slug: &str) -> AppResult<Page> {
+pub(super) async fn customer_page(
+    req: &HttpRequest,
+    state: &AppState,
+    slug: &str,
+) -> AppResult<Page> {
     req.extensions_mut().insert(NoIndex);
     let snap = state.page_cache.snapshot(&state.store).await?;
     snap.page_by_slug(slug)
@@ -77,7 +81,10 @@ pub async fn get_signin(
     let page = customer_page(&req, &state, &slug).await?;
     let (csrf, cookie) = csrf_for(&req, &state, &page).await?;
     Ok(with_cookie(
-        html(StatusCode::OK, views::signin_form(&page, &csrf, "", None)),
+        html(
+            StatusCode::OK,
+            views::signin_form(&page, &csrf, "", None, state.sso.is_some()),
+        ),
         cookie,
     ))
 }
@@ -100,7 +107,13 @@ pub async fn post_signin(
         Ok(e) => e,
         Err(m) => {
             let (csrf, _) = csrf_for(&req, &state, &page).await?;
-            let view = views::signin_form(&page, &csrf, &form.data.email, Some(&m));
+            let view = views::signin_form(
+                &page,
+                &csrf,
+                &form.data.email,
+                Some(&m),
+                state.sso.is_some(),
+            );
             return Ok(html(StatusCode::BAD_REQUEST, view));
         }
     };

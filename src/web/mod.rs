@@ -10,6 +10,7 @@ pub mod cache;
 pub mod compat;
 pub mod connections;
 pub mod customer;
+pub mod customer_sso;
 pub mod embeds;
 pub mod error;
 pub mod export;

@@ -2,7 +2,8 @@
 //! extractor types in each handler's signature (`Viewer`, `Editor`, `Owner`, `CsrfForm`).
 
 use super::{
-    admin, api, assets, compat, customer, embeds, feeds, public, subscribe, subscribe_hook,
+    admin, api, assets, compat, customer, customer_sso, embeds, feeds, public, subscribe,
+    subscribe_hook,
 };
 use actix_web::web;
 
@@ -283,12 +284,13 @@ fn configure_public(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/p/{slug}").route(web::get().to(public::get_page)))
         .service(web::resource("/incidents/{id}").route(web::get().to(public::get_incident)))
         .service(web::resource("/history").route(web::get().to(public::get_history)))
-        // Customer pages: the sign-in form, and the mailed link's Continue page.
+        // Customer pages: the sign-in form, single sign-on, and the mailed link's Continue page.
         .service(
             web::resource("/p/{slug}/signin")
                 .route(web::get().to(customer::get_signin))
                 .route(web::post().to(customer::post_signin)),
         )
+        .service(web::resource("/p/{slug}/sso").route(web::get().to(customer_sso::get_page_sso)))
         .service(
             web::resource("/p/{slug}/signin/{token}")
                 .route(web::get().to(customer::get_signin_link))

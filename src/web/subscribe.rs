@@ -1,14 +1,15 @@
-//! Public subscription pages: sign up (`/subscribe`, `/p/{slug}/subscribe`), confirm
+//! Subscription pages (public pages, and customer or internal pages for those who may see them): sign up (`/subscribe`, `/p/{slug}/subscribe`), confirm
 //! (`/subscribe/confirm/{token}`), manage (`/subscriptions/{token}`) and unsubscribe
 //! (`/unsubscribe/{token}`, which also takes RFC 8058 one-click POSTs from mail
 //! providers). The token in the link is the only credential; confirming and
 //! unsubscribing need a POST, so link scanners change nothing.
 
-use crate::domain::{Audience, Component, Group, Page, sort_components};
+use crate::domain::{Component, Group, Page, sort_components};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{NewSubscriber, SubscribeSource};
 use crate::views::subscribe as views;
+use crate::web::access::{Client, allow};
 use crate::web::auth::client_ip;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
 use maud::Markup;
@@ -54,14 +55,16 @@ impl PageParts {
     }
 }
 
-/// The public page a request means: the slug, else the custom host, else the default.
-pub(super) async fn public_page(
+/// The page a request means (the slug, else the custom host, else the default), once the
+/// visitor may see it: a customer or internal page checks access like the page itself does
+/// and sends a visitor without it to that page's sign-in.
+pub(super) async fn subscribable_page(
     state: &AppState,
     req: &HttpRequest,
     slug: Option<String>,
 ) -> AppResult<Option<PageParts>> {
     let host = super::host::request_host(req, &state.config.trusted_proxies);
-    state
+    let parts = state
         .store
         .run(move |s| {
             let page = match slug {
@@ -75,19 +78,23 @@ pub(super) async fn public_page(
                         .cloned()
                 }
             };
-            match page.filter(|p| p.audience == Audience::Public) {
+            match page {
                 Some(p) => Ok(Some(PageParts::load(s, p)?)),
                 None => Ok(None),
             }
         })
-        .await
+        .await?;
+    if let Some(parts) = &parts {
+        allow(req, &parts.page, Client::Browser).await?;
+    }
+    Ok(parts)
 }
 
 pub(super) fn no_page() -> HttpResponse {
     message(
         StatusCode::NOT_FOUND,
         "Page not found",
-        "No public status page has this address.",
+        "No status page has this address.",
     )
 }
 
@@ -120,7 +127,7 @@ async fn show_form(
     req: &HttpRequest,
     slug: Option<String>,
 ) -> AppResult<HttpResponse> {
-    let Some(parts) = public_page(state, req, slug).await? else {
+    let Some(parts) = subscribable_page(state, req, slug).await? else {
         return Ok(no_page());
     };
     Ok(page_html(
@@ -179,7 +186,7 @@ async fn sign_up(
     slug: Option<String>,
     body: &[u8],
 ) -> AppResult<HttpResponse> {
-    let Some(parts) = public_page(state, req, slug).await? else {
+    let Some(parts) = subscribable_page(state, req, slug).await? else {
         return Ok(no_page());
     };
     let pairs = form_pairs(req, body)?;

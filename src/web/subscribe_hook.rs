@@ -3,7 +3,9 @@
 //! after DNS here and again at every send), and the subscription starts only when the
 //! endpoint answers a signed test delivery with 2xx.
 
-use super::subscribe::{chosen, field, form_pairs, no_page, page_html, public_page, render_forms};
+use super::subscribe::{
+    chosen, field, form_pairs, no_page, page_html, render_forms, subscribable_page,
+};
 use crate::error::{AppError, AppResult};
 use crate::notify::{Settings, outbox::send_test, webhook};
 use crate::state::AppState;
@@ -18,7 +20,7 @@ async fn sign_up(
     slug: Option<String>,
     body: &[u8],
 ) -> AppResult<HttpResponse> {
-    let Some(parts) = public_page(state, req, slug).await? else {
+    let Some(parts) = subscribable_page(state, req, slug).await? else {
         return Ok(no_page());
     };
     let pairs = form_pairs(req, body)?;

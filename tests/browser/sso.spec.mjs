@@ -79,3 +79,58 @@ test('sign in with SSO lands in the admin as the provider user', async ({ browse
   await screenshot(carol, 'sso-refused');
   assert.deepEqual([...page.errors, ...carol.errors], [], 'no script errors');
 });
+
+test('a customer page signs in an allowlisted SSO user and shows its own Subscribe button', async ({ browser }) => {
+  const provider = await startProvider();
+  const server = await startStatusd({
+    env: {
+      STATUSD_OIDC_ISSUER: provider.base,
+      STATUSD_OIDC_CLIENT_ID: 'statusd-browser',
+      STATUSD_OIDC_CLIENT_SECRET: 'browser-secret',
+    },
+  });
+  await post(`${provider.base}/_register`, { redirect_uri: `${server.baseUrl}/admin/oidc/callback` });
+  const owner = await newPage(await newContext(browser));
+  await completeSetup(owner, server.setupUrl);
+  await owner.goto(`${server.baseUrl}/admin`);
+  const made = await owner.evaluate(async () => {
+    const csrf = document.querySelector('input[name=csrf]').value;
+    const resp = await fetch('/api/v1/pages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ slug: 'acme', title: 'Acme status', audience: 'customer', allowed_domains: ['acme.test'] }),
+    });
+    return resp.status;
+  });
+  assert.equal(made, 201);
+
+  for (const [name, options] of [
+    ['customer-sso-signin-light', {}],
+    ['customer-sso-signin-dark', { colorScheme: 'dark' }],
+    ['customer-sso-signin-375', { viewport: { width: 375, height: 740 } }],
+  ]) {
+    const page = await newPage(await newContext(browser, options));
+    await page.goto(`${server.baseUrl}/p/acme`);
+    assert.equal(new URL(page.url()).pathname, '/p/acme/signin');
+    await page.getByRole('link', { name: 'Sign in with SSO' }).waitFor();
+    await screenshot(page, name);
+  }
+
+  await post(`${provider.base}/_control`, { email: 'carol@acme.test' });
+  const carol = await newPage(await newContext(browser));
+  await carol.goto(`${server.baseUrl}/p/acme/signin`);
+  await submit(carol, carol.getByRole('link', { name: 'Sign in with SSO' }));
+  assert.equal(new URL(carol.url()).pathname, '/p/acme');
+  await screenshot(carol, 'customer-sso-page');
+  await submit(carol, carol.getByRole('link', { name: 'Subscribe to updates' }));
+  assert.equal(new URL(carol.url()).pathname, '/p/acme/subscribe');
+  await screenshot(carol, 'customer-subscribe');
+
+  await post(`${provider.base}/_control`, { email: 'mallory@other.test' });
+  const mallory = await newPage(await newContext(browser));
+  await mallory.goto(`${server.baseUrl}/p/acme/signin`);
+  await submit(mallory, mallory.getByRole('link', { name: 'Sign in with SSO' }));
+  assert.match(await mallory.locator('h1').innerText(), /does not open this page/);
+  await screenshot(mallory, 'customer-sso-refused');
+  assert.deepEqual([...carol.errors, ...mallory.errors], [], 'no script errors');
+});

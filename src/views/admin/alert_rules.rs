@@ -1,6 +1,7 @@
 //! Alert mapping rules in words: the list in the order they are tried, a form to create
 //! or edit one, and the unmatched alerts with "Make a rule from this".
 
+use super::managed::{badge, note};
 use super::{FormState, component_name, csrf, editor, field_error, invalid, when};
 use crate::domain::alert_lifecycle::AlertEvent;
 use crate::domain::inbound::{AlertRule, AlertSource, RuleMode, Tone};
@@ -202,7 +203,7 @@ pub fn rules(
                     @for (n, r) in rules.iter().enumerate() {
                         tr data-rule=(r.name) {
                             td { (n + 1) }
-                            td { (r.name) }
+                            td { (r.name) (badge(r.managed_by_config)) }
                             td { (conditions(r)) }
                             td { (r.component_ids.iter().map(|c| component_name(components, c)).collect::<Vec<_>>().join(", ")) }
                             td { (outcome(r)) }
@@ -241,6 +242,7 @@ pub fn edit(
         html! {
             (flash(form.error.as_deref(), form.notice.as_deref()))
             p { a href="/admin/alert-rules" { "← All rules" } }
+            (note(r.managed_by_config, "alert rule"))
             @if editor(nav) {
                 (rule_form(nav, &format!("/admin/alert-rules/{}", r.id), v, components, form, "Save rule"))
             } @else {

@@ -1,6 +1,7 @@
 //! `/admin/alert-rules`: the mapping rules (list, create, edit, reorder, delete after a
 //! confirm step) and the unmatched alerts a rule can be made from.
 
+use super::managed::hold;
 use super::{NavData, done, form_error, html, ok};
 use crate::domain::inbound::RuleMode;
 use crate::error::{AppError, AppResult};
@@ -9,9 +10,20 @@ use crate::store::AlertRuleInput;
 use crate::views::admin::FormState;
 use crate::views::admin::alert_rules::{self as views, RuleValues};
 use crate::views::admin::confirm::{Confirm, confirm};
+use crate::views::admin::managed::{Held, warning_text};
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Deserialize;
+
+const ACTIVE: &str = "/admin/alert-rules";
+
+/// A delete's consequences, led by the managed-by-config warning when a file manages the rule.
+fn managed_first(managed: bool, mut lines: Vec<String>) -> Vec<String> {
+    if managed {
+        lines.insert(0, warning_text("alert rule"));
+    }
+    lines
+}
 
 async fn list(
     state: &AppState,
@@ -232,6 +244,17 @@ pub async fn post_rule_edit(
         let id = id.clone();
         state.store.run(move |s| s.get_alert_rule(&id)).await?
     };
+    let action = format!("/admin/alert-rules/{id}");
+    let held = Held {
+        kind: "alert rule",
+        name: &old.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: &action,
+    };
+    if let Some(warning) = hold(&actor, ACTIVE, old.managed_by_config, held) {
+        return Ok(warning);
+    }
     // The page is not on the form (the API and status-as-code set it): keep it.
     let result = match rule_input(&form, old.page_id.clone()) {
         Ok(input) => {
@@ -278,6 +301,22 @@ pub async fn post_rule_move(
         _ => return Err(AppError::invalid("direction", "up or down")),
     };
     let id = id.into_inner();
+    let cur = {
+        let id = id.clone();
+        state.store.run(move |s| s.get_alert_rule(&id)).await?
+    };
+    // Order is in the file too: a move is an edit the next apply undoes.
+    let action = format!("/admin/alert-rules/{id}/move");
+    let held = Held {
+        kind: "alert rule",
+        name: &cur.name,
+        action: &action,
+        pairs: &form.pairs,
+        cancel: "/admin/alert-rules",
+    };
+    if let Some(warning) = hold(&actor, ACTIVE, cur.managed_by_config, held) {
+        return Ok(warning);
+    }
     state.store.run(move |s| s.move_alert_rule(&id, up)).await?;
     tracing::info!(by = %actor.name(), "alert rule moved");
     Ok(done("/admin/alert-rules#rules", "Rule order saved."))
@@ -295,10 +334,10 @@ pub async fn get_rule_delete(
         &nav.nav(),
         &Confirm {
             title: format!("Delete rule “{}”?", r.name),
-            consequences: vec![
+            consequences: managed_first(r.managed_by_config, vec![
                 "Alerts it routed go to the next rule that matches, or the labels decide, or they are kept as unmatched.".into(),
                 "Drafts it already opened stay.".into(),
-            ],
+            ]),
             action: format!("/admin/alert-rules/{}/delete", r.id),
             button: "Delete rule".into(),
             cancel: "/admin/alert-rules".into(),

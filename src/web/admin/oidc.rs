@@ -18,7 +18,7 @@ use std::collections::HashMap;
 /// Binds a sign-in to the browser that started it (stops login CSRF).
 const FLOW_COOKIE: &str = "statusd_oidc";
 
-fn flow_cookie(state: &AppState, value: String) -> Cookie<'static> {
+pub(crate) fn flow_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build(FLOW_COOKIE, value)
         .path("/admin/oidc")
         .http_only(true)
@@ -58,7 +58,7 @@ pub async fn get_oidc_start(
         return Ok(refused(&req, &state, StatusCode::TOO_MANY_REQUESTS, msg));
     }
     let st = state.clone();
-    let begun = tokio::task::spawn_blocking(move || sso.begin(&st.sso_flows))
+    let begun = tokio::task::spawn_blocking(move || sso.begin(&st.sso_flows, None))
         .await
         .map_err(|e| AppError::Internal(format!("sign-in task: {e}")))?;
     let (url, flow) = match begun {
@@ -110,6 +110,9 @@ pub async fn get_oidc_callback(
         return Ok(refused(&req, &state, StatusCode::BAD_REQUEST, msg.into()));
     };
     let code = q.code;
+    if pending.page().is_some() {
+        return crate::web::customer_sso::finish(&req, &state, sso, pending, code).await;
+    }
     let finished = tokio::task::spawn_blocking(move || sso.finish(pending, &code))
         .await
         .map_err(|e| AppError::Internal(format!("sign-in task: {e}")))?;

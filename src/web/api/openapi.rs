@@ -3,6 +3,7 @@
 //! Tests check it lists exactly the routes of `routes.rs` and the names serde accepts.
 //! Longer than 500 lines only through its tests (the code is 198 lines).
 
+use super::managed::WarningHeader;
 use super::{
     alerts, audit, backup, components, config, events, groups, incidents, keys, maintenance,
     monitors, pages, postmortems, subscribers, templates,
@@ -61,7 +62,7 @@ use utoipa::{Modify, OpenApi};
         get_openapi,
     ),
     components(schemas(ErrorBody)),
-    modifiers(&Bearer, &Aliases, &UniqueOperationIds),
+    modifiers(&Bearer, &Aliases, &UniqueOperationIds, &WarningHeader),
     security(("bearer" = [])),
     tags(
         (name = "pages"), (name = "groups"), (name = "components"), (name = "incidents"),
