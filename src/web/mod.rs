@@ -20,6 +20,7 @@ pub mod host;
 pub mod metrics;
 pub mod public;
 pub mod routes;
+pub mod sso_flow;
 pub mod subscribe;
 pub mod subscribe_hook;
 

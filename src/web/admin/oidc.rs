@@ -9,27 +9,11 @@ use crate::sso::SsoError;
 use crate::state::AppState;
 use crate::views::admin::FormState;
 use crate::web::auth::{check_limit, client_ip};
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use crate::web::sso_flow::{FLOW_COOKIE, flow_cookie};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use std::collections::HashMap;
-
-/// Binds a sign-in to the browser that started it (stops login CSRF).
-const FLOW_COOKIE: &str = "statusd_oidc";
-
-pub(crate) fn flow_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build(FLOW_COOKIE, value)
-        .path("/admin/oidc")
-        .http_only(true)
-        .secure(state.config.secure_cookies())
-        // Lax: the provider's redirect back is a top-level cross-site GET.
-        .same_site(SameSite::Lax)
-        .max_age(CookieDuration::seconds(
-            crate::sso::FLOW_TTL.as_secs() as i64
-        ))
-        .finish()
-}
 
 fn refused(req: &HttpRequest, state: &AppState, status: StatusCode, msg: String) -> HttpResponse {
     login_page(req, state, status, FormState::error(msg, HashMap::new()))
