@@ -41,6 +41,11 @@ impl Snapshot {
         self.pages.iter().find(|p| p.slug == slug)
     }
 
+    /// Whether any page answers on a host of its own.
+    pub fn has_custom_hosts(&self) -> bool {
+        self.pages.iter().any(|p| p.custom_host.is_some())
+    }
+
     pub fn page_by_host(&self, host: &str) -> Option<&Page> {
         let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
         self.pages

@@ -8,9 +8,6 @@ use crate::error::{AppError, AppResult};
 use crate::secret::sha256_hex;
 use crate::state::AppState;
 use crate::web::auth::MaybeActor;
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 /// How a refused visitor is answered: a sign-in redirect for HTML, 401 for machines.
@@ -101,19 +98,4 @@ fn read_token(req: &HttpRequest) -> Option<String> {
             .find(|(k, _)| k == "token")
             .map(|(_, v)| v.into_owned())
     })
-}
-
-/// Adds `X-Robots-Tag: noindex` to every answer about a non-public page.
-pub async fn noindex_header(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let mut res = next.call(req).await?;
-    if res.request().extensions().get::<NoIndex>().is_some() {
-        res.headers_mut().insert(
-            actix_web::http::header::HeaderName::from_static("x-robots-tag"),
-            actix_web::http::header::HeaderValue::from_static("noindex"),
-        );
-    }
-    Ok(res)
 }

@@ -106,8 +106,8 @@ pub async fn record(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let method = req.method().as_str().to_string();
-    let writes = matches!(method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
+    crate::web::auth::resolve_first(&req).await;
+    let writes = matches!(req.method().as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
     let fields = if writes {
         body_fields(&mut req).await
     } else {
@@ -115,8 +115,13 @@ pub async fn record(
     };
     let res = next.call(req).await?;
     let status = res.status();
-    let pattern = res.request().match_pattern().unwrap_or_default();
     let refused = status.as_u16() == 401 || status.as_u16() == 403;
+    // Reads that were answered are not audited: they return before any work.
+    if !refused && !writes {
+        return Ok(res.map_into_boxed_body());
+    }
+    let method = res.request().method().as_str().to_string();
+    let pattern = res.request().match_pattern().unwrap_or_default();
     let changed = (status.is_success() || status.is_redirection())
         && !pattern.is_empty()
         && is_audited_write(&method, &pattern);

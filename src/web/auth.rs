@@ -332,13 +332,11 @@ pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> IpAddr {
         .unwrap_or(peer)
 }
 
-/// Middleware: looks up who is asking before any handler runs, so the role guard answers
-/// on its first poll and a caller without the role gets 401/403, never a body validation
-/// error that would come first if the body parsed before the credentials were looked up.
-pub async fn resolve_first(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+/// Looks up who is asking before any handler runs (called first by the audit
+/// middleware), so the role guard answers on its first poll and a caller without the
+/// role gets 401/403, never a body validation error that would come first if the body
+/// parsed before the credentials were looked up.
+pub async fn resolve_first(req: &actix_web::dev::ServiceRequest) {
     let path = req.path();
     if path.starts_with("/api/v1/") || path.starts_with("/admin") {
         let no = match resolve(req.request()).await {
@@ -352,5 +350,4 @@ pub async fn resolve_first(
             req.extensions_mut().insert(no);
         }
     }
-    next.call(req).await
 }

@@ -4,11 +4,9 @@
 use crate::config::Config;
 use crate::domain::{Audience, Page};
 use crate::snapshot::Rendered;
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
+use std::cell::RefCell;
 
 /// What no cache may keep: admin, sign-in, subscription pages, the management API, and
 /// every page whose audience is not the public.
@@ -31,11 +29,30 @@ pub fn public(max_age: u32) -> String {
 }
 
 /// Cache-Control of a page's documents: shared caches only for public pages.
-pub fn for_page(config: &Config, page: &Page) -> String {
+pub fn for_page(config: &Config, page: &Page) -> HeaderValue {
     match page.audience {
-        Audience::Public => public(config.cache_max_age_seconds),
-        _ => PRIVATE.to_string(),
+        Audience::Public => public_header(config.cache_max_age_seconds),
+        _ => HeaderValue::from_static(PRIVATE),
     }
+}
+
+/// [`public`] as a header value, built once per worker thread: every page view asks.
+fn public_header(max_age: u32) -> HeaderValue {
+    thread_local! {
+        static LAST: RefCell<Option<(u32, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match last.as_ref() {
+            Some((age, value)) if *age == max_age => value.clone(),
+            _ => {
+                let value = HeaderValue::from_str(&public(max_age))
+                    .unwrap_or_else(|_| HeaderValue::from_static(PRIVATE));
+                *last = Some((max_age, value.clone()));
+                value
+            }
+        }
+    })
 }
 
 /// Whether an `Accept-Encoding` header allows gzip (`gzip`, `x-gzip` or `*`, with q > 0).
@@ -46,16 +63,19 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
     let mut star = None;
     for item in v.split(',') {
         let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
-            .filter_map(|q| q.trim().parse::<f32>().ok())
-            .next()
-            .unwrap_or(1.0);
-        match coding.as_str() {
-            "gzip" | "x-gzip" => return q > 0.0,
-            "*" => star = Some(q > 0.0),
-            _ => {}
+        let coding = parts.next().unwrap_or("").trim();
+        let q = || {
+            parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0)
+        };
+        if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            return q() > 0.0;
+        }
+        if coding == "*" {
+            star = Some(q() > 0.0);
         }
     }
     star.unwrap_or(false)
@@ -78,7 +98,7 @@ pub fn etag_matches(req: &HttpRequest, etag: &str) -> bool {
 pub fn respond(
     req: &HttpRequest,
     r: &Rendered,
-    cache_control: &str,
+    cache_control: HeaderValue,
     extra: &[(&'static str, &'static str)],
 ) -> HttpResponse {
     let not_modified = etag_matches(req, &r.etag);
@@ -87,8 +107,8 @@ pub fn respond(
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::ETAG, r.etag.clone()))
-        .insert_header((header::CACHE_CONTROL, cache_control.to_string()))
+    res.insert_header((header::ETAG, r.etag.as_str()))
+        .insert_header((header::CACHE_CONTROL, cache_control))
         .insert_header((header::VARY, "Accept-Encoding"));
     for h in extra {
         res.insert_header(*h);
@@ -112,25 +132,11 @@ pub fn respond(
     }
 }
 
-/// A response that did not say who may keep it is kept by no one: only the public
-/// documents above opt in to caching.
-pub async fn private_by_default(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let mut res = next.call(req).await?;
-    let headers = res.headers_mut();
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
-    }
-    Ok(res)
-}
-
 /// The configured policy for a page, read from the app state the request carries.
-pub fn for_request(req: &HttpRequest, page: &Page) -> String {
+pub fn for_request(req: &HttpRequest, page: &Page) -> HeaderValue {
     match req.app_data::<web::Data<crate::state::AppState>>() {
         Some(state) => for_page(&state.config, page),
-        None => PRIVATE.to_string(),
+        None => HeaderValue::from_static(PRIVATE),
     }
 }
 

@@ -3,15 +3,28 @@
 //! the site is served over https.
 
 use crate::state::AppState;
-use actix_web::Error;
+use crate::web::access::NoIndex;
+use crate::web::admin::{after_admin_page, before_admin_page};
+use crate::web::cache::PRIVATE;
+use crate::web::metrics::RequestMetrics;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
+use actix_web::{Error, HttpMessage};
+use std::time::Instant;
 
 /// The policy of every page: own scripts, styles and images only; forms post home.
-const CSP_BASE: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'";
+macro_rules! csp_base {
+    () => {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
+    };
+}
+
+/// [`csp`] of pages that must not be framed, and of the badge and widget.
+const CSP_UNFRAMED: &str = concat!(csp_base!(), "; frame-ancestors 'none'");
+const CSP_FRAMEABLE: &str = concat!(csp_base!(), "; frame-ancestors *");
 
 /// HSTS for a year; only sent when `public_url` is https.
 const HSTS: &str = "max-age=31536000; includeSubDomains";
@@ -26,9 +39,12 @@ pub fn frameable(path: &str) -> bool {
 }
 
 /// The Content-Security-Policy for a path.
-pub fn csp(path: &str) -> String {
-    let ancestors = if frameable(path) { "*" } else { "'none'" };
-    format!("{CSP_BASE}; frame-ancestors {ancestors}")
+pub fn csp(path: &str) -> &'static str {
+    if frameable(path) {
+        CSP_FRAMEABLE
+    } else {
+        CSP_UNFRAMED
+    }
 }
 
 /// [`csp`] that also allows one inline style by its hash (a page's accent colour).
@@ -40,36 +56,64 @@ pub fn csp_with_style(path: &str, style_source: &str) -> String {
     )
 }
 
-/// Middleware: adds the headers a handler did not set itself (a stricter
-/// `Referrer-Policy` from a handler wins).
-pub async fn security_headers(
+/// Adds the security headers a handler did not set itself (a stricter
+/// `Referrer-Policy` from a handler wins). Static values: this runs on every answer.
+pub fn add_security_headers(headers: &mut HeaderMap, frame: bool, https: bool) {
+    let mut set = |name: HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        if frame { CSP_FRAMEABLE } else { CSP_UNFRAMED },
+    );
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    // Stricter than strict-origin-when-cross-origin: other sites learn nothing.
+    set(header::REFERRER_POLICY, "same-origin");
+    if !frame {
+        set(header::X_FRAME_OPTIONS, "DENY");
+    }
+    if https {
+        set(header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
+}
+
+/// Middleware, outermost: what every answer carries (security headers, a private
+/// Cache-Control unless the handler opted in to caching, noindex for non-public pages),
+/// the request counter, and the admin pages' flash and sign-in return. One layer, since
+/// each layer costs a boxed future on every request.
+pub async fn frame(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let path = req.path().to_string();
+    let started = Instant::now();
+    let frame = frameable(req.path());
     let https = req
         .app_data::<web::Data<AppState>>()
         .is_some_and(|s| s.config.secure_cookies());
-    let mut res = next.call(req).await?;
-    let frame = frameable(&path);
-    let headers = res.headers_mut();
-    let mut set = |name: &'static str, value: String| {
-        let name = HeaderName::from_static(name);
-        if !headers.contains_key(&name)
-            && let Ok(v) = HeaderValue::from_str(&value)
-        {
-            headers.insert(name, v);
-        }
-    };
-    set("content-security-policy", csp(&path));
-    set("x-content-type-options", "nosniff".into());
-    // Stricter than strict-origin-when-cross-origin: other sites learn nothing.
-    set("referrer-policy", "same-origin".into());
-    if !frame {
-        set("x-frame-options", "DENY".into());
+    let method = req.method().clone();
+    let metrics = req.app_data::<web::Data<RequestMetrics>>().cloned();
+    let admin_get = before_admin_page(&req);
+    let res = next.call(req).await;
+    if let Some(m) = metrics {
+        m.record_answer(&res, &method, started);
     }
-    if https {
-        set("strict-transport-security", HSTS.into());
+    let mut res = res?;
+    if let Some(get) = admin_get {
+        after_admin_page(get, &mut res);
+    }
+    let noindex = res.request().extensions().get::<NoIndex>().is_some();
+    let headers = res.headers_mut();
+    add_security_headers(headers, frame, https);
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+    }
+    if noindex {
+        headers.insert(
+            HeaderName::from_static("x-robots-tag"),
+            HeaderValue::from_static("noindex"),
+        );
     }
     Ok(res)
 }

@@ -7,11 +7,10 @@ use crate::error::{AppError, AppResult};
 use crate::secret::same_token;
 use crate::state::AppState;
 use crate::web::auth::MaybeActor;
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::Method;
 use actix_web::{Error, HttpRequest, HttpResponse, web};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
@@ -20,48 +19,82 @@ use std::time::Instant;
 /// Route label of requests that matched no route, so stray paths add no series.
 const UNMATCHED: &str = "unmatched";
 
+/// Requests answered by (route pattern, method, status).
+type RequestCounts = BTreeMap<(String, String, u16), u64>;
+
 /// HTTP requests counted by route pattern (never the raw path), method and status.
 #[derive(Default)]
 pub struct RequestMetrics {
-    counts: Mutex<BTreeMap<(String, String, u16), u64>>,
-    durations: Mutex<BTreeMap<String, Histogram>>,
+    routes: Mutex<HashMap<String, RouteMetrics>>,
+}
+
+/// One route's answers: counts by method and status, and the time taken.
+struct RouteMetrics {
+    counts: Vec<(Method, u16, u64)>,
+    durations: Histogram,
 }
 
 impl RequestMetrics {
-    fn record(&self, route: String, method: String, status: u16, ms: u64) {
-        if let Ok(mut d) = self.durations.lock() {
-            d.entry(route.clone())
-                .or_insert_with(|| Histogram::new(LATENCY_BOUNDS))
-                .observe_ms(ms);
-        }
-        if let Ok(mut c) = self.counts.lock() {
-            let n = c.entry((route, method, status)).or_default();
-            *n = n.saturating_add(1);
-        }
-    }
-}
-
-/// Middleware: counts every answered request under its route pattern.
-pub async fn count_requests(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let started = Instant::now();
-    let metrics = req.app_data::<web::Data<RequestMetrics>>().cloned();
-    let method = req.method().as_str().to_string();
-    let res = next.call(req).await;
-    if let Some(m) = metrics {
+    /// Counts an answered request (or a failed one) under its route pattern.
+    pub fn record_answer<B>(
+        &self,
+        res: &Result<ServiceResponse<B>, Error>,
+        method: &Method,
+        started: Instant,
+    ) {
         // Read after routing: the matched resource names its pattern without a second
         // walk of every route (which cost more than serving a cached page).
-        let (status, route) = match &res {
+        let (status, route) = match res {
             Ok(r) => (r.status(), r.request().match_pattern()),
             Err(e) => (e.as_response_error().status_code(), None),
         };
-        let route = route.unwrap_or_else(|| UNMATCHED.into());
+        let route = route.as_deref().unwrap_or(UNMATCHED);
         let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        m.record(route, method, status.as_u16(), ms);
+        self.record(route, method, status.as_u16(), ms);
     }
-    res
+
+    fn record(&self, route: &str, method: &Method, status: u16, ms: u64) {
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
+        // Looked up by &str: a route seen before costs no allocation.
+        if !routes.contains_key(route) {
+            routes.insert(
+                route.to_string(),
+                RouteMetrics {
+                    counts: Vec::new(),
+                    durations: Histogram::new(LATENCY_BOUNDS),
+                },
+            );
+        }
+        let Some(r) = routes.get_mut(route) else {
+            return;
+        };
+        r.durations.observe_ms(ms);
+        match r
+            .counts
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, n)) => *n = n.saturating_add(1),
+            None => r.counts.push((method.clone(), status, 1)),
+        }
+    }
+
+    /// Counts by (route, method, status) and durations by route, sorted for stable output.
+    fn sorted(&self) -> (RequestCounts, BTreeMap<String, Histogram>) {
+        let mut counts = BTreeMap::new();
+        let mut durations = BTreeMap::new();
+        if let Ok(routes) = self.routes.lock() {
+            for (route, r) in routes.iter() {
+                for (m, s, n) in &r.counts {
+                    counts.insert((route.clone(), m.as_str().to_string(), *s), *n);
+                }
+                durations.insert(route.clone(), r.durations.clone());
+            }
+        }
+        (counts, durations)
+    }
 }
 
 fn label(s: &str) -> String {
@@ -147,15 +180,14 @@ pub async fn get_metrics(
             "counter",
             "HTTP requests answered, by route pattern, method and status.",
         );
-        if let Ok(counts) = requests.counts.lock() {
-            for ((route, method, status), n) in counts.iter() {
-                let _ = writeln!(
-                    out,
-                    "statusd_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
-                    label(route),
-                    label(method)
-                );
-            }
+        let (counts, durations) = requests.sorted();
+        for ((route, method, status), n) in &counts {
+            let _ = writeln!(
+                out,
+                "statusd_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+                label(route),
+                label(method)
+            );
         }
         header(
             &mut out,
@@ -163,16 +195,14 @@ pub async fn get_metrics(
             "histogram",
             "Time to answer an HTTP request, by route pattern.",
         );
-        if let Ok(durations) = requests.durations.lock() {
-            for (route, h) in durations.iter() {
-                let labels = format!("route=\"{}\",", label(route));
-                histogram(
-                    &mut out,
-                    "statusd_http_request_duration_seconds",
-                    &labels,
-                    h,
-                );
-            }
+        for (route, h) in &durations {
+            let labels = format!("route=\"{}\",", label(route));
+            histogram(
+                &mut out,
+                "statusd_http_request_duration_seconds",
+                &labels,
+                h,
+            );
         }
     }
 

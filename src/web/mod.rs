@@ -145,15 +145,11 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .app_data(web::PayloadConfig::default().limit(limit))
             .wrap(ErrorHandlers::new().default_handler(html_errors))
             // Inside the upload deadline, which bounds its read of the body.
+            // Credentials first, then the audit entry (see auth::resolve_first).
             .wrap(actix_web::middleware::from_fn(audit::record))
-            .wrap(actix_web::middleware::from_fn(auth::resolve_first))
             .wrap(actix_web::middleware::from_fn(connections::upload_limits))
-            .wrap(actix_web::middleware::from_fn(admin::admin_pages))
-            .wrap(actix_web::middleware::from_fn(metrics::count_requests))
-            .wrap(actix_web::middleware::from_fn(access::noindex_header))
-            .wrap(actix_web::middleware::from_fn(cache::private_by_default))
-            // Outermost, so error pages and refusals carry the headers too.
-            .wrap(actix_web::middleware::from_fn(headers::security_headers))
+            // Outermost, so error pages and refusals carry the headers and are counted.
+            .wrap(actix_web::middleware::from_fn(headers::frame))
             .configure(routes::configure)
             .default_service(web::to(not_found))
     })

@@ -23,7 +23,7 @@ pub fn respond(
     page: &Page,
     extra: &[(&'static str, &'static str)],
 ) -> HttpResponse {
-    let mut res = cache::respond(req, r, &cache::for_request(req, page), extra);
+    let mut res = cache::respond(req, r, cache::for_request(req, page), extra);
     if let Some(a) = crate::domain::branding::page_accent(page)
         && let Ok(v) =
             HeaderValue::from_str(&super::headers::csp_with_style(req.path(), &a.csp_source()))
@@ -38,6 +38,8 @@ pub fn respond(
 pub fn resolve<'a>(req: &HttpRequest, snap: &'a Snapshot, slug: Option<&str>) -> Option<&'a Page> {
     match slug {
         Some(slug) => snap.page_by_slug(slug),
+        // Most installs have no custom hosts: then the Host header need not be read.
+        None if !snap.has_custom_hosts() => snap.page_by_slug("default"),
         None => {
             let state = req.app_data::<web::Data<AppState>>();
             let trusted = state.map_or(&[][..], |s| s.config.trusted_proxies.as_slice());

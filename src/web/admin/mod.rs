@@ -29,12 +29,10 @@ use crate::views::layout::Nav;
 use crate::web::auth::Actor;
 use crate::web::auth::FLASH_COOKIE;
 use actix_web::HttpResponse;
-use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderValue, LOCATION};
 use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::Next;
 use maud::Markup;
 use std::collections::HashMap;
 
@@ -84,17 +82,29 @@ fn with_flash(to: &str, message: &str) -> HttpResponse {
     resp
 }
 
+/// What [`after_admin_page`] needs to know of an admin GET, read before it is answered.
+pub struct AdminGet {
+    /// The flash cookie was sent, so this page shows (and then clears) it.
+    flash_shown: bool,
+    /// The path and query asked for, to come back to after signing in.
+    asked: Option<String>,
+}
+
+/// Reads an admin GET before it is answered; `None` for every other request.
+pub fn before_admin_page(req: &ServiceRequest) -> Option<AdminGet> {
+    if req.method() != Method::GET || !req.path().starts_with("/admin") {
+        return None;
+    }
+    Some(AdminGet {
+        flash_shown: req.cookie(FLASH_COOKIE).is_some(),
+        asked: req.uri().path_and_query().map(|p| p.to_string()),
+    })
+}
+
 /// Around every admin page: clears the flash cookie once a page has shown it, and
 /// sends a browser that must sign in to the sign-in form with the page it asked for.
-pub async fn admin_pages(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let get = req.method() == Method::GET && req.path().starts_with("/admin");
-    let shown = get && req.cookie(FLASH_COOKIE).is_some();
-    let asked = get.then(|| req.uri().path_and_query().map(|p| p.to_string()));
-    let mut res = next.call(req).await?;
-    if shown && res.status() == StatusCode::OK {
+pub fn after_admin_page<B>(get: AdminGet, res: &mut ServiceResponse<B>) {
+    if get.flash_shown && res.status() == StatusCode::OK {
         let mut gone = Cookie::build(FLASH_COOKIE, "").path("/admin").finish();
         gone.make_removal();
         let _ = res.response_mut().add_cookie(&gone);
@@ -104,7 +114,7 @@ pub async fn admin_pages(
             .headers()
             .get(LOCATION)
             .is_some_and(|l| l.as_bytes() == b"/admin/login");
-    if let (true, Some(Some(asked))) = (to_login, asked)
+    if let (true, Some(asked)) = (to_login, get.asked)
         && crate::domain::validate::local_admin_path(&asked).is_some()
         && asked != "/admin"
     {
@@ -114,7 +124,6 @@ pub async fn admin_pages(
             res.headers_mut().insert(LOCATION, v);
         }
     }
-    Ok(res)
 }
 
 /// Owned navigation data for an actor.
