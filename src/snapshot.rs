@@ -283,20 +283,40 @@ impl Rendered {
 }
 
 /// The in-memory copies of the snapshot and of each rendered document.
-#[derive(Default)]
 pub struct PageCache {
+    /// Tells this cache apart from another server's in the same process.
+    id: u64,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Keyed by `{page id}/{document}`; only the current generation is kept.
     rendered: RwLock<HashMap<String, Arc<Rendered>>>,
 }
 
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache {
+            id: rand::random(),
+            snapshot: RwLock::default(),
+            rendered: RwLock::default(),
+        }
+    }
+}
+
 impl PageCache {
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The generation the snapshot has when it is current: the store's, and a new one
+    /// every five minutes (uptime bars change with routine results, which do not bump
+    /// the store's generation). Reads no lock.
+    pub fn current_generation(store: &Store) -> u64 {
+        let window = Utc::now().timestamp() / 300;
+        (store.generation() << 24) | (window as u64 & 0xff_ffff)
+    }
+
     /// The current snapshot, reloaded from the store when anything changed.
     pub async fn snapshot(&self, store: &Store) -> AppResult<Arc<Snapshot>> {
-        // Uptime bars change with routine results, which do not bump the store's
-        // generation; the snapshot is also rebuilt every five minutes to pick them up.
-        let window = Utc::now().timestamp() / 300;
-        let generation = (store.generation() << 24) | (window as u64 & 0xff_ffff);
+        let generation = Self::current_generation(store);
         if let Some(s) = self.snapshot.read().map_err(poisoned)?.as_ref()
             && s.generation == generation
         {

@@ -3,9 +3,8 @@
 
 use crate::config::Config;
 use crate::domain::{Audience, Page};
-use crate::snapshot::Rendered;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use std::cell::RefCell;
 
 /// What no cache may keep: admin, sign-in, subscription pages, the management API, and
@@ -91,45 +90,6 @@ pub fn etag_matches(req: &HttpRequest, etag: &str) -> bool {
                 .map(|t| t.trim().trim_start_matches("W/"))
                 .any(|t| t == etag || t == "*")
         })
-}
-
-/// Answers with a rendered document: 304 when the client holds its ETag, else the body,
-/// gzip-compressed when the client accepts it and a compressed copy exists.
-pub fn respond(
-    req: &HttpRequest,
-    r: &Rendered,
-    cache_control: HeaderValue,
-    extra: &[(&'static str, &'static str)],
-) -> HttpResponse {
-    let not_modified = etag_matches(req, &r.etag);
-    let mut res = if not_modified {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, r.etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, cache_control))
-        .insert_header((header::VARY, "Accept-Encoding"));
-    for h in extra {
-        res.insert_header(*h);
-    }
-    if not_modified {
-        return res.finish();
-    }
-    let gzip = r.gzip.as_ref().filter(|_| {
-        accepts_gzip(
-            req.headers()
-                .get(header::ACCEPT_ENCODING)
-                .and_then(|v| v.to_str().ok()),
-        )
-    });
-    res.content_type(r.content_type);
-    match gzip {
-        Some(z) => res
-            .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(z.clone()),
-        None => res.body(r.body.clone()),
-    }
 }
 
 /// The configured policy for a page, read from the app state the request carries.

@@ -229,6 +229,9 @@ async fn serve(
     doc: &str,
 ) -> AppResult<HttpResponse> {
     let doc = Doc::from_path(doc).ok_or_else(|| AppError::NotFound(format!("/api/v2/{doc}")))?;
+    if let Some(res) = public::kept(req, state) {
+        return Ok(res);
+    }
     let snap = state.page_cache.snapshot(&state.store).await?;
     let page = public::resolve(req, &snap, slug)
         .ok_or_else(|| AppError::NotFound(format!("page {}", slug.unwrap_or("default"))))?;

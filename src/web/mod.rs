@@ -17,6 +17,7 @@ pub mod export;
 pub mod feeds;
 pub mod headers;
 pub mod host;
+pub mod hot;
 pub mod metrics;
 pub mod public;
 pub mod routes;

@@ -1,14 +1,14 @@
 //! Public status pages, incident detail, history and uptime, served from the snapshot
 //! read model (`crate::snapshot`); `/healthz`.
 
-use crate::domain::{IncidentState, MaintenanceStatus, Page};
+use crate::domain::{Audience, IncidentState, MaintenanceStatus, Page};
 use crate::error::AppResult;
 use crate::snapshot::{Rendered, Snapshot, base_path};
 use crate::state::AppState;
 use crate::views;
-use crate::web::cache;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use crate::web::{cache, hot};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -16,21 +16,37 @@ use serde::Deserialize;
 pub use super::access::{Client, allow};
 
 /// Answers with a cached document of `page` (304 for a held ETag, gzip when accepted),
-/// kept by shared caches only when the page is public.
+/// kept by shared caches only when the page is public. A public page's answer is also
+/// kept by the worker when the handler looked for it first (see `web::hot`).
 pub fn respond(
     req: &HttpRequest,
     r: &Rendered,
     page: &Page,
     extra: &[(&'static str, &'static str)],
 ) -> HttpResponse {
-    let mut res = cache::respond(req, r, cache::for_request(req, page), extra);
+    let mut headers = vec![(header::CACHE_CONTROL, cache::for_request(req, page))];
     if let Some(a) = crate::domain::branding::page_accent(page)
         && let Ok(v) =
             HeaderValue::from_str(&super::headers::csp_with_style(req.path(), &a.csp_source()))
     {
-        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        headers.push((header::CONTENT_SECURITY_POLICY, v));
     }
-    res
+    for (name, value) in extra {
+        if let Ok(name) = HeaderName::from_bytes(name.as_bytes()) {
+            headers.push((name, HeaderValue::from_static(value)));
+        }
+    }
+    let answer = hot::Answer::new(r, headers);
+    if page.audience == Audience::Public {
+        hot::keep(req, &answer);
+    }
+    answer.respond(req)
+}
+
+/// The answer this worker kept for a public document at the current generation.
+pub fn kept(req: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
+    let generation = crate::snapshot::PageCache::current_generation(&state.store);
+    hot::lookup(req, state.page_cache.id(), generation)
 }
 
 /// The page a request means: `/p/{slug}` when given, else the page whose custom host
@@ -41,6 +57,7 @@ pub fn resolve<'a>(req: &HttpRequest, snap: &'a Snapshot, slug: Option<&str>) ->
         // Most installs have no custom hosts: then the Host header need not be read.
         None if !snap.has_custom_hosts() => snap.page_by_slug("default"),
         None => {
+            req.extensions_mut().insert(hot::ChosenByHost);
             let state = req.app_data::<web::Data<AppState>>();
             let trusted = state.map_or(&[][..], |s| s.config.trusted_proxies.as_slice());
             let host = super::host::request_host(req, trusted);
@@ -105,6 +122,9 @@ pub async fn get_default_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
+    if let Some(res) = kept(&req, &state) {
+        return Ok(res);
+    }
     let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = resolve(&req, &snap, None) else {
         return Ok(page_not_found());
@@ -118,6 +138,9 @@ pub async fn get_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    if let Some(res) = kept(&req, &state) {
+        return Ok(res);
+    }
     let snap = state.page_cache.snapshot(&state.store).await?;
     let Some(page) = resolve(&req, &snap, Some(&slug)) else {
         return Ok(page_not_found());
