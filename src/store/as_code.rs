@@ -255,6 +255,13 @@ impl Applier<'_> {
                         allowed_domains: list(&f, "allowed_domains").unwrap_or_default(),
                     },
                 )?;
+                if let Some(accent) = s(&f, "accent_color") {
+                    let patch = PagePatch {
+                        accent_color: Some(accent),
+                        ..Default::default()
+                    };
+                    st.update_page_in(txn, &p.id, patch)?;
+                }
                 mark::<Page>(txn, tables::PAGES, &p.id, None)?;
                 p.id
             }
@@ -267,7 +274,9 @@ impl Applier<'_> {
                     time_zone: s(&f, "time_zone"),
                     custom_host: f.contains_key("custom_host").then(|| s(&f, "custom_host")),
                     allowed_domains: list(&f, "allowed_domains"),
-                    accent_color: None,
+                    accent_color: f
+                        .contains_key("accent_color")
+                        .then(|| s(&f, "accent_color").unwrap_or_default()),
                 };
                 st.update_page_in(txn, &id, patch)?;
                 mark::<Page>(txn, tables::PAGES, &id, None)?;
