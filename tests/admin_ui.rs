@@ -527,6 +527,53 @@ fn sign_in_returns_to_the_page_asked_for_and_only_to_admin_pages() {
 }
 
 #[test]
+fn an_internal_page_sends_its_visitor_to_sign_in_and_back_to_it() {
+    let a = Admin::start();
+    let (status, page) = a.env.server.api_send(
+        reqwest::Method::POST,
+        "/api/v1/pages",
+        &a.env.token,
+        &serde_json::json!({"slug": "team", "title": "Team status", "audience": "internal"}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{page}");
+    let fresh = browser();
+    let resp = fresh
+        .get(a.env.server.url("/p/team/history?month=2026-11"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let login = location(&resp);
+    assert_eq!(
+        login,
+        "/admin/login?next=%2Fp%2Fteam%2Fhistory%3Fmonth%3D2026%2D11"
+    );
+    let (_, form) = text(fresh.get(a.env.server.url(&login)).send().unwrap());
+    assert!(
+        form.contains(r#"name="next" value="/p/team/history?month=2026-11""#),
+        "{form}"
+    );
+    let resp = fresh
+        .post(a.env.server.url("/admin/login"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("email", OWNER),
+            ("password", PW),
+            ("next", "/p/team/history?month=2026-11"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(location(&resp), "/p/team/history?month=2026-11");
+    let (status, html) = text(
+        fresh
+            .get(a.env.server.url("/p/team/history?month=2026-11"))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Team status"), "{html}");
+}
+
+#[test]
 fn maintenance_is_edited_and_takes_updates_that_reach_the_public_entry() {
     let a = Admin::start();
     let c = a.api("/api/v1/components", json!({"name": "DB"}));

@@ -67,8 +67,7 @@ test('internal and customer pages open only after the right sign-in; invitations
   await visitor.fill('input[name=email]', email);
   await visitor.fill('input[name=password]', password);
   await submit(visitor, visitor.getByRole('button', { name: 'Sign in' }));
-  await visitor.goto(`${server.baseUrl}/p/team`);
-  assert.equal(new URL(visitor.url()).pathname, '/p/team');
+  assert.equal(new URL(visitor.url()).pathname, '/p/team', 'sign-in returns to the page asked for');
   assert.ok(await visitor.getByRole('heading', { name: 'Team status' }).count() > 0);
 
   // Customer page: the sign-in form, the mailed link, Continue, the page.

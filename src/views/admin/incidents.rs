@@ -255,10 +255,10 @@ pub fn incident(
             }
             @if editor(nav) {
                 h2 { "Details" }
-                form.inline method="post" action={"/admin/incidents/" (i.id)} {
+                form #incident-details.stack method="post" action={"/admin/incidents/" (i.id)} {
                     (csrf(nav.csrf))
-                    input name="title" value=(i.title) required maxlength="200" aria-label="Title";
-                    select name="impact" aria-label="Impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == i.impact] { (im.as_str()) } } }
+                    label { "Title" input name="title" value=(i.title) required maxlength="200"; }
+                    label { "Impact" select name="impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == i.impact] { (im.as_str()) } } } }
                     button type="submit" { "Save details" }
                 }
                 @if i.state == IncidentState::Published && nav.role == Role::Owner.as_str() {
