@@ -77,10 +77,7 @@ fn check_value(kind: Kind, key: &str, ty: Type, v: &toml::Value) -> Result<(), S
     }
     // The same AA rule as the admin form and the API, so a dry run refuses it too.
     if let (Kind::Page, "accent_color", Some(c)) = (kind, key, v.as_str()) {
-        crate::domain::branding::accent(c).map_err(|e| match e {
-            crate::error::AppError::Invalid { message, .. } => message,
-            other => other.to_string(),
-        })?;
+        crate::domain::branding::accent(c).map_err(|e| e.words())?;
     }
     if let Some(n) = v.as_integer() {
         let min = match key {

@@ -253,7 +253,7 @@ async fn sign_up(
             views::check_inbox(&parts.page),
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
-            let msg = e.to_string();
+            let msg = e.words();
             Ok(page_doc(
                 StatusCode::BAD_REQUEST,
                 &parts.page,
@@ -417,11 +417,9 @@ pub async fn post_manage(
         .await
     {
         Ok(_) => manage(&state, &token, Some("Saved.")).await,
-        Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => Ok(message(
-            StatusCode::BAD_REQUEST,
-            "Not saved",
-            &e.to_string(),
-        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
+            Ok(message(StatusCode::BAD_REQUEST, "Not saved", &e.words()))
+        }
         Err(AppError::NotFound(_)) => Ok(link_gone()),
         Err(e) => Err(e),
     }

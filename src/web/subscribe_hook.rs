@@ -81,7 +81,7 @@ async fn sign_up(
     {
         Ok(out) => out.subscriber,
         Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
-            return refuse(StatusCode::BAD_REQUEST, &e.to_string());
+            return refuse(StatusCode::BAD_REQUEST, &e.words());
         }
         Err(e) => return Err(e),
     };

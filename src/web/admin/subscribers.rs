@@ -264,7 +264,7 @@ pub async fn post_test_email(
             };
             sent.map(|_| a)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.words()),
     };
     Ok(match result {
         Ok(a) => done("/admin/subscribers", &format!("Test mail sent to {a}.")),
