@@ -324,7 +324,11 @@ pub async fn get_confirm(
         views::one_button(
             &page,
             "Confirm your subscription",
-            &format!("Confirm that {} should get status updates.", sub.address()),
+            &format!(
+                "Confirm that {} should get status updates from {}.",
+                sub.address(),
+                page.title
+            ),
             &format!("/subscribe/confirm/{token}"),
             "Confirm subscription",
         ),
