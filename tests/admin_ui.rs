@@ -788,3 +788,79 @@ fn monitor_settings_are_a_form_per_kind() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains(r#"id="err-headers""#), "{page}");
 }
+
+#[test]
+fn create_forms_show_their_errors_in_words_beside_the_field() {
+    let a = Admin::start();
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 7] = [
+        (
+            "/admin/components",
+            &[("name", "")],
+            "name",
+            "must not be empty",
+        ),
+        (
+            "/admin/keys",
+            &[("name", ""), ("role", "viewer")],
+            "name",
+            "must not be empty",
+        ),
+        (
+            "/admin/templates",
+            &[("name", ""), ("body", "x")],
+            "name",
+            "must not be empty",
+        ),
+        (
+            "/admin/incidents",
+            &[
+                ("title", ""),
+                ("impact", "major"),
+                ("status", "investigating"),
+            ],
+            "title",
+            "must not be empty",
+        ),
+        (
+            "/admin/pages",
+            &[("slug", "Bad Slug"), ("title", "EU")],
+            "slug",
+            "is not a valid slug",
+        ),
+        (
+            "/admin/subscribers",
+            &[("kind", "email"), ("address", "not-an-email"), ("page", "")],
+            "address",
+            "is not an email address",
+        ),
+        (
+            "/admin/subscribers",
+            &[("kind", "webhook"), ("address", "ftp://x"), ("page", "")],
+            "address",
+            "",
+        ),
+    ];
+    for (path, fields, field, words) in cases {
+        let (status, page) = text(a.post(path, fields));
+        assert!(status.is_client_error(), "{path}: {status}");
+        let input = page
+            .find(&format!(r#"name="{field}""#))
+            .unwrap_or_else(|| panic!("{path}: no {field} input"));
+        let beside = page
+            .find(&format!(r#"<span class="field-error" id="err-{field}">"#))
+            .unwrap_or_else(|| panic!("{path}: no error beside {field}: {page}"));
+        assert!(beside > input, "{path}: the error follows its input");
+        let said = &page[beside..beside + page[beside..].find("</span>").unwrap()];
+        assert!(said.contains(words), "{path}: {said}");
+        let words_only = &said[said.find('>').unwrap() + 1..];
+        assert!(
+            !words_only.starts_with(&format!("{field}:")),
+            "{path}: no field key in {said}"
+        );
+        assert!(
+            page.contains(&format!(r#"aria-describedby="err-{field}""#)),
+            "{path}: the input points at its error"
+        );
+    }
+}

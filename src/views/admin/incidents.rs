@@ -1,6 +1,6 @@
 //! Incidents, drafts, updates and postmortems.
 
-use super::{FormState, component_name, csrf, editor, when};
+use super::{FormState, component_name, csrf, editor, field_error, invalid, when};
 use crate::domain::{
     Component, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Page, Role,
     Template,
@@ -164,7 +164,7 @@ pub fn incidents(
                 h2 { "New incident" }
                 form #new-incident.stack method="post" action="/admin/incidents" {
                     (csrf(nav.csrf))
-                    label { "Title" input name="title" required maxlength="200" value=(form.values.get("title").map(String::as_str).unwrap_or("")); }
+                    label { "Title" input name="title" required maxlength="200" value=(form.values.get("title").map(String::as_str).unwrap_or("")) aria-invalid=[invalid(form, "title")] aria-describedby=[invalid(form, "title").map(|_| "err-title")]; (field_error(form, "title")) }
                     @if pages.len() > 1 {
                         label { "Page" select name="page" { @for p in pages { option value=(p.id) { (p.title) } } } }
                     }
@@ -176,7 +176,7 @@ pub fn incidents(
                     }
                     (component_picker(components, form))
                     (template_select(templates))
-                    label { "First update (Markdown)" textarea name="message" rows="4" { (form.values.get("message").map(String::as_str).unwrap_or("")) } }
+                    label { "First update (Markdown)" textarea name="message" rows="4" aria-invalid=[invalid(form, "message")] aria-describedby=[invalid(form, "message").map(|_| "err-message")] { (form.values.get("message").map(String::as_str).unwrap_or("")) } (field_error(form, "message")) }
                     label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
                     label.check { input type="checkbox" name="draft" value="true"; "Save as draft (not public until published)" }
                     button type="submit" { "Create incident" }

@@ -133,6 +133,13 @@ pub async fn post_subscriber(
         }
         Err(e) => {
             let q = ListQuery::default();
+            // The form has one "address" field for both kinds.
+            let e = match e {
+                AppError::Invalid { field, message } if field == "email" || field == "url" => {
+                    AppError::invalid("address", message)
+                }
+                e => e,
+            };
             form_error(e, &form.pairs, |form, status| {
                 list(&state, &actor, &q, None, form, status)
             })
