@@ -96,6 +96,17 @@ pub async fn post_monitor(
     body: web::Json<MonitorInput>,
 ) -> AppResult<HttpResponse> {
     let input = body.into_inner();
+    if let (Some(Ok(kind)), Some(target)) = (
+        input
+            .kind
+            .as_deref()
+            .map(str::parse::<crate::domain::MonitorKind>),
+        input.target.as_deref(),
+    ) {
+        let check = input.check.clone().unwrap_or_default();
+        crate::worker::prober::check_settings(kind, target, &check)
+            .map_err(|(field, m)| AppError::invalid(&format!("check.{field}"), m))?;
+    }
     let m = state.store.run(move |s| s.create_monitor(input)).await?;
     state.prober.monitor_changed(&m.id);
     tracing::info!(by = %actor.name(), monitor = %m.name, "monitor created");
