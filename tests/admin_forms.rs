@@ -200,3 +200,50 @@ fn monitor_settings_a_probe_cannot_run_are_refused_beside_their_field() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
     assert_eq!(err["error"]["field"], "check.expected_status", "{err}");
 }
+
+#[test]
+fn a_published_postmortem_offers_no_second_publish() {
+    let a = Admin::start();
+    let send = |method: reqwest::Method, path: &str, body: serde_json::Value| {
+        let (status, v) = a.env.server.api_send(method, path, &a.env.token, &body);
+        assert!(status.is_success(), "{path}: {status} {v}");
+        v
+    };
+    let inc = send(
+        reqwest::Method::POST,
+        "/api/v1/incidents",
+        json!({"title": "Sessions expired", "status": "investigating", "message": "Looking."}),
+    );
+    let id = inc["id"].as_str().unwrap().to_string();
+    send(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/incidents/{id}"),
+        json!({"status": "resolved"}),
+    );
+    send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/incidents/{id}/postmortem"),
+        json!({"summary": "Clock skew."}),
+    );
+    let page = |a: &Admin| {
+        text(
+            a.owner
+                .get(a.env.server.url(&format!("/admin/incidents/{id}")))
+                .send()
+                .unwrap(),
+        )
+        .1
+    };
+    assert!(
+        page(&a).contains("Publish postmortem"),
+        "a saved draft can be published"
+    );
+    let resp = a.post(&format!("/admin/incidents/{id}/postmortem/publish"), &[]);
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let after = page(&a);
+    assert!(after.contains("Postmortem (published)"), "{after}");
+    assert!(
+        !after.contains("Publish postmortem"),
+        "publishing again would mail subscribers a second time: {after}"
+    );
+}

@@ -302,7 +302,8 @@ pub fn incident(
                         }
                         button type="submit" { "Save postmortem" }
                     }
-                    @if i.postmortem.is_some() && i.state == IncidentState::Published {
+                    // Publishing notifies subscribers; once published, saving updates the text.
+                    @if i.postmortem.is_some() && i.state == IncidentState::Published && pm.published_at.is_none() {
                         form.inline method="post" action={"/admin/incidents/" (i.id) "/postmortem/publish"} {
                             (csrf(nav.csrf)) button type="submit" { "Publish postmortem" }
                         }
