@@ -286,17 +286,22 @@ test('every document of a branded page (history, incident, uptime, subscribe, co
       assert.deepEqual(visitor.errors, []);
     }
   }
-  // axe on the confirm and manage documents (a fresh subscription; the CSP is bypassed only to add axe).
+  // axe on the subscription and sign-in documents (a fresh subscription; the CSP is bypassed only to add axe).
   for (const colorScheme of ['light', 'dark']) {
     const page = await newPage(await newContext(browser, { colorScheme, bypassCSP: true }));
     const email = `axe-${colorScheme}@example.com`;
     await page.goto(`${server.baseUrl}/subscribe`);
     await page.getByLabel('Email address').fill(email);
     await submit(page, page.getByRole('button', { name: 'Subscribe by email' }));
+    for (const v of await violations(page)) problems.push(`check-inbox ${colorScheme}: ${v}`);
     await page.goto(await sink.linkTo(email, `${server.baseUrl}/subscribe/confirm/`));
     for (const v of await violations(page)) problems.push(`confirm ${colorScheme}: ${v}`);
     await submit(page, page.getByRole('button', { name: 'Confirm subscription' }));
     for (const v of await violations(page)) problems.push(`manage ${colorScheme}: ${v}`);
+    await submit(page, page.getByRole('button', { name: 'Unsubscribe' }));
+    for (const v of await violations(page)) problems.push(`unsubscribed ${colorScheme}: ${v}`);
+    await page.goto(`${server.baseUrl}/p/acme/signin`);
+    for (const v of await violations(page)) problems.push(`customer sign-in ${colorScheme}: ${v}`);
   }
   assert.deepEqual(problems, [], problems.join('\n'));
 }, { timeoutMs: 240_000 });
