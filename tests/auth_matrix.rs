@@ -234,6 +234,7 @@ const EXPECT: &[(&str, &str, Need)] = &[
     ("post", "/admin/reset/{token}", Need::Anyone),
     ("get", "/admin/account", Need::Member),
     ("post", "/admin/account/password", Need::Member),
+    ("get", "/admin/account/sessions/others", Need::Member),
     ("post", "/admin/account/sessions/others", Need::Member),
     ("get", "/admin/account/sessions/{id}/revoke", Need::Member),
     ("post", "/admin/account/sessions/{id}/revoke", Need::Member),

@@ -167,7 +167,10 @@ route_table! {
     "/admin/reset/{token}" => { get: admin::team::get_reset_link, post: admin::team::post_reset_link },
     "/admin/account" => { get: admin::account::get_account },
     "/admin/account/password" => { post: admin::account::post_password },
-    "/admin/account/sessions/others" => { post: admin::account::post_other_sessions },
+    "/admin/account/sessions/others" => {
+        get: admin::account::get_other_sessions,
+        post: admin::account::post_other_sessions,
+    },
     "/admin/account/sessions/{id}/revoke" => {
         get: admin::account::get_session_revoke,
         post: admin::account::post_session_revoke,
