@@ -199,6 +199,28 @@ fn monitor_settings_a_probe_cannot_run_are_refused_beside_their_field() {
     );
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
     assert_eq!(err["error"]["field"], "check.expected_status", "{err}");
+    let (status, m) = a.env.server.api_send(
+        reqwest::Method::POST,
+        "/api/v1/monitors",
+        &a.env.token,
+        &json!({"name": "Shop", "kind": "http", "target": "http://127.0.0.1:9/",
+                "interval_seconds": 3600, "check": {"expected_status": "200-299"}}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let path = format!("/api/v1/monitors/{}", m["id"].as_str().unwrap());
+    let (status, err) = a.env.server.api_send(
+        reqwest::Method::PATCH,
+        &path,
+        &a.env.token,
+        &json!({"check": {"expected_status": "2xx,oops"}}),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err["error"]["field"], "check.expected_status", "{err}");
+    let (_, after) = a.env.server.api_get(&path, &a.env.token);
+    assert_eq!(
+        after["check"]["expected_status"], "200-299",
+        "unchanged: {after}"
+    );
 }
 
 #[test]
