@@ -213,6 +213,10 @@ fn errors_name_file_line_and_key() {
             "[[monitors]]\nslug = \"m\"\nname = \"M\"\nkind = \"tcp\"\non_down = \"page\"\n",
             "statusd.toml:5: monitors[0].on_down: \"page\": use one of status, draft, publish",
         ),
+        (
+            "[[monitors]]\nslug = \"m\"\nname = \"M\"\nkind = \"http\"\ntarget = \"http://127.0.0.1:9/\"\ncheck = { expected_status = \"abc\" }\n",
+            "statusd.toml:6: monitors[0].check: expected_status:",
+        ),
         ("[[components]\nslug = 1\n", "statusd.toml:1:"),
     ];
     for (text, want) in cases {
