@@ -84,6 +84,16 @@ impl AppError {
         }
     }
 
+    /// What a person reads beside the field: the message without the field's key.
+    pub fn words(&self) -> String {
+        match self {
+            AppError::Invalid { message, .. } | AppError::UnknownIds { message, .. } => {
+                message.clone()
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// The field a validation error is about, if any.
     pub fn field(&self) -> Option<&str> {
         match self {

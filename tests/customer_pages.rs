@@ -306,6 +306,27 @@ fn a_read_token_opens_the_pages_feeds_and_json_until_revoked() {
     let marker = format!("/admin/pages/{page_id}/tokens/");
     let start = screen.find(&marker).expect("revoke form") + marker.len();
     let tid = &screen[start..start + screen[start..].find('/').unwrap()];
+    // Revoking asks first, on its own page, naming the token and what stops working.
+    let revoke = format!("/admin/pages/{page_id}/tokens/{tid}/revoke");
+    assert!(
+        screen.contains(&format!(
+            r#"<a class="button danger" href="{revoke}">Revoke…</a>"#
+        )),
+        "{screen}"
+    );
+    let (status, ask) = text(owner.get(server.url(&revoke)).send().unwrap());
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        ask.contains("Revoke read token “Acme's monitoring”?"),
+        "{ask}"
+    );
+    assert!(ask.contains("lose access to “Acme"), "{ask}");
+    assert!(ask.contains(&format!(r#"action="{revoke}""#)), "{ask}");
+    let (_, still) = server.api_get(summary, &read);
+    assert_eq!(
+        still["incidents"][0]["name"], "Acme cluster slow",
+        "asking revokes nothing"
+    );
     let resp = server.post_form(
         &owner,
         &format!("/admin/pages/{page_id}/tokens/{tid}/revoke"),

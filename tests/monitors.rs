@@ -518,7 +518,7 @@ fn admin_sla_report_lists_components_escaped_and_downloads_csv_with_a_session() 
     assert!(html.contains("<td>Billing &lt;API&gt;</td>"), "{html}");
     assert!(!html.contains("<API>"), "component names are escaped");
     // No monitor drives it: no uptime figure rather than a made-up 100 %.
-    assert!(html.contains("<td>—</td>"), "{html}");
+    assert!(html.contains(r#"<td class="pct">—</td>"#), "{html}");
     let (status, html) = text(
         owner
             .get(env.server.url("/admin/reports/sla?from=November"))

@@ -761,3 +761,40 @@ fn non_public_pages_need_sign_in_everywhere() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["incidents"][0]["name"], "Builds stuck");
 }
+
+#[test]
+fn a_refused_subscription_says_why_in_words_without_field_keys() {
+    let env = Env::start();
+    let s = &env.server;
+    let (status, eu) = s.api_send(
+        Method::POST,
+        "/api/v1/pages",
+        &env.token,
+        &json!({"slug": "eu", "title": "Acme EU"}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{eu}");
+    let (status, c) = s.api_send(
+        Method::POST,
+        "/api/v1/components",
+        &env.token,
+        &json!({"name": "EU API", "page_ids": [id(&eu)]}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let visitor = reqwest::blocking::Client::new();
+    let cid = id(&c);
+    let resp = s.post_form(
+        &visitor,
+        "/subscribe",
+        &[
+            ("email", "ann@example.com"),
+            ("component_ids", cid.as_str()),
+        ],
+    );
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().unwrap();
+    assert!(
+        html.contains("component &quot;EU API&quot; is not shown on page &quot;Status&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("component_ids:"), "no field keys: {html}");
+}

@@ -213,6 +213,10 @@ fn errors_name_file_line_and_key() {
             "[[monitors]]\nslug = \"m\"\nname = \"M\"\nkind = \"tcp\"\non_down = \"page\"\n",
             "statusd.toml:5: monitors[0].on_down: \"page\": use one of status, draft, publish",
         ),
+        (
+            "[[monitors]]\nslug = \"m\"\nname = \"M\"\nkind = \"http\"\ntarget = \"http://127.0.0.1:9/\"\ncheck = { expected_status = \"abc\" }\n",
+            "statusd.toml:6: monitors[0].check: expected_status:",
+        ),
         ("[[components]\nslug = 1\n", "statusd.toml:1:"),
     ];
     for (text, want) in cases {
@@ -630,4 +634,56 @@ fn objects_written_without_a_slug_get_one_on_start_that_round_trips() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn a_pages_accent_colour_is_planned_applied_exported_and_held_to_aa() {
+    let (dir, data) = temp_data();
+    let text = "[[pages]]\nslug = \"partners\"\ntitle = \"Partners\"\naccent_color = \"#0B6E4F\"\n";
+    let file = write(dir.path(), "statusd.toml", text);
+    let out = offline(&["apply", &file, "--dry-run"], &data);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stdout.contains("#0b6e4f"), "{}", out.stdout);
+    let out = offline(&["apply", &file], &data);
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let out = offline(&["apply", &file, "--dry-run"], &data);
+    assert_eq!(out.code, Some(0), "upper case plans no change: {out:?}");
+
+    let out = offline(&["export"], &data);
+    assert!(
+        out.stdout.contains("accent_color = \"#0b6e4f\""),
+        "{}",
+        out.stdout
+    );
+
+    // A changed colour shows old → new and lands on the page.
+    let changed = text.replace("#0B6E4F", "#7a1fa2");
+    let file2 = write(dir.path(), "changed.toml", &changed);
+    let out = offline(&["apply", &file2, "--dry-run"], &data);
+    assert!(
+        out.stdout
+            .contains("accent_color: \"#0b6e4f\" → \"#7a1fa2\""),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(offline(&["apply", &file2], &data).code, Some(0));
+
+    // Too light for white button text: refused with the reason, at its line, nothing changed.
+    let light = text.replace("#0B6E4F", "#ffcc00");
+    let file3 = write(dir.path(), "light.toml", &light);
+    for args in [vec!["apply", &file3, "--dry-run"], vec!["apply", &file3]] {
+        let out = offline(&args, &data);
+        assert_eq!(out.code, Some(2), "{out:?}");
+        let want = format!(
+            "{file3}:4: pages[0].accent_color: Accent colour #ffcc00 is too light: its contrast with the light background is 1.42:1"
+        );
+        assert!(
+            out.stderr.contains(&want),
+            "want {want:?} in\n{}",
+            out.stderr
+        );
+    }
+    let store = statusd::store::Store::open(&data).unwrap();
+    let page = store.page_by_slug("partners").unwrap().unwrap();
+    assert_eq!(page.accent_color.as_deref(), Some("#7a1fa2"));
 }

@@ -305,6 +305,16 @@ fn changing_the_password_ends_other_sessions_and_one_session_can_be_signed_out()
     server.login("owner@example.com", "fresh password 22");
     // "Sign out everywhere else" ends the one just made.
     let other = server.login("owner@example.com", "fresh password 22");
+    // It asks first, saying how many sessions end; asking ends none.
+    let ask = owner
+        .get(server.url("/admin/account/sessions/others"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(ask.contains("Sign out everywhere else?"), "{ask}");
+    assert!(ask.contains("Your other sessions (2) end now"), "{ask}");
+    assert!(signed_in(&server, &other));
     let resp = server.post_form(&owner, "/admin/account/sessions/others", &[]);
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(!signed_in(&server, &other) && signed_in(&server, &owner));

@@ -60,7 +60,9 @@ pub fn apply(
         }
         Target::File(config) => {
             let store = Store::open(&config.data)?;
-            let p = store.config_apply(&name, &text, prune, dry_run, &|n| std::env::var(n).ok())?;
+            let check = crate::worker::prober::check_settings;
+            let env = |n: &str| std::env::var(n).ok();
+            let p = store.config_apply(&name, &text, prune, dry_run, &env, &check)?;
             json!({
                 "changes": p.actions.len(),
                 "text": render(&p.actions),

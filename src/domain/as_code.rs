@@ -77,6 +77,7 @@ impl Kind {
                 ("time_zone", Str),
                 ("custom_host", Str),
                 ("allowed_domains", StrList),
+                ("accent_color", Str),
             ],
             Kind::Group => &[
                 ("name", Str),
@@ -520,7 +521,8 @@ pub fn live_items(l: &Live) -> Vec<Item> {
     let mut out = Vec::new();
     for p in l.pages {
         let v = json!({"title": p.title, "audience": p.audience, "time_zone": p.time_zone,
-            "custom_host": p.custom_host, "allowed_domains": p.allowed_domains});
+            "custom_host": p.custom_host, "allowed_domains": p.allowed_domains,
+            "accent_color": p.accent_color});
         out.push(Item::new(Kind::Page, &p.slug, fields(v)));
     }
     for g in l.groups {

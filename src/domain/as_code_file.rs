@@ -75,6 +75,10 @@ fn check_value(kind: Kind, key: &str, ty: Type, v: &toml::Value) -> Result<(), S
         };
         return Err(format!("must be {want}"));
     }
+    // The same AA rule as the admin form and the API, so a dry run refuses it too.
+    if let (Kind::Page, "accent_color", Some(c)) = (kind, key, v.as_str()) {
+        crate::domain::branding::accent(c).map_err(|e| e.words())?;
+    }
     if let Some(n) = v.as_integer() {
         let min = match key {
             "interval_seconds" | "timeout_ms" | "failure_threshold" | "recovery_threshold" => 1,
@@ -150,6 +154,13 @@ pub fn parse(file: &str, text: &str) -> Result<(Vec<Item>, Located), Vec<String>
                     errors.push(format!("{file}:{line}: {path}.{key}: {m}"));
                     continue;
                 }
+                // Colours are kept as lowercase #rrggbb, so "#1F5FC4" plans no change.
+                let value = match (kind, key.as_str(), value.as_str()) {
+                    (Kind::Page, "accent_color", Some(c)) => {
+                        toml::Value::String(c.trim().to_ascii_lowercase())
+                    }
+                    _ => value,
+                };
                 match serde_json::to_value(&value) {
                     Ok(v) => {
                         fields.insert(key, v);

@@ -171,14 +171,30 @@ pub fn hostname(value: &str) -> Result<String, String> {
 /// host (`//evil`, `/\\evil`, `https://…`), never the sign-in form itself.
 pub fn local_admin_path(next: &str) -> Option<&str> {
     let rest = next.strip_prefix("/admin")?;
-    let clean = next.len() <= 2000
+    let clean = clean_path(next)
         && (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
-        && !next.contains("//")
-        && !next.contains('\\')
-        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
         && !rest.starts_with("/login")
         && !rest.starts_with("/logout");
     clean.then_some(next)
+}
+
+/// A path on this site sign-in may return to: an admin page or a status page's document
+/// (an internal page sends its visitors to the team sign-in), never another host.
+pub fn local_path(next: &str) -> Option<&str> {
+    let page = next == "/"
+        || ["/p/", "/incidents/", "/history", "/uptime", "/subscribe"]
+            .iter()
+            .any(|p| next.starts_with(p));
+    local_admin_path(next).or_else(|| (page && clean_path(next)).then_some(next))
+}
+
+/// Short, one line, and no way to name another host (`//evil`, `/\\evil`).
+fn clean_path(next: &str) -> bool {
+    next.starts_with('/')
+        && next.len() <= 2000
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -339,6 +355,31 @@ mod tests {
             ("/admin/a b", false),
         ] {
             assert_eq!(local_admin_path(next).is_some(), ok, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn sign_in_returns_to_local_pages_only() {
+        for (next, ok) in [
+            ("/p/team", true),
+            ("/p/team/history?month=2026-11", true),
+            ("/", true),
+            ("/incidents/01H", true),
+            ("/admin/monitors", true),
+            ("", false),
+            ("p/team", false),
+            ("//evil.com/p/team", false),
+            ("/p/team//evil.com", false),
+            ("/\\evil.com", false),
+            ("https://evil.com/p/team", false),
+            ("/admin/login?next=/p/team", false),
+            ("/admin/logout", false),
+            ("/api/v1/pages", false),
+            ("/adminx", false),
+            ("/nowhere", false),
+            ("/p/team\r\nSet-Cookie:a", false),
+        ] {
+            assert_eq!(local_path(next).is_some(), ok, "{next:?}");
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::as_code::{
 };
 use crate::domain::as_code_file::{Located, check_plan, parse, write};
 use crate::domain::inbound::AlertRule;
-use crate::domain::{Component, Group, Monitor, Page, Subscriber, Template};
+use crate::domain::{Component, Group, Monitor, MonitorKind, Page, Subscriber, Template};
 use crate::error::{AppError, AppResult};
 use redb::{TableDefinition, WriteTransaction};
 use serde::{Serialize, de::DeserializeOwned};
@@ -255,6 +255,13 @@ impl Applier<'_> {
                         allowed_domains: list(&f, "allowed_domains").unwrap_or_default(),
                     },
                 )?;
+                if let Some(accent) = s(&f, "accent_color") {
+                    let patch = PagePatch {
+                        accent_color: Some(accent),
+                        ..Default::default()
+                    };
+                    st.update_page_in(txn, &p.id, patch)?;
+                }
                 mark::<Page>(txn, tables::PAGES, &p.id, None)?;
                 p.id
             }
@@ -267,7 +274,9 @@ impl Applier<'_> {
                     time_zone: s(&f, "time_zone"),
                     custom_host: f.contains_key("custom_host").then(|| s(&f, "custom_host")),
                     allowed_domains: list(&f, "allowed_domains"),
-                    accent_color: None,
+                    accent_color: f
+                        .contains_key("accent_color")
+                        .then(|| s(&f, "accent_color").unwrap_or_default()),
                 };
                 st.update_page_in(txn, &id, patch)?;
                 mark::<Page>(txn, tables::PAGES, &id, None)?;
@@ -473,6 +482,8 @@ impl Store {
     /// Plans `text` (a file named `file`) against the live configuration and, unless
     /// `dry_run`, carries the plan out in the same transaction. `env` resolves
     /// `env:NAME` references. Errors name the file, line and key.
+    /// Plans (and unless `dry_run`, applies in one transaction) a status-as-code file;
+    /// `monitor_check` refuses monitor settings a probe could never run.
     pub fn config_apply(
         &self,
         file: &str,
@@ -480,13 +491,15 @@ impl Store {
         prune: bool,
         dry_run: bool,
         env: &dyn Fn(&str) -> Option<String>,
+        monitor_check: &MonitorCheck,
     ) -> AppResult<ConfigPlan> {
         let (mut desired, at) = parse(file, text).map_err(errors)?;
         let unset_env = resolve_secrets(&mut desired, env);
         let prepare = |r: &Records| -> AppResult<(Vec<Item>, Vec<Action>)> {
             let live = live_items(&r.live());
             let actions = plan(&desired, &live, prune);
-            let problems = check_plan(&desired, &live, &actions, &at);
+            let mut problems = check_plan(&desired, &live, &actions, &at);
+            problems.extend(monitor_problems(&desired, &live, &at, monitor_check));
             match problems.is_empty() {
                 true => Ok((live, actions)),
                 false => Err(errors(problems)),
@@ -519,4 +532,45 @@ impl Store {
             })
         })
     }
+}
+
+/// Checks a monitor's kind, target and settings the way its probe will read them.
+pub type MonitorCheck = dyn Fn(MonitorKind, &str, &Value) -> Result<(), (String, String)>;
+
+/// Monitors of the file whose settings (merged with the live ones) no probe could run.
+fn monitor_problems(
+    desired: &[Item],
+    live: &[Item],
+    at: &Located,
+    check: &MonitorCheck,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in desired.iter().filter(|d| d.kind == Kind::Monitor) {
+        if !["kind", "target", "check"]
+            .iter()
+            .any(|k| d.fields.contains_key(*k))
+        {
+            continue;
+        }
+        let was = live
+            .iter()
+            .find(|l| l.kind == Kind::Monitor && l.slug == d.slug);
+        let field = |k: &str| {
+            d.fields
+                .get(k)
+                .or_else(|| was.and_then(|l| l.fields.get(k)))
+        };
+        let Some(kind) = field("kind")
+            .and_then(Value::as_str)
+            .and_then(|k| k.parse().ok())
+        else {
+            continue;
+        };
+        let target = field("target").and_then(Value::as_str).unwrap_or("");
+        let settings = field("check").cloned().unwrap_or(Value::Null);
+        if let Err((f, m)) = check(kind, target, &settings) {
+            out.push(at.error(Kind::Monitor, &d.slug, Some("check"), &format!("{f}: {m}")));
+        }
+    }
+    out
 }

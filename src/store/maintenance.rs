@@ -36,7 +36,7 @@ impl Store {
         let title = title_text(&input.title)?;
         let message = message_text(&input.message, "message")?;
         if input.ends_at <= input.starts_at {
-            return Err(AppError::invalid("ends_at", "must be after starts_at"));
+            return Err(AppError::invalid("ends_at", "must be after the start"));
         }
         let now = self.now();
         if input.ends_at <= now {
@@ -282,7 +282,7 @@ impl Store {
                 m.ends_at = e;
             }
             if m.ends_at <= m.starts_at {
-                return Err(AppError::invalid("ends_at", "must be after starts_at"));
+                return Err(AppError::invalid("ends_at", "must be after the start"));
             }
             let mut touched = m.component_ids.clone();
             if let Some(ids) = &patch.component_ids {

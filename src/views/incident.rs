@@ -180,8 +180,7 @@ pub struct DetailView<'a> {
 }
 
 fn back_link(base: &str, page: &Page) -> Markup {
-    let href = if base.is_empty() { "/" } else { base };
-    html! { p.back { a href=(href) { "← " (page.title) } } }
+    layout::masthead(page, if base.is_empty() { "/" } else { base })
 }
 
 fn section(title: &str, text: &str) -> Markup {

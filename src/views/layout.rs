@@ -20,6 +20,34 @@ pub fn for_page(page: &crate::domain::Page, title: &str, body: Markup) -> Markup
     )
 }
 
+/// [`for_page`] that is never indexed (sign-in pages).
+pub fn for_page_noindex(page: &crate::domain::Page, title: &str, body: Markup) -> Markup {
+    let accent = crate::domain::branding::page_accent(page).map(|a| a.css());
+    shell_styled(title, true, accent.as_deref(), body)
+}
+
+/// Where a page's home is: `/` for the default page, else `/p/{slug}`.
+pub fn page_home(page: &crate::domain::Page) -> String {
+    if page.slug == "default" {
+        "/".into()
+    } else {
+        format!("/p/{}", page.slug)
+    }
+}
+
+/// The header of a page's other documents (incident, history, subscribe, sign-in): its
+/// logo and name linking home, under the same accent rule as the home page.
+pub fn masthead(page: &crate::domain::Page, home: &str) -> Markup {
+    html! {
+        header.pagehead.masthead {
+            a.brand href=(home) {
+                @if let Some(logo) = &page.logo { img.logo src={"/logo/" (logo)} alt=""; }
+                span.brand-name { (page.title) }
+            }
+        }
+    }
+}
+
 /// The shell of sign-in and other pages search engines should not list.
 pub fn private(title: &str, body: Markup) -> Markup {
     shell(title, true, body)

@@ -78,7 +78,7 @@ pub fn uptime(v: &UptimeView) -> Markup {
         &format!("Uptime · {}", v.page.title),
         html! {
             main.wrap {
-                p.back { a href=(if v.base.is_empty() { "/" } else { v.base.as_str() }) { "← " (v.page.title) } }
+                (layout::masthead(v.page, if v.base.is_empty() { "/" } else { v.base.as_str() }))
                 h1 { "Uptime" }
                 @if rows.is_empty() {
                     p.empty { "No components yet." }

@@ -78,12 +78,7 @@ fn component_choices(groups: &[&Group], comps: &[&Component], chosen: &[String])
 }
 
 fn back_link(page: &Page) -> Markup {
-    let href = if page.slug == "default" {
-        "/".to_string()
-    } else {
-        format!("/p/{}", page.slug)
-    };
-    html! { p.back { a href=(href) { "← " (page.title) } } }
+    layout::masthead(page, &layout::page_home(page))
 }
 
 /// The full subscribe page: email, webhook or Slack, and feeds, in one place.
@@ -261,27 +256,29 @@ pub fn manage_page(v: &ManageView) -> Markup {
 
 /// After unsubscribing; the page is unknown when the link was already used.
 pub fn unsubscribed(page: Option<&Page>, address: Option<&str>) -> Markup {
-    layout::public(
-        &match page {
-            Some(p) => format!("Unsubscribed · {}", p.title),
-            None => "Unsubscribed".into(),
-        },
-        html! {
-            main.wrap {
-                @if let Some(p) = page { (back_link(p)) }
-                h1 { "You are unsubscribed" }
-                p {
-                    @if let Some(a) = address {
-                        strong { (a) } " will get no more updates"
-                        @if let Some(p) = page { " from " (p.title) }
-                        "."
-                    }
-                    @else { "This subscription no longer exists; nothing more will be sent." }
+    let title = match page {
+        Some(p) => format!("Unsubscribed · {}", p.title),
+        None => "Unsubscribed".into(),
+    };
+    let body = html! {
+        main.wrap {
+            @if let Some(p) = page { (back_link(p)) }
+            h1 { "You are unsubscribed" }
+            p {
+                @if let Some(a) = address {
+                    strong { (a) } " will get no more updates"
+                    @if let Some(p) = page { " from " (p.title) }
+                    "."
                 }
-                @if page.is_none() { p { a href="/" { "Back to the status page" } } }
+                @else { "This subscription no longer exists; nothing more will be sent." }
             }
-        },
-    )
+            @if page.is_none() { p { a href="/" { "Back to the status page" } } }
+        }
+    };
+    match page {
+        Some(p) => layout::for_page(p, &title, body),
+        None => layout::public(&title, body),
+    }
 }
 
 #[cfg(test)]
@@ -341,7 +338,12 @@ mod tests {
                 html.contains("<title>") && html.contains("Acme EU"),
                 "{html}"
             );
-            assert!(html.contains(r#"<a href="/p/eu">← Acme EU</a>"#), "{html}");
+            assert!(
+                html.contains(
+                    r#"<a class="brand" href="/p/eu"><span class="brand-name">Acme EU</span></a>"#
+                ),
+                "{html}"
+            );
         }
     }
 }

@@ -40,11 +40,25 @@ pub async fn allow(req: &HttpRequest, page: &Page, client: Client) -> AppResult<
     match (decision, client) {
         (Access::Granted, _) => Ok(()),
         (_, Client::Machine) => Err(AppError::Unauthorized),
-        (Access::TeamSignIn, Client::Browser) => Err(AppError::SignInRequired),
+        (Access::TeamSignIn, Client::Browser) => {
+            Err(AppError::PageSignInRequired(team_sign_in(req)))
+        }
         (Access::CustomerSignIn, Client::Browser) => Err(AppError::PageSignInRequired(format!(
             "/p/{}/signin",
             page.slug
         ))),
+    }
+}
+
+/// The team sign-in form, returning to the internal page asked for.
+fn team_sign_in(req: &HttpRequest) -> String {
+    let asked = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    match crate::domain::validate::local_path(asked) {
+        Some(p) => format!(
+            "/admin/login?next={}",
+            percent_encoding::utf8_percent_encode(p, percent_encoding::NON_ALPHANUMERIC)
+        ),
+        None => "/admin/login".into(),
     }
 }
 

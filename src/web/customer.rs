@@ -20,12 +20,14 @@ use serde::Deserialize;
 /// How long a mailed sign-in link works.
 const LINK_MINUTES: i64 = 15;
 
-pub(super) fn html(status: StatusCode, m: Markup) -> HttpResponse {
-    HttpResponse::build(status)
+/// A sign-in document of `page`, in its accent colour.
+pub(super) fn html(status: StatusCode, page: &Page, m: Markup) -> HttpResponse {
+    let res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(m.into_string())
+        .body(m.into_string());
+    super::subscribe::with_accent(res, page)
 }
 
 /// The customer page with this slug, marking the answer `noindex`; 404 for any other page.
@@ -83,6 +85,7 @@ pub async fn get_signin(
     Ok(with_cookie(
         html(
             StatusCode::OK,
+            &page,
             views::signin_form(&page, &csrf, "", None, state.sso.is_some()),
         ),
         cookie,
@@ -114,7 +117,7 @@ pub async fn post_signin(
                 Some(&m),
                 state.sso.is_some(),
             );
-            return Ok(html(StatusCode::BAD_REQUEST, view));
+            return Ok(html(StatusCode::BAD_REQUEST, &page, view));
         }
     };
     check_limit(&req, &state, &state.link_limits, &email)?;
@@ -152,6 +155,7 @@ pub async fn post_signin(
     }
     Ok(html(
         StatusCode::OK,
+        &page,
         views::link_sent(&page, &email, LINK_MINUTES),
     ))
 }
@@ -167,12 +171,13 @@ pub async fn get_signin_link(
     let hash = sha256_hex(&token);
     let link = state.store.run(move |s| s.peek_signin_link(&hash)).await?;
     let Some(link) = link.filter(|l| l.page_id == page.id) else {
-        return Ok(html(StatusCode::GONE, views::link_spent(&page)));
+        return Ok(html(StatusCode::GONE, &page, views::link_spent(&page)));
     };
     let (csrf, cookie) = csrf_for(&req, &state, &page).await?;
     Ok(with_cookie(
         html(
             StatusCode::OK,
+            &page,
             views::continue_page(&page, &csrf, &token, &link.email),
         ),
         cookie,
@@ -208,7 +213,7 @@ pub async fn post_signin_link(
         })
         .await?;
     if redeemed.is_err() {
-        return Ok(html(StatusCode::GONE, views::link_spent(&page)));
+        return Ok(html(StatusCode::GONE, &page, views::link_spent(&page)));
     }
     let cookie = Cookie::build(customer_cookie(&page.id), session_token)
         .path("/")

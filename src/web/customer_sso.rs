@@ -35,7 +35,11 @@ pub async fn get_page_sso(
         .await
         .map_err(|e| AppError::Internal(format!("sign-in task: {e}")))?;
     let Ok((url, flow)) = begun else {
-        return Ok(html(StatusCode::BAD_GATEWAY, views::sso_refused(&page)));
+        return Ok(html(
+            StatusCode::BAD_GATEWAY,
+            &page,
+            views::sso_refused(&page),
+        ));
     };
     let mut resp = HttpResponse::SeeOther()
         .insert_header(("Location", url))
@@ -68,7 +72,7 @@ pub async fn finish(
             None
         }
     };
-    let refused = || html(StatusCode::FORBIDDEN, views::sso_refused(&page));
+    let refused = || html(StatusCode::FORBIDDEN, &page, views::sso_refused(&page));
     let Some(email) = email else {
         return Ok(refused());
     };

@@ -142,9 +142,15 @@ route_table! {
     "/admin/pages/{id}/logo" => { post: admin::branding::post_page_logo },
     "/admin/pages/{id}/logo/remove" => { get: admin::confirm::get_page_logo_remove, post: admin::branding::post_page_logo_remove },
     "/admin/pages/{id}/access" => { get: admin::page_access::get_page_access },
-    "/admin/pages/{id}/sessions/{sid}/revoke" => { post: admin::page_access::post_session_revoke },
+    "/admin/pages/{id}/sessions/{sid}/revoke" => {
+        get: admin::page_access::get_session_revoke,
+        post: admin::page_access::post_session_revoke,
+    },
     "/admin/pages/{id}/tokens" => { post: admin::page_access::post_read_token },
-    "/admin/pages/{id}/tokens/{tid}/revoke" => { post: admin::page_access::post_read_token_revoke },
+    "/admin/pages/{id}/tokens/{tid}/revoke" => {
+        get: admin::page_access::get_read_token_revoke,
+        post: admin::page_access::post_read_token_revoke,
+    },
     "/admin/groups" => { post: admin::pages::post_group },
     "/admin/groups/{id}" => { post: admin::pages::post_group_edit },
     "/admin/groups/{id}/delete" => { get: admin::confirm::get_group_delete, post: admin::pages::post_group_delete },
@@ -161,7 +167,10 @@ route_table! {
     "/admin/reset/{token}" => { get: admin::team::get_reset_link, post: admin::team::post_reset_link },
     "/admin/account" => { get: admin::account::get_account },
     "/admin/account/password" => { post: admin::account::post_password },
-    "/admin/account/sessions/others" => { post: admin::account::post_other_sessions },
+    "/admin/account/sessions/others" => {
+        get: admin::account::get_other_sessions,
+        post: admin::account::post_other_sessions,
+    },
     "/admin/account/sessions/{id}/revoke" => {
         get: admin::account::get_session_revoke,
         post: admin::account::post_session_revoke,

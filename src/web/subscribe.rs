@@ -11,6 +11,7 @@ use crate::store::{NewSubscriber, SubscribeSource};
 use crate::views::subscribe as views;
 use crate::web::access::{Client, allow};
 use crate::web::auth::client_ip;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
 use maud::Markup;
 
@@ -20,6 +21,25 @@ pub(super) fn page_html(status: StatusCode, m: Markup) -> HttpResponse {
         .insert_header(("Cache-Control", crate::web::cache::PRIVATE))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .body(m.into_string())
+}
+
+/// Lets a page's accent `<style>` through the CSP by its hash (none of these documents
+/// may be framed, so the policy of any such path serves).
+pub(super) fn with_accent(mut res: HttpResponse, page: &Page) -> HttpResponse {
+    if let Some(a) = crate::domain::branding::page_accent(page)
+        && let Ok(v) = HeaderValue::from_str(&crate::web::headers::csp_with_style(
+            "/subscribe",
+            &a.csp_source(),
+        ))
+    {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
+}
+
+/// [`page_html`] of one page's document, in its accent colour.
+pub(super) fn page_doc(status: StatusCode, page: &Page, m: Markup) -> HttpResponse {
+    with_accent(page_html(status, m), page)
 }
 
 fn message(status: StatusCode, title: &str, text: &str) -> HttpResponse {
@@ -130,8 +150,9 @@ async fn show_form(
     let Some(parts) = subscribable_page(state, req, slug).await? else {
         return Ok(no_page());
     };
-    Ok(page_html(
+    Ok(page_doc(
         StatusCode::OK,
+        &parts.page,
         render_form(&parts, None, "", &[]),
     ))
 }
@@ -193,19 +214,25 @@ async fn sign_up(
     let email = field(&pairs, "email").trim().to_string();
     let comps = chosen(&pairs);
     if !field(&pairs, "website").is_empty() {
-        return Ok(page_html(StatusCode::OK, views::check_inbox(&parts.page)));
+        return Ok(page_doc(
+            StatusCode::OK,
+            &parts.page,
+            views::check_inbox(&parts.page),
+        ));
     }
     if let Err(m) = crate::domain::validate::email(&email) {
-        return Ok(page_html(
+        return Ok(page_doc(
             StatusCode::BAD_REQUEST,
+            &parts.page,
             render_form(&parts, Some(&m), &email, &comps),
         ));
     }
     let ip = client_ip(req, &state.config.trusted_proxies);
     if state.subscribe_limits.check(ip, &email).is_err() {
         let msg = "Too many sign-ups from here or for this address; try again in an hour.";
-        return Ok(page_html(
+        return Ok(page_doc(
             StatusCode::TOO_MANY_REQUESTS,
+            &parts.page,
             render_form(&parts, Some(msg), &email, &comps),
         ));
     }
@@ -220,11 +247,16 @@ async fn sign_up(
         .run(move |s| s.subscribe(input, SubscribeSource::Form))
         .await
     {
-        Ok(_) => Ok(page_html(StatusCode::OK, views::check_inbox(&parts.page))),
+        Ok(_) => Ok(page_doc(
+            StatusCode::OK,
+            &parts.page,
+            views::check_inbox(&parts.page),
+        )),
         Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
-            let msg = e.to_string();
-            Ok(page_html(
+            let msg = e.words();
+            Ok(page_doc(
                 StatusCode::BAD_REQUEST,
+                &parts.page,
                 render_form(&parts, Some(&msg), &email, &comps),
             ))
         }
@@ -286,12 +318,17 @@ pub async fn get_confirm(
     if sub.is_expired(chrono::Utc::now()) {
         return Ok(link_gone());
     }
-    Ok(page_html(
+    Ok(page_doc(
         StatusCode::OK,
+        &page,
         views::one_button(
             &page,
             "Confirm your subscription",
-            &format!("Confirm that {} should get status updates.", sub.address()),
+            &format!(
+                "Confirm that {} should get status updates from {}.",
+                sub.address(),
+                page.title
+            ),
             &format!("/subscribe/confirm/{token}"),
             "Confirm subscription",
         ),
@@ -340,8 +377,9 @@ async fn manage(state: &AppState, token: &str, notice: Option<&str>) -> AppResul
     if !sub.confirmed {
         return Ok(link_gone());
     }
-    Ok(page_html(
+    Ok(page_doc(
         StatusCode::OK,
+        &parts.page,
         views::manage_page(&views::ManageView {
             page: &parts.page,
             groups: parts.groups.iter().collect(),
@@ -383,11 +421,9 @@ pub async fn post_manage(
         .await
     {
         Ok(_) => manage(&state, &token, Some("Saved.")).await,
-        Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => Ok(message(
-            StatusCode::BAD_REQUEST,
-            "Not saved",
-            &e.to_string(),
-        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
+            Ok(message(StatusCode::BAD_REQUEST, "Not saved", &e.words()))
+        }
         Err(AppError::NotFound(_)) => Ok(link_gone()),
         Err(e) => Err(e),
     }
@@ -401,8 +437,9 @@ pub async fn get_unsubscribe(
     let Some((sub, page)) = subscriber_and_page(&state, &token).await? else {
         return Ok(page_html(StatusCode::OK, views::unsubscribed(None, None)));
     };
-    Ok(page_html(
+    Ok(page_doc(
         StatusCode::OK,
+        &page,
         views::one_button(
             &page,
             "Unsubscribe",
@@ -433,11 +470,13 @@ pub async fn post_unsubscribe(
     if let Some((s, _)) = &gone {
         tracing::info!(subscriber = %s.id, "unsubscribed");
     }
-    Ok(page_html(
+    let page = gone.as_ref().and_then(|(_, p)| p.as_ref());
+    let res = page_html(
         StatusCode::OK,
-        views::unsubscribed(
-            gone.as_ref().and_then(|(_, p)| p.as_ref()),
-            gone.as_ref().map(|(s, _)| s.address()),
-        ),
-    ))
+        views::unsubscribed(page, gone.as_ref().map(|(s, _)| s.address())),
+    );
+    Ok(match page {
+        Some(p) => with_accent(res, p),
+        None => res,
+    })
 }

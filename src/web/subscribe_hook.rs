@@ -4,7 +4,7 @@
 //! endpoint answers a signed test delivery with 2xx.
 
 use super::subscribe::{
-    chosen, field, form_pairs, no_page, page_html, render_forms, subscribable_page,
+    chosen, field, form_pairs, no_page, page_doc, render_forms, subscribable_page,
 };
 use crate::error::{AppError, AppResult};
 use crate::notify::{Settings, outbox::send_test, webhook};
@@ -33,8 +33,9 @@ async fn sign_up(
             url: &url,
             error: Some(message),
         };
-        Ok(page_html(
+        Ok(page_doc(
             status,
+            &parts.page,
             render_forms(&parts, None, "", &comps, hook),
         ))
     };
@@ -80,7 +81,7 @@ async fn sign_up(
     {
         Ok(out) => out.subscriber,
         Err(e @ (AppError::Invalid { .. } | AppError::UnknownIds { .. })) => {
-            return refuse(StatusCode::BAD_REQUEST, &e.to_string());
+            return refuse(StatusCode::BAD_REQUEST, &e.words());
         }
         Err(e) => return Err(e),
     };
@@ -112,8 +113,9 @@ async fn sign_up(
         .run(move |s| s.patch_subscriber(&id, patch))
         .await?;
     tracing::info!(subscriber = %sub.id, kind = %kind, "endpoint subscribed after its test delivery");
-    Ok(page_html(
+    Ok(page_doc(
         StatusCode::OK,
+        &parts.page,
         hook_active(
             &parts.page,
             &url,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import {
-  ROOT, completeSetup, newContext, newPage, screenshot, startStatusd, submit, test,
+  ROOT, completeSetup, newContext, newPage, screenshot, startSink, startStatusd, submit, test,
 } from './lib.mjs';
 
 const AXE = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -183,3 +183,125 @@ test('a logo and accent colour set in the admin show on the public page under it
   }
   assert.deepEqual(problems, [], problems.join('\n'));
 }, { timeoutMs: 120_000 });
+
+/** Uploads `png` as the logo of page `id` with the API key `token`. */
+async function putLogo(server, token, id, png) {
+  const res = await fetch(`${server.baseUrl}/api/v1/pages/${id}/logo`, {
+    method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: png,
+  });
+  assert.ok(res.ok, `logo upload → ${res.status}: ${await res.text()}`);
+}
+
+test('every document of a branded page (history, incident, uptime, subscribe, confirm, manage, unsubscribe, customer sign-in) wears its logo and accent', async ({ browser }) => {
+  const sink = await startSink();
+  const server = await startStatusd({
+    env: { STATUSD_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, STATUSD_SMTP_FROM: 'status@example.com' },
+  });
+  const admin = await newPage(await newContext(browser));
+  await completeSetup(admin, server.setupUrl);
+  await admin.goto(`${server.baseUrl}/admin/keys`);
+  const form = admin.locator('form#new-key');
+  await form.locator('[name=name]').fill('surface');
+  await submit(admin, form.getByRole('button', { name: 'Create key' }));
+  const token = (await admin.locator('code.token').innerText()).trim();
+  const png = squarePng(96, [122, 31, 162]);
+  const acme = await api(server, token, 'POST', '/api/v1/pages', {
+    slug: 'acme', title: 'Acme status', audience: 'customer', allowed_domains: ['acme.com'],
+  });
+  for (const id of ['default', acme.id]) {
+    await api(server, token, 'PATCH', `/api/v1/pages/${id}`, { accent_color: '#7a1fa2' });
+    await putLogo(server, token, id, png);
+  }
+  const ids = [];
+  for (const name of ['Website', 'API', 'Checkout and payments (card, invoice, bank transfer)']) {
+    ids.push((await api(server, token, 'POST', '/api/v1/components', { name })).id);
+  }
+  const inc = await api(server, token, 'POST', '/api/v1/incidents', {
+    title: 'Checkout is slow', status: 'investigating', impact: 'minor', component_ids: [ids[2]], message: 'Looking.',
+  });
+
+  const problems = [];
+  let n = 0;
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [1280, 375]) {
+      n += 1;
+      // No CSP bypass: the accent style and the logo must pass each document's own policy.
+      const visitor = await newPage(await newContext(browser, { viewport: { width, height: 800 }, colorScheme }));
+      const blocked = [];
+      visitor.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(`${visitor.url()}: ${m.text()}`); });
+      let homeRule;
+      /** The document now shown carries the page's header: logo, name, accent rule as on its home page. */
+      const check = async (name, title) => {
+        const head = visitor.locator('header.pagehead');
+        assert.equal(await head.count(), 1, `${name}: one page header`);
+        assert.match(await head.innerText(), new RegExp(title), `${name}: the page's name in the header`);
+        assert.ok(await head.locator('img.logo').evaluate((img) => img.complete && img.naturalWidth === 96), `${name}: the logo loads`);
+        const rule = await head.evaluate((h) => getComputedStyle(h).borderBottomColor);
+        homeRule ??= rule;
+        if (colorScheme === 'light') assert.equal(rule, 'rgb(122, 31, 162)', `${name}: the accent colours the header`);
+        else assert.equal(rule, homeRule, `${name}: the same accent as the home page`);
+        const overflow = await visitor.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) problems.push(`${name} at ${width} px ${colorScheme} scrolls sideways by ${overflow} px`);
+        const legends = await visitor.locator('fieldset legend').evaluateAll((ls) => ls
+          .filter((l) => l.getBoundingClientRect().right > l.parentElement.getBoundingClientRect().right + 0.5)
+          .map((l) => l.textContent));
+        if (legends.length) problems.push(`${name} at ${width} px: legend wider than its box: ${legends}`);
+        await screenshot(visitor, `surface-${name}-${colorScheme}-${width}`);
+      };
+      for (const [name, path] of [
+        ['home', '/'], ['history', '/history'], ['incident', `/incidents/${inc.id}`], ['uptime', '/uptime'], ['subscribe', '/subscribe'],
+      ]) {
+        await visitor.goto(`${server.baseUrl}${path}`);
+        await check(name, 'Status');
+      }
+
+      // Email subscription from the form to the mailed link, confirm, manage, unsubscribe.
+      const email = `reader${n}@example.com`;
+      await visitor.getByLabel('Email address').fill(email);
+      await submit(visitor, visitor.getByRole('button', { name: 'Subscribe by email' }));
+      await check('check-inbox', 'Status');
+      await visitor.goto(await sink.linkTo(email, `${server.baseUrl}/subscribe/confirm/`));
+      await check('confirm', 'Status');
+      await submit(visitor, visitor.getByRole('button', { name: 'Confirm subscription' }));
+      assert.match(await visitor.locator('body').innerText(), /Subscription confirmed/);
+      await check('manage', 'Status');
+      assert.equal(await visitor.getByRole('heading', { name: 'Your subscription to Status' }).count(), 1);
+      const back = visitor.locator('header.pagehead a[href="/"]');
+      assert.match(await back.innerText(), /Status/, 'a link back to the page, by its name');
+      await submit(visitor, visitor.getByRole('button', { name: 'Unsubscribe' }));
+      assert.match(await visitor.locator('body').innerText(), /You are unsubscribed/);
+      await check('unsubscribed', 'Status');
+
+      // The customer page's sign-in documents wear that page's branding.
+      await visitor.goto(`${server.baseUrl}/p/acme`);
+      assert.equal(new URL(visitor.url()).pathname, '/p/acme/signin');
+      await check('customer-signin', 'Acme status');
+      const ann = `ann${n}@acme.com`;
+      await visitor.fill('input[name=email]', ann);
+      await submit(visitor, visitor.getByRole('button', { name: /link/i }));
+      await check('customer-link-sent', 'Acme status');
+      await visitor.goto(await sink.linkTo(ann, `${server.baseUrl}/p/acme/signin/`));
+      await check('customer-continue', 'Acme status');
+      assert.deepEqual(blocked, [], 'nothing blocked by the CSP');
+      assert.deepEqual(visitor.errors, []);
+    }
+  }
+  // axe on the subscription and sign-in documents (a fresh subscription; the CSP is bypassed only to add axe).
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await newPage(await newContext(browser, { colorScheme, bypassCSP: true }));
+    const email = `axe-${colorScheme}@example.com`;
+    await page.goto(`${server.baseUrl}/subscribe`);
+    await page.getByLabel('Email address').fill(email);
+    await submit(page, page.getByRole('button', { name: 'Subscribe by email' }));
+    for (const v of await violations(page)) problems.push(`check-inbox ${colorScheme}: ${v}`);
+    await page.goto(await sink.linkTo(email, `${server.baseUrl}/subscribe/confirm/`));
+    for (const v of await violations(page)) problems.push(`confirm ${colorScheme}: ${v}`);
+    await submit(page, page.getByRole('button', { name: 'Confirm subscription' }));
+    for (const v of await violations(page)) problems.push(`manage ${colorScheme}: ${v}`);
+    await submit(page, page.getByRole('button', { name: 'Unsubscribe' }));
+    for (const v of await violations(page)) problems.push(`unsubscribed ${colorScheme}: ${v}`);
+    await page.goto(`${server.baseUrl}/p/acme/signin`);
+    for (const v of await violations(page)) problems.push(`customer sign-in ${colorScheme}: ${v}`);
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+}, { timeoutMs: 240_000 });

@@ -4,49 +4,11 @@
 // an invited person accepts the mailed invitation. Screenshots of the invitation, reset
 // and account pages in light, dark and at 375 px.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
-  ROOT, completeSetup, eventually, freePort, live, newContext, newPage, screenshot,
-  startStatusd, submit, test,
+  ROOT, completeSetup, newContext, newPage, screenshot, startSink, startStatusd, submit, test,
 } from './lib.mjs';
-
-/** The python aiosmtpd sink on 127.0.0.1, writing each mail as JSON into a temp dir. */
-async function startSink() {
-  const dir = await mkdtemp(join(tmpdir(), 'statusd-browser-smtp-'));
-  const port = await freePort();
-  const child = spawn('/usr/bin/python3', [
-    join(ROOT, 'tests', 'support', 'smtp_sink.py'), '--port', String(port), '--dir', dir,
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const stop = () => new Promise((ok) => {
-    if (child.exitCode !== null) return ok();
-    child.once('exit', ok);
-    child.kill();
-  });
-  live.servers.add({ stop });
-  await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('SMTP sink did not start')), 15_000);
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      if (line.trim() === 'ready') ok(); else fail(new Error(`SMTP sink said ${line}`));
-    });
-  });
-  /** The first link starting with `prefix` in the newest mail to `rcpt` (waits for it). */
-  const linkTo = (rcpt, prefix) => eventually(async () => {
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().reverse();
-    for (const f of files) {
-      const mail = JSON.parse(await readFile(join(dir, f), 'utf8'));
-      if (!mail.rcpt_tos.includes(rcpt)) continue;
-      const at = mail.text.indexOf(prefix);
-      if (at >= 0) return mail.text.slice(at).split(/\s/)[0];
-    }
-    return null;
-  }, { timeoutMs: 20_000, what: `a mail to ${rcpt}` });
-  return { port, linkTo };
-}
 
 /** Calls the API with the signed-in owner's session (and its CSRF token). */
 async function api(page, path, body) {
@@ -105,8 +67,7 @@ test('internal and customer pages open only after the right sign-in; invitations
   await visitor.fill('input[name=email]', email);
   await visitor.fill('input[name=password]', password);
   await submit(visitor, visitor.getByRole('button', { name: 'Sign in' }));
-  await visitor.goto(`${server.baseUrl}/p/team`);
-  assert.equal(new URL(visitor.url()).pathname, '/p/team');
+  assert.equal(new URL(visitor.url()).pathname, '/p/team', 'sign-in returns to the page asked for');
   assert.ok(await visitor.getByRole('heading', { name: 'Team status' }).count() > 0);
 
   // Customer page: the sign-in form, the mailed link, Continue, the page.

@@ -87,6 +87,7 @@ test('overview lists what needs attention; nav fits one row; skip link; confirm 
   assert.match(att, /1 open incident/);
   assert.match(att, /Payments failing for some cards/);
   assert.match(att, /Database upgrade/);
+  assert.match(await page.locator('main p.lead').innerText(), /^Status: /, 'the overall status names its page');
   await shoot(browser, ctx, `${server.baseUrl}/admin`, 'overview', noSidewaysScroll);
 
   // Delete asks on its own page; Cancel leaves everything as it was.

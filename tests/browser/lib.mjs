@@ -2,7 +2,7 @@
 // 127.0.0.1 port with a temp data file, and drive Debian's Chromium with
 // playwright-core. Every wait is bounded so a broken build fails, never hangs.
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -210,4 +210,38 @@ export async function eventually(check, { timeoutMs = 10_000, intervalMs = 250, 
     }
     await new Promise((ok) => setTimeout(ok, intervalMs));
   }
+}
+
+/** The python aiosmtpd sink on 127.0.0.1, writing each mail as JSON into a temp dir. */
+export async function startSink() {
+  const dir = await mkdtemp(join(tmpdir(), 'statusd-browser-smtp-'));
+  const port = await freePort();
+  const child = spawn('/usr/bin/python3', [
+    join(ROOT, 'tests', 'support', 'smtp_sink.py'), '--port', String(port), '--dir', dir,
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = () => new Promise((ok) => {
+    if (child.exitCode !== null) return ok();
+    child.once('exit', ok);
+    child.kill();
+  });
+  live.servers.add({ stop });
+  await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('SMTP sink did not start')), 15_000);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      if (line.trim() === 'ready') ok(); else fail(new Error(`SMTP sink said ${line}`));
+    });
+  });
+  /** The first link starting with `prefix` in the newest mail to `rcpt` (waits for it). */
+  const linkTo = (rcpt, prefix) => eventually(async () => {
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().reverse();
+    for (const f of files) {
+      const mail = JSON.parse(await readFile(join(dir, f), 'utf8'));
+      if (!mail.rcpt_tos.includes(rcpt)) continue;
+      const at = mail.text.indexOf(prefix);
+      if (at >= 0) return mail.text.slice(at).split(/\s/)[0];
+    }
+    return null;
+  }, { timeoutMs: 20_000, what: `a mail to ${rcpt}` });
+  return { port, linkTo };
 }

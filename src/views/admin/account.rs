@@ -46,10 +46,7 @@ pub fn account(nav: &Nav, email: &str, sessions: &[(Session, bool)], form: &Form
             }
             @if sessions.len() > 1 {
                 div.actions {
-                    form.inline method="post" action="/admin/account/sessions/others" {
-                        (csrf(nav.csrf))
-                        button type="submit" { "Sign out everywhere else" }
-                    }
+                    a.button.danger href="/admin/account/sessions/others" { "Sign out everywhere else…" }
                 }
             }
         },

@@ -1,7 +1,7 @@
 //! The overview and the component screens.
 
 use super::managed::{badge, note};
-use super::{FormState, csrf, status_select};
+use super::{FormState, csrf, field_error, invalid, status_select};
 use crate::domain::{Component, Group, Page, Role};
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
@@ -75,8 +75,8 @@ pub fn components(
                 h2 { "New component" }
                 form #new-component.stack method="post" action="/admin/components" {
                     (csrf(nav.csrf))
-                    label { "Name" input name="name" required maxlength="100" value=(form.v("name")); }
-                    label { "Description" input name="description" maxlength="1000" value=(form.v("description")); }
+                    label { "Name" input name="name" required maxlength="100" value=(form.v("name")) aria-invalid=[invalid(form, "name")] aria-describedby=[invalid(form, "name").map(|_| "err-name")]; (field_error(form, "name")) }
+                    label { "Description" input name="description" maxlength="1000" value=(form.v("description")) aria-invalid=[invalid(form, "description")] aria-describedby=[invalid(form, "description").map(|_| "err-description")]; (field_error(form, "description")) }
                     label { "Group"
                         select name="group_id" {
                             option value="" { "No group" }

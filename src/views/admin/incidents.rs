@@ -1,6 +1,6 @@
 //! Incidents, drafts, updates and postmortems.
 
-use super::{FormState, component_name, csrf, editor, when};
+use super::{FormState, component_name, csrf, editor, field_error, invalid, when};
 use crate::domain::{
     Component, ComponentStatus, Impact, Incident, IncidentState, IncidentStatus, Page, Role,
     Template,
@@ -164,7 +164,7 @@ pub fn incidents(
                 h2 { "New incident" }
                 form #new-incident.stack method="post" action="/admin/incidents" {
                     (csrf(nav.csrf))
-                    label { "Title" input name="title" required maxlength="200" value=(form.values.get("title").map(String::as_str).unwrap_or("")); }
+                    label { "Title" input name="title" required maxlength="200" value=(form.values.get("title").map(String::as_str).unwrap_or("")) aria-invalid=[invalid(form, "title")] aria-describedby=[invalid(form, "title").map(|_| "err-title")]; (field_error(form, "title")) }
                     @if pages.len() > 1 {
                         label { "Page" select name="page" { @for p in pages { option value=(p.id) { (p.title) } } } }
                     }
@@ -176,7 +176,7 @@ pub fn incidents(
                     }
                     (component_picker(components, form))
                     (template_select(templates))
-                    label { "First update (Markdown)" textarea name="message" rows="4" { (form.values.get("message").map(String::as_str).unwrap_or("")) } }
+                    label { "First update (Markdown)" textarea name="message" rows="4" aria-invalid=[invalid(form, "message")] aria-describedby=[invalid(form, "message").map(|_| "err-message")] { (form.values.get("message").map(String::as_str).unwrap_or("")) } (field_error(form, "message")) }
                     label.check { input type="checkbox" name="notify" value="true" checked; "Notify subscribers" }
                     label.check { input type="checkbox" name="draft" value="true"; "Save as draft (not public until published)" }
                     button type="submit" { "Create incident" }
@@ -255,10 +255,10 @@ pub fn incident(
             }
             @if editor(nav) {
                 h2 { "Details" }
-                form.inline method="post" action={"/admin/incidents/" (i.id)} {
+                form #incident-details.stack method="post" action={"/admin/incidents/" (i.id)} {
                     (csrf(nav.csrf))
-                    input name="title" value=(i.title) required maxlength="200" aria-label="Title";
-                    select name="impact" aria-label="Impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == i.impact] { (im.as_str()) } } }
+                    label { "Title" input name="title" value=(i.title) required maxlength="200"; }
+                    label { "Impact" select name="impact" { @for im in Impact::ALL { option value=(im.as_str()) selected[im == i.impact] { (im.as_str()) } } } }
                     button type="submit" { "Save details" }
                 }
                 @if i.state == IncidentState::Published && nav.role == Role::Owner.as_str() {
@@ -302,7 +302,8 @@ pub fn incident(
                         }
                         button type="submit" { "Save postmortem" }
                     }
-                    @if i.postmortem.is_some() && i.state == IncidentState::Published {
+                    // Publishing notifies subscribers; once published, saving updates the text.
+                    @if i.postmortem.is_some() && i.state == IncidentState::Published && pm.published_at.is_none() {
                         form.inline method="post" action={"/admin/incidents/" (i.id) "/postmortem/publish"} {
                             (csrf(nav.csrf)) button type="submit" { "Publish postmortem" }
                         }

@@ -1,6 +1,6 @@
 //! API keys.
 
-use super::{FormState, csrf};
+use super::{FormState, csrf, field_error, invalid};
 use crate::domain::{ApiKey, Role};
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
@@ -44,7 +44,7 @@ pub fn keys(nav: &Nav, keys: &[ApiKey], new_token: Option<&str>, form: &FormStat
                 h2 { "New API key" }
                 form #new-key.stack method="post" action="/admin/keys" {
                     (csrf(nav.csrf))
-                    label { "Name" input name="name" required maxlength="100" value=(form.v("name")); }
+                    label { "Name" input name="name" required maxlength="100" value=(form.v("name")) aria-invalid=[invalid(form, "name")] aria-describedby=[invalid(form, "name").map(|_| "err-name")]; (field_error(form, "name")) }
                     label { "Role" select name="role" { @for r in Role::ALL { option value=(r.as_str()) selected[r == Role::Editor] { (r.as_str()) } } } }
                     button type="submit" { "Create key" }
                 }

@@ -191,7 +191,7 @@ pub fn monitors(
                                 td { (schedule_text(r.monitor)) }
                                 td { (state_badge(r.monitor, r.state)) }
                                 td { (r.state.and_then(|s| s.last_latency_ms).map(|l| format!("{l} ms")).unwrap_or_else(|| "—".into())) }
-                                td { (pct(r.uptime_24h)) }
+                                td.pct { (pct(r.uptime_24h)) }
                             }
                         }
                     }
@@ -338,9 +338,9 @@ pub fn sla(nav: &Nav, rows: &[SlaRow], from: &str, to: &str) -> Markup {
                 tbody {
                     @for r in rows {
                         tr data-component=(r.component) {
-                            td { (r.component) } td { (pct(r.uptime_percent)) } td { (r.downtime_minutes) }
+                            td { (r.component) } td.pct { (pct(r.uptime_percent)) } td { (r.downtime_minutes) }
                             td { (r.partial_outage_minutes) } td { (r.major_outage_minutes) }
-                            td { (pct(r.measured_uptime_percent)) } td { (r.checks) }
+                            td.pct { (pct(r.measured_uptime_percent)) } td { (r.checks) }
                             td { (r.incidents.join("; ")) }
                         }
                     }

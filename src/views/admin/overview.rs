@@ -18,6 +18,8 @@ pub struct OverviewData {
     pub maintenance: Vec<Maintenance>,
     pub failed_notices: usize,
     pub default_page: String,
+    /// The default page's title, naming the overall status shown.
+    pub default_title: String,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -109,7 +111,7 @@ pub fn overview(
             h2 { "Needs attention" }
             (attention_list(attention))
             h2 { "Components" }
-            p.lead { "Default page: " strong { (overall) } }
+            p.lead { (data.default_title) ": " strong { (overall) } }
             @if data.components.is_empty() {
                 p { "No components yet. " a href="/admin/components" { "Add the services your users depend on." } }
             } @else {

@@ -70,10 +70,7 @@ pub fn page_access(nav: &Nav, v: &AccessView, form: &FormState) -> Markup {
                                 tr data-session=(s.email) {
                                     td { (s.email) } td { (when(&s.created_at)) } td { (when(&s.last_seen_at)) }
                                     @if editor {
-                                        td { form.inline method="post" action={"/admin/pages/" (p.id) "/sessions/" (s.id) "/revoke"} {
-                                            (csrf(nav.csrf))
-                                            button.danger type="submit" { "Sign out" }
-                                        } }
+                                        td { a.button.danger href={"/admin/pages/" (p.id) "/sessions/" (s.id) "/revoke"} { "Sign out…" } }
                                     }
                                 }
                             }
@@ -93,10 +90,7 @@ pub fn page_access(nav: &Nav, v: &AccessView, form: &FormState) -> Markup {
                                 tr data-token=(t.name) {
                                     td { (t.name) } td { code { (t.prefix) "…" } } td { (when(&t.created_at)) }
                                     @if editor {
-                                        td { form.inline method="post" action={"/admin/pages/" (p.id) "/tokens/" (t.id) "/revoke"} {
-                                            (csrf(nav.csrf))
-                                            button.danger type="submit" { "Revoke" }
-                                        } }
+                                        td { a.button.danger href={"/admin/pages/" (p.id) "/tokens/" (t.id) "/revoke"} { "Revoke…" } }
                                     }
                                 }
                             }

@@ -33,8 +33,8 @@ pub fn pages(nav: &Nav, pages: &[Page], form: &FormState) -> Markup {
                 h2 { "New page" }
                 form #new-page.stack method="post" action="/admin/pages" {
                     (csrf(nav.csrf))
-                    label { "Slug (address /p/slug)" input name="slug" required pattern="[a-z0-9-]{1,64}" value=(form.v("slug")); }
-                    label { "Title" input name="title" required maxlength="100" value=(form.v("title")); }
+                    label { "Slug (address /p/slug)" input name="slug" required pattern="[a-z0-9-]{1,64}" value=(form.v("slug")) aria-invalid=[invalid(form, "slug")] aria-describedby=[invalid(form, "slug").map(|_| "err-slug")]; (field_error(form, "slug")) }
+                    label { "Title" input name="title" required maxlength="100" value=(form.v("title")) aria-invalid=[invalid(form, "title")] aria-describedby=[invalid(form, "title").map(|_| "err-title")]; (field_error(form, "title")) }
                     label { "Time zone" input name="time_zone" value=(if form.v("time_zone").is_empty() { "UTC" } else { form.v("time_zone") }); }
                     label { "Audience"
                         select name="audience" {

@@ -1,7 +1,7 @@
 //! Subscribers and the outbox of notices.
 
 use super::managed::badge;
-use super::{FormState, csrf, when};
+use super::{FormState, csrf, field_error, invalid, when};
 use crate::domain::{
     Component, Notice, NoticeState, OutboxCounts, Page, Role, Subscriber, SubscriberKind,
 };
@@ -127,14 +127,14 @@ pub fn subscribers(nav: &Nav, v: &SubscribersView, form: &FormState) -> Markup {
                     label { "Kind" select name="kind" {
                         @for k in SubscriberKind::ALL { option value=(k.as_str()) selected[val("kind") == k.as_str()] { (k.label()) } }
                     } }
-                    label { "Email address or URL" input name="address" required value=(val("address")); }
+                    label { "Email address or URL" input name="address" required value=(val("address")) aria-invalid=[invalid(form, "address")] aria-describedby=[invalid(form, "address").map(|_| "err-address")]; (field_error(form, "address")) }
                     label { "Page" select name="page" {
                         @for p in v.pages { option value=(p.id) selected[val("page") == p.id] { (p.title) " (/" (p.slug) ")" } }
                     } }
                     fieldset { legend { "Components (none: the whole page)" }
                         @for c in v.components { label.check { input type="checkbox" name="component_ids" value=(c.id); (c.name) } }
                     }
-                    label { "Webhook secret (optional; generated when empty)" input name="secret" autocomplete="off"; }
+                    label { "Webhook secret (optional; generated when empty)" input name="secret" autocomplete="off" aria-invalid=[invalid(form, "secret")] aria-describedby=[invalid(form, "secret").map(|_| "err-secret")]; (field_error(form, "secret")) }
                     label.check { input type="checkbox" name="skip_confirmation" value="true"; "The person already agreed: skip the confirmation mail" }
                     button type="submit" { "Add subscriber" }
                 }

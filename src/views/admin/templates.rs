@@ -1,7 +1,7 @@
 //! Incident update templates.
 
 use super::managed::badge;
-use super::{FormState, csrf, editor};
+use super::{FormState, csrf, editor, field_error, invalid};
 use crate::domain::Template;
 use crate::views::layout::{self, Nav, flash};
 use maud::{Markup, html};
@@ -32,8 +32,8 @@ pub fn templates(nav: &Nav, list: &[Template], form: &FormState) -> Markup {
                 h2 { "New template" }
                 form #new-template.stack method="post" action="/admin/templates" {
                     (csrf(nav.csrf))
-                    label { "Name" input name="name" required maxlength="100" value=(form.values.get("name").map(String::as_str).unwrap_or("")); }
-                    label { "Body" textarea name="body" rows="3" required { (form.values.get("body").map(String::as_str).unwrap_or("")) } }
+                    label { "Name" input name="name" required maxlength="100" value=(form.values.get("name").map(String::as_str).unwrap_or("")) aria-invalid=[invalid(form, "name")] aria-describedby=[invalid(form, "name").map(|_| "err-name")]; (field_error(form, "name")) }
+                    label { "Body" textarea name="body" rows="3" required aria-invalid=[invalid(form, "body")] aria-describedby=[invalid(form, "body").map(|_| "err-body")] { (form.values.get("body").map(String::as_str).unwrap_or("")) } (field_error(form, "body")) }
                     button type="submit" { "Create template" }
                 }
             }

@@ -172,6 +172,35 @@ pub async fn post_session_revoke(
     Ok(done("/admin/account", "That session is signed out."))
 }
 
+/// `GET /admin/account/sessions/others`: the confirm step of "sign out everywhere else".
+pub async fn get_other_sessions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Viewer(actor): Viewer,
+) -> AppResult<HttpResponse> {
+    let (id, _, current) = me(&req, &actor)?;
+    let others = state
+        .store
+        .run(move |s| s.user_sessions(&id, &current))
+        .await?
+        .into_iter()
+        .filter(|(_, this)| !this)
+        .count();
+    Ok(confirm_page(
+        &actor,
+        "/admin/account",
+        Confirm {
+            title: "Sign out everywhere else?".into(),
+            consequences: vec![format!(
+                "Your other sessions ({others}) end now; those browsers have to sign in again. This one stays signed in."
+            )],
+            action: "/admin/account/sessions/others".into(),
+            button: "Sign out everywhere else".into(),
+            cancel: "/admin/account".into(),
+        },
+    ))
+}
+
 /// `POST /admin/account/sessions/others`: "sign out everywhere else".
 pub async fn post_other_sessions(
     req: HttpRequest,

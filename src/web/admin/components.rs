@@ -24,6 +24,7 @@ async fn overview(
     let (data, now) = state
         .store
         .run(|s| {
+            let default = s.page_by_slug("default")?;
             Ok((
                 overview_views::OverviewData {
                     components: s.list_components()?,
@@ -33,7 +34,8 @@ async fn overview(
                     states: s.monitor_states()?,
                     maintenance: s.list_maintenance()?,
                     failed_notices: s.outbox_counts()?.failed,
-                    default_page: s.page_by_slug("default")?.map(|p| p.id).unwrap_or_default(),
+                    default_page: default.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+                    default_title: default.map(|p| p.title).unwrap_or_default(),
                 },
                 s.now(),
             ))

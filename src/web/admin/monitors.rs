@@ -131,6 +131,8 @@ fn input_of(f: &MonitorForm, saved: &serde_json::Value) -> AppResult<MonitorInpu
     };
     let check =
         check_from(kind, &fields, saved).map_err(|(field, m)| AppError::invalid(field, m))?;
+    crate::worker::prober::check_settings(kind, &f.target, &check)
+        .map_err(|(field, m)| AppError::invalid(&field, m))?;
     let cron = Some(f.cron.trim().to_string()).filter(|c| !c.is_empty());
     Ok(MonitorInput {
         name: Some(f.name.clone()),

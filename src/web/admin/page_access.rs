@@ -2,10 +2,11 @@
 //! revoke) and refused sign-in requests.
 
 use super::{NavData, done, form_error, html};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::secret::{random_token, sha256_hex};
 use crate::state::AppState;
 use crate::views::admin::FormState;
+use crate::views::admin::confirm::Confirm;
 use crate::views::admin::page_access as views;
 use crate::web::auth::{Actor, CsrfForm, Editor, Viewer};
 use actix_web::http::StatusCode;
@@ -65,6 +66,42 @@ pub async fn get_page_access(
         StatusCode::OK,
     )
     .await
+}
+
+/// `GET /admin/pages/{id}/sessions/{sid}/revoke`: what signing a customer out does.
+pub async fn get_session_revoke(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, sid) = path.into_inner();
+    let (page, session) = state
+        .store
+        .run(move |s| {
+            let page = s.get_page(&id)?;
+            let found = s
+                .list_customer_sessions(&page.id)?
+                .into_iter()
+                .find(|x| x.id == sid)
+                .ok_or_else(|| AppError::NotFound(format!("session {sid}")))?;
+            Ok((page, found))
+        })
+        .await?;
+    Ok(super::confirm::page(
+        &actor,
+        "/admin/pages",
+        Confirm {
+            title: format!("Sign {} out of “{}”?", session.email, page.title),
+            consequences: vec![
+                "Their session ends now; the page asks them to sign in again.".into(),
+                "They can ask for a new sign-in link while the page's allowlist admits them."
+                    .into(),
+            ],
+            action: format!("/admin/pages/{}/sessions/{}/revoke", page.id, session.id),
+            button: "Sign out".into(),
+            cancel: format!("/admin/pages/{}/access", page.id),
+        },
+    ))
 }
 
 /// `POST /admin/pages/{id}/sessions/{sid}/revoke`: signs one customer out.
@@ -128,6 +165,44 @@ pub async fn post_read_token(
             .await
         }
     }
+}
+
+/// `GET /admin/pages/{id}/tokens/{tid}/revoke`: what revoking a read token does.
+pub async fn get_read_token_revoke(
+    state: web::Data<AppState>,
+    Editor(actor): Editor,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, tid) = path.into_inner();
+    let (page, token) = state
+        .store
+        .run(move |s| {
+            let page = s.get_page(&id)?;
+            let found = s
+                .list_read_tokens(&page.id)?
+                .into_iter()
+                .find(|x| x.id == tid)
+                .ok_or_else(|| AppError::NotFound(format!("read token {tid}")))?;
+            Ok((page, found))
+        })
+        .await?;
+    Ok(super::confirm::page(
+        &actor,
+        "/admin/pages",
+        Confirm {
+            title: format!("Revoke read token “{}”?", token.name),
+            consequences: vec![
+                format!(
+                    "Feed readers and scripts using the token that starts with {}… lose access to “{}” now.",
+                    token.prefix, page.title
+                ),
+                "This cannot be undone; make a new token to give access again.".into(),
+            ],
+            action: format!("/admin/pages/{}/tokens/{}/revoke", page.id, token.id),
+            button: "Revoke token".into(),
+            cancel: format!("/admin/pages/{}/access", page.id),
+        },
+    ))
 }
 
 /// `POST /admin/pages/{id}/tokens/{tid}/revoke`.

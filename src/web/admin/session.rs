@@ -187,9 +187,9 @@ pub struct LoginQuery {
     next: String,
 }
 
-/// The page to return to after sign-in: a local admin path, else the overview.
+/// The page to return to after sign-in: a local path (admin or internal page), else the overview.
 fn next_page(next: &str) -> &str {
-    validate::local_admin_path(next).unwrap_or("/admin")
+    validate::local_path(next).unwrap_or("/admin")
 }
 
 pub async fn get_login(

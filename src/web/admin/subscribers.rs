@@ -133,6 +133,13 @@ pub async fn post_subscriber(
         }
         Err(e) => {
             let q = ListQuery::default();
+            // The form has one "address" field for both kinds.
+            let e = match e {
+                AppError::Invalid { field, message } if field == "email" || field == "url" => {
+                    AppError::invalid("address", message)
+                }
+                e => e,
+            };
             form_error(e, &form.pairs, |form, status| {
                 list(&state, &actor, &q, None, form, status)
             })
@@ -264,7 +271,7 @@ pub async fn post_test_email(
             };
             sent.map(|_| a)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.words()),
     };
     Ok(match result {
         Ok(a) => done("/admin/subscribers", &format!("Test mail sent to {a}.")),

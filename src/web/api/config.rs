@@ -58,7 +58,8 @@ async fn run(state: web::Data<AppState>, body: ConfigBody, dry_run: bool) -> App
         .run(move |s| {
             let file = body.file.as_deref().unwrap_or("statusd.toml");
             let env = |name: &str| body.env.get(name).cloned();
-            s.config_apply(file, &body.toml, body.prune, dry_run, &env)
+            let check = crate::worker::prober::check_settings;
+            s.config_apply(file, &body.toml, body.prune, dry_run, &env, &check)
         })
         .await?;
     Ok(out(plan))

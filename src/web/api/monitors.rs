@@ -96,10 +96,29 @@ pub async fn post_monitor(
     body: web::Json<MonitorInput>,
 ) -> AppResult<HttpResponse> {
     let input = body.into_inner();
+    if let (Some(Ok(kind)), Some(target)) = (
+        input
+            .kind
+            .as_deref()
+            .map(str::parse::<crate::domain::MonitorKind>),
+        input.target.as_deref(),
+    ) {
+        check_settings(kind, target, &input.check.clone().unwrap_or_default())?;
+    }
     let m = state.store.run(move |s| s.create_monitor(input)).await?;
     state.prober.monitor_changed(&m.id);
     tracing::info!(by = %actor.name(), monitor = %m.name, "monitor created");
     Ok(created(&monitor_out(&state, &m, None, &actor)))
+}
+
+/// Settings a probe could never run are refused before saving, as `check.<field>`.
+fn check_settings(
+    kind: crate::domain::MonitorKind,
+    target: &str,
+    check: &serde_json::Value,
+) -> AppResult<()> {
+    crate::worker::prober::check_settings(kind, target, check)
+        .map_err(|(field, m)| AppError::invalid(&format!("check.{field}"), m))
 }
 
 /// Gets a monitor, its state and uptime (24 h, 7, 30, 90 days).
@@ -136,6 +155,16 @@ pub async fn patch_monitor(
     body: web::Json<MonitorInput>,
 ) -> AppResult<HttpResponse> {
     let input = body.into_inner();
+    if input.kind.is_some() || input.target.is_some() || input.check.is_some() {
+        let key = id.clone();
+        let live = state.store.run(move |s| s.get_monitor(&key)).await?;
+        let kind = match input.kind.as_deref().map(str::parse) {
+            Some(Ok(k)) => k,
+            _ => live.kind,
+        };
+        let target = input.target.as_deref().unwrap_or(&live.target);
+        check_settings(kind, target, input.check.as_ref().unwrap_or(&live.check))?;
+    }
     let m = state
         .store
         .run(move |s| s.update_monitor(&id, input))

@@ -11,7 +11,7 @@ mod health;
 mod target;
 
 pub use handle::{ProberHandle, ProberInbox, handle};
-pub use target::probe_target;
+pub use target::{check_settings, probe_target};
 
 use super::Shutdown;
 use crate::domain::alert::Direction;
