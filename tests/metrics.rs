@@ -162,3 +162,28 @@ fn the_example_alert_rules_load_and_pass_their_unit_tests() {
         );
     }
 }
+
+/// Each HTTP worker counts in its own shard; a scrape adds them up.
+#[test]
+fn requests_answered_by_every_worker_are_counted_once() {
+    let env = Env::start();
+    let fresh = reqwest::blocking::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    for _ in 0..9 {
+        let resp = fresh.get(env.server.url("/history")).send().unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let text = scrape(&env);
+    let line = "statusd_http_requests_total{route=\"/history\",method=\"GET\",status=\"200\"} 9";
+    assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    let count = "statusd_http_request_duration_seconds_count{route=\"/history\"} 9";
+    assert!(text.contains(count), "missing {count:?} in:\n{text}");
+    assert_eq!(
+        text.matches("statusd_http_requests_total{route=\"/history\"")
+            .count(),
+        1,
+        "one series per route, method and status:\n{text}"
+    );
+}

@@ -38,6 +38,14 @@ impl Histogram {
         self.sum_ms = self.sum_ms.saturating_add(ms);
     }
 
+    /// Adds another histogram's observations (same bounds), e.g. another worker's.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (c, o) in self.counts.iter_mut().zip(&other.counts) {
+            *c = c.saturating_add(*o);
+        }
+        self.sum_ms = self.sum_ms.saturating_add(other.sum_ms);
+    }
+
     /// `(le, cumulative count)` for every bucket, ending with `("+Inf", count)`.
     pub fn cumulative(&self) -> Vec<(String, u64)> {
         let mut total = 0u64;
@@ -103,6 +111,14 @@ mod tests {
             }
             assert_eq!(h.count(), *count, "{obs:?}");
             assert!((h.sum_seconds() - sum).abs() < 1e-9, "{obs:?}");
+            // Split between two workers and merged, the same histogram.
+            let (left, right) = obs.split_at(obs.len() / 2);
+            let mut a = Histogram::new(LATENCY_BOUNDS);
+            let mut b = Histogram::new(LATENCY_BOUNDS);
+            left.iter().for_each(|ms| a.observe_ms(*ms));
+            right.iter().for_each(|ms| b.observe_ms(*ms));
+            a.merge(&b);
+            assert_eq!(a, h, "{obs:?} merged");
         }
     }
 }

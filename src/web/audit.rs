@@ -101,7 +101,8 @@ fn created_of(body: &[u8]) -> (Option<String>, Option<String>) {
     (text("id"), name)
 }
 
-/// Middleware: records the request after it was answered (see the module comment).
+/// Records the request after it was answered (see the module comment); called by
+/// `headers::frame`, the one middleware.
 pub async fn record(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -3,13 +3,12 @@
 //! unread), and one client address may have only a few uploads in flight at once.
 
 use crate::state::AppState;
-use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::StatusCode;
-use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, web};
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -72,24 +71,20 @@ fn refuse(status: StatusCode, message: &str) -> HttpResponse {
         .body(message.to_string())
 }
 
-/// Middleware: the deadline and the per-client lanes for requests that carry a body.
-pub async fn upload_limits(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+/// The deadline and the per-client lanes for requests that carry a body, around
+/// `inner` (the rest of the request's handling); other requests go straight through.
+pub async fn upload_limits<F, Fut>(req: ServiceRequest, inner: F) -> Result<ServiceResponse, Error>
+where
+    F: FnOnce(ServiceRequest) -> Fut,
+    Fut: Future<Output = Result<ServiceResponse, Error>>,
+{
     if !has_body(&req) {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        return inner(req).await;
     }
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let lanes = req.app_data::<web::Data<UploadLanes>>().cloned();
     let (Some(state), Some(lanes)) = (state, lanes) else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        return inner(req).await;
     };
     let ip = crate::web::auth::client_ip(req.request(), &state.config.trusted_proxies);
     let Some(lane) = lanes.take(ip) else {
@@ -97,13 +92,13 @@ pub async fn upload_limits(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many uploads from your address at once; wait for one to finish.",
         );
-        return Ok(req.into_response(resp).map_into_right_body());
+        return Ok(req.into_response(resp));
     };
     // The request is not cloned here: routing needs to own it.
     let path = req.path().to_string();
     let deadline = Duration::from_secs(u64::from(state.config.request_timeout_seconds));
-    let out = match tokio::time::timeout(deadline, next.call(req)).await {
-        Ok(result) => result.map(ServiceResponse::map_into_left_body),
+    let out = match tokio::time::timeout(deadline, inner(req)).await {
+        Ok(result) => result,
         Err(_) => {
             tracing::info!(client = %ip, path = %path, "request timed out");
             let resp = refuse(

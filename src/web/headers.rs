@@ -5,8 +5,10 @@
 use crate::state::AppState;
 use crate::web::access::NoIndex;
 use crate::web::admin::{after_admin_page, before_admin_page};
+use crate::web::audit;
 use crate::web::cache::PRIVATE;
-use crate::web::metrics::RequestMetrics;
+use crate::web::connections::upload_limits;
+use crate::web::metrics::WorkerMetrics;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -81,21 +83,22 @@ pub fn add_security_headers(headers: &mut HeaderMap, frame: bool, https: bool) {
 
 /// Middleware, outermost: what every answer carries (security headers, a private
 /// Cache-Control unless the handler opted in to caching, noindex for non-public pages),
-/// the request counter, and the admin pages' flash and sign-in return. One layer, since
-/// each layer costs a boxed future on every request.
+/// the request counter, the admin pages' flash and sign-in return, upload limits, and
+/// the audit entry. One layer, since each layer costs a boxed future on every request.
 pub async fn frame(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+) -> Result<ServiceResponse, Error> {
     let started = Instant::now();
     let frame = frameable(req.path());
     let https = req
         .app_data::<web::Data<AppState>>()
         .is_some_and(|s| s.config.secure_cookies());
     let method = req.method().clone();
-    let metrics = req.app_data::<web::Data<RequestMetrics>>().cloned();
+    let metrics = req.app_data::<WorkerMetrics>().cloned();
     let admin_get = before_admin_page(&req);
-    let res = next.call(req).await;
+    // Upload limits outside, so the deadline covers reading the body for the audit.
+    let res = upload_limits(req, |req| audit::record(req, next)).await;
     if let Some(m) = metrics {
         m.record_answer(&res, &method, started);
     }

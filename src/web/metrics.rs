@@ -12,8 +12,8 @@ use actix_web::http::Method;
 use actix_web::{Error, HttpRequest, HttpResponse, web};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
-use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Route label of requests that matched no route, so stray paths add no series.
@@ -22,11 +22,15 @@ const UNMATCHED: &str = "unmatched";
 /// Requests answered by (route pattern, method, status).
 type RequestCounts = BTreeMap<(String, String, u16), u64>;
 
-/// HTTP requests counted by route pattern (never the raw path), method and status.
+/// HTTP requests counted by route pattern (never the raw path), method and status, in
+/// one shard per HTTP worker: a request locks only its own worker's counters.
 #[derive(Default)]
 pub struct RequestMetrics {
-    routes: Mutex<HashMap<String, RouteMetrics>>,
+    shards: Mutex<Vec<Arc<Mutex<Shard>>>>,
 }
+
+/// One worker's counters by route pattern.
+type Shard = HashMap<String, RouteMetrics>;
 
 /// One route's answers: counts by method and status, and the time taken.
 struct RouteMetrics {
@@ -34,7 +38,11 @@ struct RouteMetrics {
     durations: Histogram,
 }
 
-impl RequestMetrics {
+/// A worker's own shard of [`RequestMetrics`] (app data of that worker's App).
+#[derive(Clone)]
+pub struct WorkerMetrics(Arc<Mutex<Shard>>);
+
+impl WorkerMetrics {
     /// Counts an answered request (or a failed one) under its route pattern.
     pub fn record_answer<B>(
         &self,
@@ -54,7 +62,7 @@ impl RequestMetrics {
     }
 
     fn record(&self, route: &str, method: &Method, status: u16, ms: u64) {
-        let Ok(mut routes) = self.routes.lock() else {
+        let Ok(mut routes) = self.0.lock() else {
             return;
         };
         // Looked up by &str: a route seen before costs no allocation.
@@ -80,17 +88,39 @@ impl RequestMetrics {
             None => r.counts.push((method.clone(), status, 1)),
         }
     }
+}
 
-    /// Counts by (route, method, status) and durations by route, sorted for stable output.
+impl RequestMetrics {
+    /// A new worker's shard.
+    pub fn worker(&self) -> WorkerMetrics {
+        let shard = Arc::new(Mutex::new(Shard::new()));
+        if let Ok(mut shards) = self.shards.lock() {
+            shards.push(shard.clone());
+        }
+        WorkerMetrics(shard)
+    }
+
+    /// Counts by (route, method, status) and durations by route, summed over the
+    /// workers and sorted for stable output.
     fn sorted(&self) -> (RequestCounts, BTreeMap<String, Histogram>) {
-        let mut counts = BTreeMap::new();
-        let mut durations = BTreeMap::new();
-        if let Ok(routes) = self.routes.lock() {
+        let mut counts = RequestCounts::new();
+        let mut durations: BTreeMap<String, Histogram> = BTreeMap::new();
+        let shards = self.shards.lock().map(|s| s.clone()).unwrap_or_default();
+        for shard in shards {
+            let Ok(routes) = shard.lock() else {
+                continue;
+            };
             for (route, r) in routes.iter() {
                 for (m, s, n) in &r.counts {
-                    counts.insert((route.clone(), m.as_str().to_string(), *s), *n);
+                    let total = counts
+                        .entry((route.clone(), m.as_str().to_string(), *s))
+                        .or_default();
+                    *total = total.saturating_add(*n);
                 }
-                durations.insert(route.clone(), r.durations.clone());
+                durations
+                    .entry(route.clone())
+                    .and_modify(|h| h.merge(&r.durations))
+                    .or_insert_with(|| r.durations.clone());
             }
         }
         (counts, durations)

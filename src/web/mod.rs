@@ -135,6 +135,8 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             .app_data(state.clone())
             .app_data(lanes.clone())
             .app_data(requests.clone())
+            // This closure runs once per worker: each gets its own request counters.
+            .app_data(requests.worker())
             .app_data(
                 web::JsonConfig::default()
                     .limit(limit)
@@ -145,11 +147,8 @@ pub async fn serve(state: AppState, on_bound: impl FnOnce()) -> std::io::Result<
             }))
             .app_data(web::PayloadConfig::default().limit(limit))
             .wrap(ErrorHandlers::new().default_handler(html_errors))
-            // Inside the upload deadline, which bounds its read of the body.
-            // Credentials first, then the audit entry (see auth::resolve_first).
-            .wrap(actix_web::middleware::from_fn(audit::record))
-            .wrap(actix_web::middleware::from_fn(connections::upload_limits))
             // Outermost, so error pages and refusals carry the headers and are counted.
+            // It also runs the upload limits and the audit (see headers::frame).
             .wrap(actix_web::middleware::from_fn(headers::frame))
             .configure(routes::configure)
             .default_service(web::to(not_found))
