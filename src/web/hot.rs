@@ -77,7 +77,8 @@ impl Answer {
         }
     }
 
-    /// A copy whose bodies share nothing with other workers' copies.
+    /// A copy whose gzip body (what browsers ask for) shares nothing with other workers'
+    /// copies; the larger plain body, rarely asked for, stays shared to save memory.
     fn own_copy(&self) -> Answer {
         Answer {
             generation: self.generation,
@@ -85,7 +86,7 @@ impl Answer {
             etag_value: self.etag_value.clone(),
             content_type: self.content_type.clone(),
             headers: self.headers.clone(),
-            body: Bytes::copy_from_slice(&self.body),
+            body: self.body.clone(),
             gzip: self.gzip.as_deref().map(Bytes::copy_from_slice),
         }
     }
