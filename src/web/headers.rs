@@ -1,6 +1,7 @@
-//! Security headers on every response: a CSP with no inline script or style, no
-//! framing except for the badge and widget, nosniff, a referrer policy, and HSTS when
-//! the site is served over https.
+//! What every answer passes through, in one middleware ([`frame`]): security headers (a
+//! CSP with no inline script or style, no framing except for the badge and widget,
+//! nosniff, a referrer policy, HSTS when the site is served over https), the default
+//! Cache-Control, noindex, the request counter, upload limits and the audit entry.
 
 use crate::state::AppState;
 use crate::web::access::NoIndex;
